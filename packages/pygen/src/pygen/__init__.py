@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from pygen.__about__ import __version__
-from pygen._errors import PygenError
+from pygen._errors import (
+    GenerationError,
+    IRFormatError,
+    ModelError,
+    ModelValidationError,
+    PygenError,
+    StaleSDKError,
+)
 
-__all__ = ["PygenError", "__version__"]
+__all__ = [
+    "GenerationError",
+    "IRFormatError",
+    "ModelError",
+    "ModelValidationError",
+    "PygenError",
+    "StaleSDKError",
+    "__version__",
+]
