@@ -1,0 +1,627 @@
+"""The cache: installation is a cache-miss handler, not a separate concern.
+
+Hit path (no subprocess, no lock): the in-process memo, else one metadata read, validation and
+an append to ``sys.path``. Miss path: a per-entry lock shared by threads and processes, a
+re-check, an install into a staging directory, an import smoke test, an atomic rename of the
+new generation, then the metadata written atomically. An expired entry keeps serving until its
+replacement is published; if the refresh fails (offline, index down) it is served stale with
+one warning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import shutil
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning, XtnsmgrError
+from xtnsmgr._importation import PthPolicy, add_package_to_import_path
+from xtnsmgr._installation import Installer, default_installer
+from xtnsmgr._keys import cache_key, interpreter_tag
+from xtnsmgr._layout import (
+    QUARANTINE_NAME,
+    SITE_NAME,
+    Layout,
+    default_cache_root,
+    is_generation,
+    new_generation,
+)
+from xtnsmgr._metadata import Distribution, EntryMetadata, InvalidMetadata, read_metadata, write_metadata
+from xtnsmgr._settings import IndexSettings
+from xtnsmgr._specification import Specification, parse_specification
+
+DEFAULT_TTL_S = 7 * 24 * 3600.0
+DEFAULT_LOCK_TIMEOUT_S = 900.0
+RETIRED_GRACE_S = 24 * 3600.0
+
+Source = Literal["memo", "cache", "install", "stale", "host"]
+_Status = Literal["fresh", "expired", "missing", "corrupt"]
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    """A specification made importable.
+
+    Attributes:
+        specification: the specification as given.
+        key: the cache key (``None`` when the host satisfies it).
+        path: the directory appended to ``sys.path`` (``None`` when the host satisfies it).
+        distributions: what the entry holds (or the host distribution that satisfied it).
+        modules: the top-level modules of the requested distribution(s).
+        created: when the entry was installed (epoch seconds).
+        last_verified: when the entry was last installed or refreshed (epoch seconds).
+        source: ``install`` (this call installed it), ``cache`` (read from disk), ``stale``
+            (expired, refresh failed) or ``host`` (the host environment satisfies it).
+    """
+
+    specification: str
+    key: str | None
+    path: Path | None
+    distributions: tuple[Distribution, ...]
+    modules: tuple[str, ...] = ()
+    created: float = 0.0
+    last_verified: float = 0.0
+    source: Source = "cache"
+
+    def version_of(self, name: str) -> str | None:
+        """The version of a distribution in this entry, by canonical name."""
+        for distribution in self.distributions:
+            if distribution.name == name:
+                return distribution.version
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class CacheEntry:
+    """An entry on disk, as listed by :meth:`CacheManager.entries`.
+
+    Attributes:
+        key: the cache key (the entry's directory name).
+        path: the installed tree (``None`` when the metadata is unreadable).
+        requirements: what was installed.
+        distributions: what the entry holds.
+        created: installation time (epoch seconds).
+        last_verified: last install or refresh (epoch seconds).
+        expired: whether the time-to-live has passed.
+        corrupt: whether the metadata failed validation (the entry will be reinstalled).
+    """
+
+    key: str
+    path: Path | None
+    requirements: tuple[str, ...] = ()
+    distributions: tuple[Distribution, ...] = ()
+    created: float = 0.0
+    last_verified: float = 0.0
+    expired: bool = False
+    corrupt: bool = False
+
+
+_LOCKS_GUARD = threading.Lock()
+_THREAD_LOCKS: dict[str, threading.Lock] = {}
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    key = os.fspath(path)
+    with _LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(key, threading.Lock())
+
+
+class CacheManager:
+    """A cache root with its installer, index settings, time-to-live and clock.
+
+    Args:
+        root: the cache root; default ``XTNSMGR_CACHE_DIR`` or the user cache directory.
+        installer: installs on a miss; default uv (pip when uv is missing).
+        settings: index settings; default :meth:`IndexSettings.from_environment`.
+        ttl_s: seconds an entry is served before a refresh is attempted (``None``: forever).
+        clock: returns the time in epoch seconds (injectable for tests).
+        pth_policy: what to do with ``.pth`` files of entries.
+        smoke_test: import the installed top-level modules in a subprocess before publishing.
+        durable: fsync installed trees before publishing them (survives a power cut).
+        lock_timeout_s: how long to wait for another installer of the same entry.
+    """
+
+    def __init__(
+        self,
+        root: str | os.PathLike[str] | None = None,
+        *,
+        installer: Installer | None = None,
+        settings: IndexSettings | None = None,
+        ttl_s: float | None = DEFAULT_TTL_S,
+        clock: Callable[[], float] = time.time,
+        pth_policy: PthPolicy = PthPolicy.PATHS,
+        smoke_test: bool = True,
+        durable: bool = False,
+        lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+    ) -> None:
+        self.root = Path(root).absolute() if root is not None else default_cache_root()
+        self.installer = installer
+        self.settings = settings if settings is not None else IndexSettings.from_environment()
+        self.ttl_s = ttl_s
+        self.clock = clock
+        self.pth_policy = pth_policy
+        self.smoke_test = smoke_test
+        self.durable = durable
+        self.lock_timeout_s = lock_timeout_s
+        self._layout: Layout | None = None
+        self._memo: dict[str, Installed] = {}
+        self._isolated: dict[str, Installed] = {}
+        self._keys: dict[str, str] = {}
+        self._host: dict[str, str] | None = None
+        self._warned: set[str] = set()
+
+    @property
+    def layout(self) -> Layout:
+        """The paths of this cache for the running interpreter."""
+        if self._layout is None:
+            self._layout = Layout(self.root, interpreter_tag())
+        return self._layout
+
+    # -- ensure -------------------------------------------------------------------------------
+
+    def ensure(
+        self,
+        specification: str,
+        *,
+        isolate: bool = False,
+        installer: Installer | None = None,
+        ttl_s: float | Literal["default"] | None = "default",
+    ) -> Installed:
+        """Make a specification importable in this process, installing it on a miss.
+
+        Args:
+            specification: a PEP 508 requirement, a local wheel/sdist path or a URL.
+            isolate: use the cache even when the host already satisfies the specification.
+            installer: override the manager's installer for this call.
+            ttl_s: override the manager's time-to-live for this call.
+
+        Returns:
+            The entry, on ``sys.path``. A process keeps the entry it got first (a memo).
+
+        Raises:
+            ExtensionConfigError: the specification is malformed (never retried).
+            ExtensionInstallationError: the install failed and no entry can serve.
+        """
+        hit = (self._isolated if isolate else self._memo).get(specification)
+        if hit is not None:
+            return hit
+        return self._ensure(specification, isolate, installer, ttl_s)
+
+    async def aensure(
+        self,
+        specification: str,
+        *,
+        isolate: bool = False,
+        installer: Installer | None = None,
+        ttl_s: float | Literal["default"] | None = "default",
+    ) -> Installed:
+        """The async twin of :meth:`ensure`: a hit stays on the loop, an install runs in a thread."""
+        hit = (self._isolated if isolate else self._memo).get(specification)
+        if hit is not None:
+            return hit
+        found = self._lookup(specification, isolate, ttl_s)
+        if found is not None:
+            return found
+        return await asyncio.to_thread(self._ensure, specification, isolate, installer, ttl_s)
+
+    async def aensure_many(
+        self, specifications: Sequence[str], *, isolate: bool = False, concurrency: int = 4
+    ) -> list[Installed | XtnsmgrError]:
+        """Ensure many specifications concurrently (at most ``concurrency`` installs at once).
+
+        Returns:
+            One item per specification, in order: the entry, or the error that prevented it.
+        """
+        gate = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(specification: str) -> Installed | XtnsmgrError:
+            async with gate:
+                try:
+                    return await self.aensure(specification, isolate=isolate)
+                except XtnsmgrError as error:
+                    return error
+
+        return list(await asyncio.gather(*(one(spec) for spec in specifications)))
+
+    def _ensure(
+        self,
+        text: str,
+        isolate: bool,
+        installer: Installer | None,
+        ttl_s: float | Literal["default"] | None,
+    ) -> Installed:
+        found = self._lookup(text, isolate, ttl_s)
+        if found is not None:
+            return found
+        spec = parse_specification(text)
+        meta, source = self._install_locked(
+            spec, self._key(spec), installer or self.installer, self._ttl(ttl_s)
+        )
+        return self._remember(text, isolate, self._installed(text, meta, source), meta.pth_files)
+
+    def _lookup(self, text: str, isolate: bool, ttl_s: float | Literal["default"] | None) -> Installed | None:
+        """The hit path: host, then disk. ``None`` means the miss path must run."""
+        memo = self._isolated if isolate else self._memo
+        hit = memo.get(text)
+        if hit is not None:
+            return hit
+        spec = parse_specification(text)
+        if not isolate:
+            host = self._from_host(spec)
+            if host is not None:
+                return self._remember(text, isolate, host)
+        key = self._key(spec)
+        status, meta = self._probe(key, self._ttl(ttl_s))
+        if status != "fresh" or meta is None:
+            return None
+        return self._remember(text, isolate, self._installed(text, meta, "cache"), meta.pth_files)
+
+    def _remember(
+        self, text: str, isolate: bool, installed: Installed, pth_files: tuple[str, ...] = ()
+    ) -> Installed:
+        if installed.path is not None:
+            add_package_to_import_path(installed.path, pth_policy=self.pth_policy, pth_files=pth_files)
+        memo = self._isolated if isolate else self._memo
+        return memo.setdefault(text, installed)
+
+    def _ttl(self, ttl_s: float | Literal["default"] | None) -> float | None:
+        return self.ttl_s if ttl_s == "default" else ttl_s
+
+    def _key(self, spec: Specification) -> str:
+        key = self._keys.get(spec.identity)
+        if key is None:
+            key = self._keys[spec.identity] = cache_key([spec.identity], self.settings)
+        return key
+
+    def _installed(self, text: str, meta: EntryMetadata, source: Source) -> Installed:
+        return Installed(
+            specification=text,
+            key=meta.key,
+            path=self.layout.site(meta.key, meta.generation),
+            distributions=meta.distributions,
+            modules=meta.modules,
+            created=meta.created,
+            last_verified=meta.last_verified,
+            source=source,
+        )
+
+    # -- host ---------------------------------------------------------------------------------
+
+    def _from_host(self, spec: Specification) -> Installed | None:
+        if spec.kind != "requirement" or spec.name is None or spec.extras or " @ " in spec.target:
+            return None
+        version = self.host_distributions().get(spec.name)
+        if version is None or not _specifier_allows(spec.specifier, version):
+            return None
+        return Installed(spec.text, None, None, (Distribution(spec.name, version),), source="host")
+
+    def host_distributions(self) -> dict[str, str]:
+        """The host environment's distributions (canonical name -> version), cache entries excluded.
+
+        Computed once per manager; :meth:`forget` recomputes it.
+        """
+        if self._host is None:
+            from importlib.metadata import distributions
+
+            from packaging.utils import canonicalize_name
+
+            root = os.path.join(os.fspath(self.root), "")
+            paths = [p for p in sys.path if not os.path.abspath(p or ".").startswith(root)]
+            host: dict[str, str] = {}
+            for distribution in distributions(path=paths):
+                name = distribution.metadata["Name"]
+                if name:
+                    host.setdefault(canonicalize_name(name), distribution.version)
+            self._host = host
+        return self._host
+
+    # -- disk ---------------------------------------------------------------------------------
+
+    def _probe(self, key: str, ttl_s: float | None) -> tuple[_Status, EntryMetadata | None]:
+        from devcore import CorruptFileError
+
+        try:
+            meta = read_metadata(self.layout.metadata(key))
+        except FileNotFoundError:
+            return "missing", None
+        except (CorruptFileError, InvalidMetadata, OSError):
+            return "corrupt", None
+        if meta.key != key or meta.tag != self.layout.tag:
+            return "corrupt", None
+        if not os.path.isdir(self.layout.site(key, meta.generation)):
+            return "corrupt", None
+        if ttl_s is not None and self.clock() - meta.last_verified > ttl_s:
+            return "expired", meta
+        return "fresh", meta
+
+    def _install_locked(
+        self, spec: Specification, key: str, installer: Installer | None, ttl_s: float | None
+    ) -> tuple[EntryMetadata, Source]:
+        from devcore.files import file_lock
+
+        lock = self.layout.lock(key)
+        with _thread_lock(lock), file_lock(lock, timeout_s=self.lock_timeout_s):
+            status, meta = self._probe(key, ttl_s)
+            if status == "fresh" and meta is not None:
+                return meta, "cache"
+            if status == "corrupt":
+                self._quarantine(key)
+            previous = meta if status == "expired" else None
+            if previous is not None and self.settings.offline:
+                return self._stale(spec, previous, "offline")
+            try:
+                fresh = self._build(spec, key, installer or default_installer(), previous)
+            except ExtensionInstallationError as error:
+                if previous is None:
+                    raise
+                return self._stale(spec, previous, error)
+        return fresh, "install"
+
+    def _stale(
+        self, spec: Specification, meta: EntryMetadata, reason: object
+    ) -> tuple[EntryMetadata, Source]:
+        if meta.key not in self._warned:
+            self._warned.add(meta.key)
+            warnings.warn(
+                f"serving expired entry for {spec.text!r} (refresh failed: {reason})",
+                StaleExtensionWarning,
+                stacklevel=2,
+            )
+        return meta, "stale"
+
+    def _build(
+        self, spec: Specification, key: str, installer: Installer, previous: EntryMetadata | None
+    ) -> EntryMetadata:
+        from devcore.files import staged_directory
+        from xtnsmgr._importation import pth_file_names
+        from xtnsmgr._inspection import missing_files, scan_distributions, smoke_test, top_level_modules
+
+        now = self.clock()
+        generation = new_generation(now)
+        entry = self.layout.entry(key)
+        with staged_directory(entry / generation, durable=self.durable) as stage:
+            site = stage / SITE_NAME
+            site.mkdir()
+            installer.install([spec.target], site, self.settings)
+            missing = missing_files(site)
+            if missing:
+                raise ExtensionInstallationError(spec.text, f"incomplete install, missing {missing[:5]}")
+            distributions = scan_distributions(site)
+            if not distributions:
+                raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
+            modules = top_level_modules(site, [spec.name] if spec.name else None)
+            if self.smoke_test:
+                smoke_test(site, modules)
+            pth_files = tuple(pth_file_names(site))
+        retired = () if previous is None else (*previous.retired, (previous.generation, now))
+        retired = self._sweep(key, keep=generation, retired=retired, now=now)
+        meta = EntryMetadata(
+            key=key,
+            tag=self.layout.tag,
+            requirements=(spec.target,),
+            generation=generation,
+            distributions=distributions,
+            modules=modules,
+            pth_files=pth_files,
+            created=now,
+            last_verified=now,
+            installer=getattr(installer, "name", type(installer).__name__),
+            retired=retired,
+        )
+        write_metadata(self.layout.metadata(key), meta)
+        return meta
+
+    def _sweep(
+        self, key: str, *, keep: str, retired: tuple[tuple[str, float], ...], now: float
+    ) -> tuple[tuple[str, float], ...]:
+        """Under the entry's lock: drop orphan generations, retired ones past their grace, staging leftovers.
+
+        The generation being replaced is retired, not removed: processes that loaded it keep
+        importing from it for :data:`RETIRED_GRACE_S`.
+        """
+        from devcore.files import sweep_stale
+
+        kept = tuple((name, when) for name, when in retired if now - when < RETIRED_GRACE_S)
+        alive = {keep} | {name for name, _ in kept}
+        entry = self.layout.entry(key)
+        for name in os.listdir(entry):
+            if is_generation(name) and name not in alive:
+                shutil.rmtree(entry / name, ignore_errors=True)
+        sweep_stale(entry, older_than_s=0)
+        return kept
+
+    def _quarantine(self, key: str) -> None:
+        source = self.layout.metadata(key)
+        if not source.exists():
+            return
+        target = self.layout.entry(key) / QUARANTINE_NAME
+        target.mkdir(exist_ok=True)
+        os.replace(source, target / f"entry-{int(self.clock())}-{secrets.token_hex(3)}.bin")
+
+    # -- management ---------------------------------------------------------------------------
+
+    def key_of(self, specification: str) -> str:
+        """The cache key of a specification under this manager's settings."""
+        return self._key(parse_specification(specification))
+
+    def info(self, specification: str) -> CacheEntry | None:
+        """The on-disk entry of a specification, or ``None`` if it has none."""
+        key = self.key_of(specification)
+        if not self.layout.entry(key).is_dir():
+            return None
+        return self._entry(key)
+
+    def entries(self) -> list[CacheEntry]:
+        """Every entry of this interpreter's tag, complete or corrupt."""
+        return [self._entry(key) for key in self.layout.entry_keys()]
+
+    def _entry(self, key: str) -> CacheEntry:
+        status, meta = self._probe(key, self.ttl_s)
+        if meta is None:
+            return CacheEntry(key, None, corrupt=status == "corrupt")
+        return CacheEntry(
+            key=key,
+            path=self.layout.site(key, meta.generation),
+            requirements=meta.requirements,
+            distributions=meta.distributions,
+            created=meta.created,
+            last_verified=meta.last_verified,
+            expired=status == "expired",
+        )
+
+    def invalidate(self, specification: str) -> bool:
+        """Remove a specification's entry so the next ensure reinstalls it.
+
+        Processes that already use it keep their memo (and their imported modules).
+
+        Returns:
+            Whether there was an entry.
+        """
+        key = self.key_of(specification)
+        for memo in (self._memo, self._isolated):
+            memo.pop(specification, None)
+        return self._remove(key, timeout_s=self.lock_timeout_s)
+
+    def clean(self, *, older_than_s: float | None = None) -> list[str]:
+        """Garbage-collect: corrupt entries, entries not verified for ``older_than_s``, leftovers.
+
+        Each entry is examined under its lock; one being installed is skipped, never raced.
+
+        Args:
+            older_than_s: remove entries whose last verification is older than this many
+                seconds; ``None`` removes only corrupt entries, expired retired generations
+                and staging leftovers.
+
+        Returns:
+            The keys of the removed entries.
+        """
+        from devcore.files import LockTimeout, file_lock
+
+        removed = []
+        now = self.clock()
+        for key in self.layout.entry_keys():
+            try:
+                with file_lock(self.layout.lock(key), timeout_s=0):
+                    _, meta = self._probe(key, None)
+                    too_old = (
+                        meta is not None
+                        and older_than_s is not None
+                        and now - meta.last_verified > older_than_s
+                    )
+                    if meta is None or too_old:
+                        self._delete(key)
+                        removed.append(key)
+                    else:
+                        self._prune(key, meta, now)
+            except LockTimeout:
+                continue
+        return removed
+
+    def _prune(self, key: str, meta: EntryMetadata, now: float) -> None:
+        kept = self._sweep(key, keep=meta.generation, retired=meta.retired, now=now)
+        if kept != meta.retired:
+            write_metadata(self.layout.metadata(key), replace(meta, retired=kept))
+        shutil.rmtree(self.layout.entry(key) / QUARANTINE_NAME, ignore_errors=True)
+
+    def _remove(self, key: str, *, timeout_s: float) -> bool:
+        from devcore.files import file_lock
+
+        lock = self.layout.lock(key)
+        with _thread_lock(lock), file_lock(lock, timeout_s=timeout_s):
+            return self._delete(key)
+
+    def _delete(self, key: str) -> bool:
+        entry = self.layout.entry(key)
+        if not entry.exists():
+            return False
+        self.layout.metadata(key).unlink(missing_ok=True)
+        shutil.rmtree(entry, ignore_errors=True)
+        return True
+
+    def forget(self) -> None:
+        """Drop this process's memo and host snapshot (entries stay on ``sys.path`` and on disk)."""
+        self._memo.clear()
+        self._isolated.clear()
+        self._host = None
+
+
+def _specifier_allows(specifier: str, version: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion
+
+    try:
+        return SpecifierSet(specifier).contains(version, prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
+
+
+_DEFAULT: CacheManager | None = None
+_DEFAULT_GUARD = threading.Lock()
+
+
+def default_manager() -> CacheManager:
+    """The process-wide manager used by the module-level functions (created on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        with _DEFAULT_GUARD:
+            if _DEFAULT is None:
+                _DEFAULT = CacheManager()
+    return _DEFAULT
+
+
+def set_default_manager(manager: CacheManager | None) -> None:
+    """Replace the process-wide manager (``None`` recreates it from the environment on next use)."""
+    global _DEFAULT
+    with _DEFAULT_GUARD:
+        _DEFAULT = manager
+
+
+async def ensure_package(
+    specification: str,
+    *,
+    installer: Installer | None = None,
+    ttl_s: float | Literal["default"] | None = "default",
+    isolate: bool = False,
+    manager: CacheManager | None = None,
+) -> Installed:
+    """Make a package importable in this process, installing it into the cache on a miss.
+
+    Args:
+        specification: a PEP 508 requirement (``"rich>=13"``), a local wheel or sdist path,
+            or a URL.
+        installer: the installer for a miss (default uv, else pip).
+        ttl_s: seconds before an entry is refreshed; default the manager's (7 days).
+        isolate: install into the cache even when the host already satisfies it.
+        manager: the cache to use; default :func:`default_manager` (``XTNSMGR_CACHE_DIR``).
+
+    Returns:
+        The entry, appended to ``sys.path``.
+
+    Raises:
+        ExtensionConfigError: the specification is malformed (no retry).
+        ExtensionInstallationError: it could not be installed and no entry can serve.
+    """
+    chosen = manager or _DEFAULT or default_manager()
+    return await chosen.aensure(specification, installer=installer, ttl_s=ttl_s, isolate=isolate)
+
+
+def ensure_package_sync(
+    specification: str,
+    *,
+    installer: Installer | None = None,
+    ttl_s: float | Literal["default"] | None = "default",
+    isolate: bool = False,
+    manager: CacheManager | None = None,
+) -> Installed:
+    """The synchronous twin of :func:`ensure_package` (same arguments, same result)."""
+    chosen = manager or _DEFAULT or default_manager()
+    return chosen.ensure(specification, installer=installer, ttl_s=ttl_s, isolate=isolate)

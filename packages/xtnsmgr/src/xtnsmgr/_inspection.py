@@ -1,0 +1,143 @@
+"""Reading what an installer put into a directory: distributions, top-level modules, completeness."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from xtnsmgr._errors import ExtensionInstallationError
+from xtnsmgr._metadata import Distribution
+
+SMOKE_TIMEOUT_S = 120.0
+
+
+def dist_info_directories(site: Path) -> list[Path]:
+    """The ``*.dist-info`` directories of an installed tree, sorted."""
+    return sorted(path for path in site.glob("*.dist-info") if path.is_dir())
+
+
+def scan_distributions(site: Path) -> tuple[Distribution, ...]:
+    """Every distribution in an installed tree, with its ``RECORD`` digest."""
+    from packaging.utils import canonicalize_name
+
+    from devcore.hashing import hash_file
+
+    found = []
+    for info in dist_info_directories(site):
+        name, version = _name_and_version(info)
+        record = info / "RECORD"
+        digest = hash_file(record) if record.is_file() else ""
+        found.append(Distribution(canonicalize_name(name), version, digest))
+    return tuple(sorted(found, key=lambda d: d.name))
+
+
+def _name_and_version(info: Path) -> tuple[str, str]:
+    headers: dict[str, str] = {}
+    metadata = info / "METADATA"
+    if metadata.is_file():
+        with metadata.open(encoding="utf-8", errors="replace") as stream:
+            for line in stream:
+                if not line.strip():
+                    break
+                key, _, value = line.partition(":")
+                headers.setdefault(key.strip().lower(), value.strip())
+    stem = info.name.removesuffix(".dist-info")
+    fallback_name, _, fallback_version = stem.partition("-")
+    return headers.get("name") or fallback_name, headers.get("version") or fallback_version
+
+
+def record_paths(info: Path) -> list[str]:
+    """The relative paths a distribution's ``RECORD`` lists (empty if it has none)."""
+    try:
+        text = (info / "RECORD").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [line.rsplit(",", 2)[0].strip('"') for line in text.splitlines() if line.strip()]
+
+
+def missing_files(site: Path) -> list[str]:
+    """Files that a ``RECORD`` of the tree lists but that are absent (a half-finished install)."""
+    missing = []
+    for info in dist_info_directories(site):
+        for relative in record_paths(info):
+            if relative.startswith("..") or os.path.isabs(relative):
+                continue
+            if not (site / relative).exists():
+                missing.append(relative)
+    return missing
+
+
+def top_level_modules(site: Path, names: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The importable roots of the given distributions (all of them when ``names`` is ``None``).
+
+    A package is named by its shallowest ``__init__.py``; a PEP 420 portion (no ``__init__.py``
+    at its top) by its first regular subpackage, e.g. ``ns.part``.
+    """
+    from packaging.utils import canonicalize_name
+
+    wanted = None if names is None else {canonicalize_name(name) for name in names}
+    modules: set[str] = set()
+    for info in dist_info_directories(site):
+        name, _ = _name_and_version(info)
+        if wanted is not None and canonicalize_name(name) not in wanted:
+            continue
+        modules.update(_modules_of(record_paths(info)))
+    return tuple(sorted(_roots(modules)))
+
+
+def _modules_of(paths: Iterable[str]) -> set[str]:
+    modules = set()
+    for relative in paths:
+        parts = relative.split("/")
+        if parts[0].endswith((".dist-info", ".data")) or ".." in parts or "__pycache__" in parts:
+            continue
+        if parts[-1] == "__init__.py" and len(parts) > 1:
+            dotted = parts[:-1]
+        elif len(parts) == 1 and parts[0].endswith((".py", ".so", ".pyd")):
+            dotted = [parts[0].split(".", 1)[0]]
+        else:
+            continue
+        if all(part.isidentifier() for part in dotted):
+            modules.add(".".join(dotted))
+    return modules
+
+
+def _roots(modules: set[str]) -> set[str]:
+    return {m for m in modules if not any(m.startswith(other + ".") for other in modules)}
+
+
+def smoke_test(site: Path, modules: Iterable[str], *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
+    """Import ``modules`` from ``site`` in a fresh interpreter (the host is never touched).
+
+    Raises:
+        ExtensionInstallationError: an import failed; the traceback's last line is the message.
+    """
+    names = sorted(modules)
+    if not names:
+        return
+    code = (
+        "import importlib, sys\n"
+        f"sys.path.append({str(site)!r})\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-I", "-c", code],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ExtensionInstallationError(
+            " ".join(names), f"import smoke test timed out after {timeout_s:g} s", installer="smoke test"
+        ) from None
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ExtensionInstallationError(
+            " ".join(names), f"import smoke test failed: {last}", installer="smoke test"
+        )

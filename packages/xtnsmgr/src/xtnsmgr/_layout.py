@@ -1,0 +1,82 @@
+"""Where things live in the cache: ``<root>/v1/<interpreter-ABI-platform tag>/<key>/``.
+
+Inside an entry directory::
+
+    entry.bin              the metadata (devcore.serial framed file), published last, atomically
+    g<time>-<random>/site  a generation: the installed tree, renamed into place when complete
+    quarantine/            metadata files that failed validation, kept for inspection
+    .<...>.staging         a generation being built (devcore.files.staged_directory)
+
+Locks live in ``<root>/v1/<tag>/locks/<key>.lock`` and are never removed, so that removing an
+entry can never separate two lockers onto two different lock files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+LAYOUT_VERSION = "v1"
+METADATA_NAME = "entry.bin"
+SITE_NAME = "site"
+QUARANTINE_NAME = "quarantine"
+LOCKS_NAME = "locks"
+
+
+def default_cache_root() -> Path:
+    """``XTNSMGR_CACHE_DIR`` if set, else the platform's user cache directory for ``xtnsmgr``."""
+    override = os.environ.get("XTNSMGR_CACHE_DIR")
+    if override:
+        return Path(override).expanduser().absolute()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("xtnsmgr", appauthor=False).absolute()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The paths of one cache root for one interpreter tag."""
+
+    root: Path
+    tag: str
+
+    @property
+    def tag_directory(self) -> Path:
+        """``<root>/v1/<tag>``: every entry of this interpreter."""
+        return self.root / LAYOUT_VERSION / self.tag
+
+    def entry(self, key: str) -> Path:
+        """The directory of one entry."""
+        return self.tag_directory / key
+
+    def metadata(self, key: str) -> Path:
+        """The metadata file of one entry."""
+        return self.tag_directory / key / METADATA_NAME
+
+    def lock(self, key: str) -> Path:
+        """The lock file of one entry."""
+        return self.tag_directory / LOCKS_NAME / f"{key}.lock"
+
+    def site(self, key: str, generation: str) -> Path:
+        """The installed tree of one generation of an entry."""
+        return self.tag_directory / key / generation / SITE_NAME
+
+    def entry_keys(self) -> list[str]:
+        """Every entry directory name present (complete or not)."""
+        try:
+            names = os.listdir(self.tag_directory)
+        except FileNotFoundError:
+            return []
+        return sorted(name for name in names if name != LOCKS_NAME and not name.startswith("."))
+
+
+def new_generation(now: float) -> str:
+    """A fresh generation directory name, sortable by creation time."""
+    return f"g{int(now * 1000):012x}-{secrets.token_hex(3)}"
+
+
+def is_generation(name: str) -> bool:
+    """Whether a directory name inside an entry is a generation."""
+    return name.startswith("g") and "-" in name

@@ -1,0 +1,137 @@
+"""Parsing what a host asks for: a PEP 508 requirement, a local wheel or sdist, or a URL."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from xtnsmgr._errors import ExtensionConfigError
+
+SpecificationKind = Literal["requirement", "path", "url"]
+
+_ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
+_URL_SCHEMES = frozenset({"http", "https", "file"})
+_ARCHIVE_NAME = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-(?P<version>[0-9][^-]*?)(?:-.*)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Specification:
+    """A parsed extension specification.
+
+    Attributes:
+        text: the specification as given.
+        kind: ``requirement``, ``path`` or ``url``.
+        target: what the installer receives: the normalized requirement, an absolute path or the URL.
+        name: the canonical distribution name when it can be known before installing.
+        specifier: the version specifier of a requirement (``""`` otherwise).
+        extras: the requested extras of a requirement.
+        identity: what the cache key digests (a local file includes its content digest).
+    """
+
+    text: str
+    kind: SpecificationKind
+    target: str
+    name: str | None
+    specifier: str = ""
+    extras: tuple[str, ...] = ()
+    identity: str = ""
+
+
+def parse_specification(text: str) -> Specification:
+    """Parse a specification: a PEP 508 requirement, a local wheel/sdist path, or a URL.
+
+    Args:
+        text: e.g. ``"rich>=13"``, ``"./dist/tool-1.0-py3-none-any.whl"`` or
+            ``"https://example.org/tool-1.0.tar.gz"``.
+
+    Returns:
+        The parsed specification.
+
+    Raises:
+        ExtensionConfigError: the text is none of the three forms (it is named in the error).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ExtensionConfigError(text, "empty specification")
+    stripped = text.strip()
+    if "://" in stripped and " @ " not in stripped and "@" not in stripped.split("://", 1)[0]:
+        return _parse_url(text, stripped)
+    if _looks_like_path(stripped):
+        return _parse_path(text, stripped)
+    return _with_text(_parse_requirement(stripped), text)
+
+
+def _with_text(spec: Specification, text: str) -> Specification:
+    if spec.text == text:
+        return spec
+    return Specification(text, spec.kind, spec.target, spec.name, spec.specifier, spec.extras, spec.identity)
+
+
+def _looks_like_path(text: str) -> bool:
+    if text.startswith(("/", "./", "../", "~", ".\\", "..\\")) or os.sep in text or "/" in text:
+        return True
+    return text.lower().endswith(_ARCHIVE_SUFFIXES)
+
+
+def _parse_url(original: str, text: str) -> Specification:
+    parts = urlsplit(text)
+    if parts.scheme not in _URL_SCHEMES:
+        raise ExtensionConfigError(original, f"unsupported URL scheme {parts.scheme!r}")
+    if parts.scheme != "file" and not parts.netloc:
+        raise ExtensionConfigError(original, "URL has no host")
+    if any(ch.isspace() for ch in text):
+        raise ExtensionConfigError(original, "URL contains whitespace")
+    filename = unquote(parts.path.rsplit("/", 1)[-1])
+    return Specification(original, "url", text, _name_from_archive(filename), identity=f"url:{text}")
+
+
+def _parse_path(original: str, text: str) -> Specification:
+    from devcore.hashing import hash_file
+
+    path = Path(text).expanduser().resolve()
+    if not path.is_file():
+        raise ExtensionConfigError(original, f"no such wheel or sdist file: {path}")
+    if not path.name.lower().endswith(_ARCHIVE_SUFFIXES):
+        raise ExtensionConfigError(original, f"not a wheel or sdist: {path.name}")
+    digest = hash_file(path)
+    return Specification(
+        original, "path", str(path), _name_from_archive(path.name), identity=f"path:{path}#blake3={digest}"
+    )
+
+
+def _name_from_archive(filename: str) -> str | None:
+    from packaging.utils import canonicalize_name
+
+    for suffix in _ARCHIVE_SUFFIXES:
+        if filename.lower().endswith(suffix):
+            match = _ARCHIVE_NAME.match(filename[: -len(suffix)])
+            return canonicalize_name(match["name"]) if match else None
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_requirement(text: str) -> Specification:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        requirement = Requirement(text)
+    except InvalidRequirement as error:
+        raise ExtensionConfigError(text, str(error).splitlines()[0]) from None
+    name = canonicalize_name(requirement.name)
+    extras = tuple(sorted(canonicalize_name(extra) for extra in requirement.extras))
+    specifier = str(requirement.specifier)
+    normalized = name + (f"[{','.join(extras)}]" if extras else "") + specifier
+    if requirement.url:
+        normalized += f" @ {requirement.url}"
+    if requirement.marker is not None:
+        normalized += f" ; {requirement.marker}"
+    return Specification(
+        text, "requirement", normalized, name, specifier, extras, identity=f"requirement:{normalized}"
+    )
