@@ -4,4 +4,44 @@ import pyautoload
 
 
 def test_public_surface_is_pinned() -> None:
-    assert sorted(pyautoload.__all__) == ["PyautoloadError", "__version__"]
+    assert sorted(pyautoload.__all__) == [
+        "CircularImportError",
+        "ConflictError",
+        "DirectoryNotFound",
+        "Entry",
+        "Error",
+        "Inflector",
+        "InvalidNamespace",
+        "Loader",
+        "NameError",
+        "NotManaged",
+        "NullInflector",
+        "PackageInflector",
+        "PyautoloadError",
+        "Registry",
+        "SetupRequired",
+        "__version__",
+        "all_dirs",
+        "eager_load_all",
+        "eager_load_namespace",
+        "loaders",
+    ]
+
+
+def test_every_public_name_exists() -> None:
+    for name in pyautoload.__all__:
+        assert hasattr(pyautoload, name), name
+
+
+def test_error_is_the_root_of_the_hierarchy() -> None:
+    assert pyautoload.Error is pyautoload.PyautoloadError
+    for name in [
+        "CircularImportError",
+        "ConflictError",
+        "DirectoryNotFound",
+        "InvalidNamespace",
+        "NameError",
+        "NotManaged",
+        "SetupRequired",
+    ]:
+        assert issubclass(getattr(pyautoload, name), pyautoload.Error)

@@ -1,10 +1,131 @@
-"""Errors of pyautoload.
+"""Errors of pyautoload: one hierarchy, context as attributes.
 
-PyautoloadError
+PyautoloadError (also exported as ``pyautoload.Error``)
+├── NameError (ImportError)            a file does not define the name the convention expects
+├── CircularImportError (ImportError)  an autoload needs itself, directly or through others
+├── ConflictError                      two files claim one module (``hotel.py`` + ``hotel/__init__.py``),
+│                                      or one directory is managed by two loaders
+├── DirectoryNotFound (FileNotFoundError)  ``push_dir`` of a missing directory
+├── InvalidNamespace (ValueError)      a namespace that is not a dotted Python name
+├── NotManaged (LookupError)           a path or module that no loader manages
+└── SetupRequired                      eager loading or introspection before ``setup()``
+
+``pyautoload.NameError`` derives from ``ImportError`` rather than from both ``ImportError`` and
+``AttributeError``: CPython refuses a class with both bases ("multiple bases have instance lay-out
+conflict"). ``ImportError`` is the base that keeps the explanation intact through
+``from pkg import Name`` (the interpreter replaces any ``AttributeError`` there by a generic
+"cannot import name"), and it makes ``hasattr()`` surface a broken file instead of hiding it.
 """
 
 from __future__ import annotations
 
+import builtins
+
 
 class PyautoloadError(Exception):
     """Base of every error this package raises."""
+
+
+class NameError(PyautoloadError, builtins.ImportError):
+    """A file does not define the name its path promises.
+
+    Attributes:
+        name: the expected fully qualified name (``app.models.HtmlParser``).
+        path: the file that should define it.
+        module: the module the file was imported as (``app.models.html_parser``).
+        expected: the expected attribute (``HtmlParser``).
+        defined: the public names the file does define, sorted.
+        suggestion: the closest defined name, or ``None``.
+        inflect_hint: an ``inflect({...})`` line that would fix an acronym mismatch, or ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str,
+        path: str,
+        module: str,
+        expected: str,
+        defined: tuple[str, ...],
+        suggestion: str | None,
+        inflect_hint: str | None,
+    ) -> None:
+        super().__init__(message, name=name, path=path)
+        self.module = module
+        self.expected = expected
+        self.defined = defined
+        self.suggestion = suggestion
+        self.inflect_hint = inflect_hint
+
+
+class CircularImportError(PyautoloadError, builtins.ImportError):
+    """An autoload needs its own result before it is ready.
+
+    Attributes:
+        chain: the names being autoloaded, outermost first, ending with the one asked again.
+        paths: the file of each name in ``chain`` (``None`` where unknown).
+    """
+
+    def __init__(self, message: str, *, chain: tuple[str, ...], paths: tuple[str | None, ...]) -> None:
+        super().__init__(message, name=chain[-1] if chain else None, path=paths[-1] if paths else None)
+        self.chain = chain
+        self.paths = paths
+
+
+class ConflictError(PyautoloadError):
+    """Two sources claim the same module, or two loaders the same directory.
+
+    Attributes:
+        path: the first source.
+        other: the source that conflicts with it.
+    """
+
+    def __init__(self, message: str, *, path: str, other: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.other = other
+
+
+class DirectoryNotFound(PyautoloadError, FileNotFoundError):
+    """``push_dir`` was given a path that is not a directory.
+
+    Attributes:
+        path: the path as given, made absolute.
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"pyautoload: root directory {path} does not exist or is not a directory")
+        self.path = path
+
+
+class InvalidNamespace(PyautoloadError, ValueError):
+    """A namespace that is not a dotted Python name (``app``, ``acme.plugins``).
+
+    Attributes:
+        namespace: the rejected value.
+    """
+
+    def __init__(self, namespace: str, reason: str) -> None:
+        super().__init__(f"pyautoload: invalid namespace {namespace!r}: {reason}")
+        self.namespace = namespace
+
+
+class NotManaged(PyautoloadError, LookupError):
+    """A path or module that this loader (or any loader) does not manage.
+
+    Attributes:
+        target: the path or module name asked for.
+    """
+
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(f"pyautoload: {target} is not managed: {reason}")
+        self.target = target
+
+
+class SetupRequired(PyautoloadError):
+    """The loader must be set up (``loader.setup()``) before this call."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"pyautoload: call loader.setup() before {action}")
+        self.action = action

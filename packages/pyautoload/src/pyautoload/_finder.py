@@ -1,0 +1,134 @@
+"""The one meta-path finder of the process, and the loaders of namespace modules.
+
+The finder sits just before ``PathFinder`` in ``sys.meta_path`` and answers only for modules a
+loader discovered (a dict lookup otherwise). Files are handed to ``PathFinder`` itself, so their
+specs, ``SourceFileLoader``, bytecode caching and every hook that wraps the path machinery
+(pytest's assertion rewriting, typeguard-style instrumentation, coverage) behave as for any
+import. Namespace modules get a real ``__path__`` (their directories) and their autoloads before
+their body, if any, runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib.machinery import ModuleSpec, PathFinder, SourceFileLoader
+
+from pyautoload import _registry
+from pyautoload._namespace import Autoloads, attach
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
+
+    from pyautoload._registry import Entry
+
+
+class NamespaceLoader:
+    """Creates an auto-created namespace (a directory without ``__init__.py``, or a root)."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
+        return None
+
+    def exec_module(self, module: ModuleType) -> None:
+        attach(module, self.entry)
+        self.entry.owner.trace(f"namespace {module.__name__} created for {', '.join(self.entry.dirs)}")
+        self.entry.owner.namespace_loaded(self.entry, module)
+
+    def is_package(self, fullname: str) -> bool:
+        return True
+
+
+class BodyLoader(SourceFileLoader):
+    """Runs the body of a namespace with a file (``__init__.py``, or ``hotel.py`` beside ``hotel/``).
+
+    It is a ``SourceFileLoader``: the autoloads are installed before the body runs, and put back
+    (keeping the body's own ``__getattr__`` as the fallback) if the body replaced them.
+    """
+
+    def __init__(self, fullname: str, path: str, entry: Entry) -> None:
+        super().__init__(fullname, path)
+        self.entry = entry
+
+    def exec_module(self, module: ModuleType) -> None:
+        attach(module, self.entry)
+        super().exec_module(module)
+        if not isinstance(module.__dict__.get("__getattr__"), Autoloads):
+            attach(module, self.entry)
+        self.entry.owner.namespace_loaded(self.entry, module)
+
+    def is_package(self, fullname: str) -> bool:
+        return True
+
+
+class Finder:
+    """Claims only modules registered by a loader; everything else goes to the next finder."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        entry = _registry.MODULES.get(fullname)
+        if entry is None or entry.adopted:
+            return None
+        return spec_for(entry)
+
+    def invalidate_caches(self) -> None:
+        """Nothing cached here; directory listings are re-read by a reload."""
+
+    def __repr__(self) -> str:
+        return "<pyautoload.Finder>"
+
+
+FINDER = Finder()
+
+
+def spec_for(entry: Entry) -> ModuleSpec | None:
+    """The spec of a discovered module; ``None`` if its file is gone."""
+    if entry.kind == _registry.FILE:
+        assert entry.file is not None
+        return PathFinder.find_spec(entry.module, [os.path.dirname(entry.file)])
+    entry.owner.ensure_scanned(entry)
+    if entry.file is None:
+        spec = ModuleSpec(entry.module, NamespaceLoader(entry), origin=None, is_package=True)  # type: ignore[arg-type]
+    else:
+        spec = ModuleSpec(
+            entry.module, BodyLoader(entry.module, entry.file, entry), origin=entry.file, is_package=True
+        )
+        spec.has_location = True
+    spec.submodule_search_locations = list(entry.dirs)
+    return spec
+
+
+def install() -> None:
+    """Put the finder just before ``PathFinder`` (idempotent; call under ``_registry.LOCK``)."""
+    if FINDER in sys.meta_path:
+        return
+    for index, finder in enumerate(sys.meta_path):
+        if finder is PathFinder:
+            sys.meta_path.insert(index, FINDER)
+            return
+    sys.meta_path.append(FINDER)
+
+
+def uninstall() -> None:
+    """Take the finder out of ``sys.meta_path`` (call under ``_registry.LOCK``)."""
+    while FINDER in sys.meta_path:
+        sys.meta_path.remove(FINDER)
+
+
+def find_elsewhere(fullname: str, path: Sequence[str] | None) -> ModuleSpec | None:
+    """What the other finders of ``sys.meta_path`` say about ``fullname``."""
+    for finder in list(sys.meta_path):
+        if finder is FINDER:
+            continue
+        find_spec = getattr(finder, "find_spec", None)
+        if find_spec is None:
+            continue
+        spec = find_spec(fullname, path, None)
+        if spec is not None:
+            return spec  # type: ignore[no-any-return]
+    return None

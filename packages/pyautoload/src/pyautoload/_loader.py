@@ -1,0 +1,583 @@
+"""The ``Loader``: roots, conventions, setup, autoloading and introspection."""
+
+from __future__ import annotations
+
+import _thread
+import importlib
+import os
+import sys
+import time
+
+from pyautoload import _eager, _finder, _registry, _trace
+from pyautoload._errors import ConflictError, DirectoryNotFound, InvalidNamespace, NotManaged, SetupRequired
+from pyautoload._inflector import Inflector, PackageInflector
+from pyautoload._namespace import Autoloads, attach
+from pyautoload._registry import LOCK, MODULES, ROOT, ROOT_DIRS, Entry, Registry
+from pyautoload._scan import is_module_name, scan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from types import ModuleType
+
+    from pyautoload._trace import Sink
+
+    LoadCallback = Callable[[str, object, str], None]
+    SetupCallback = Callable[[], None]
+
+_MISSING = object()
+_GLOB_CHARS = frozenset("*?[")
+_stacks = _thread._local()
+
+
+def eager_from_environment() -> bool:
+    """Whether ``PYAUTOLOAD_EAGER`` asks ``setup()`` to eager load (for CI)."""
+    return os.environ.get("PYAUTOLOAD_EAGER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _under(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory + os.sep)
+
+
+class Loader:
+    """A Zeitwerk-style autoloader for one or more root directories.
+
+    ``loader.push_dir("src/app", namespace="app")`` then ``loader.setup()``: the file
+    ``src/app/models/html_parser.py`` is the module ``app.models.html_parser`` and defines
+    ``app.models.HtmlParser``, which resolves on first use and is cached in the package.
+
+    Args:
+        inflector: turns basenames into expected names (default ``Inflector()``).
+        logger: a ``logging.Logger`` (its ``debug`` is used) or a callable taking a string.
+            ``PYAUTOLOAD_LOG=1`` makes every loader without one log to stderr.
+        tag: a label for log lines (default: the first namespace pushed).
+    """
+
+    def __init__(
+        self, *, inflector: Inflector | None = None, logger: object = None, tag: str | None = None
+    ) -> None:
+        self.inflector = inflector if inflector is not None else Inflector()
+        self._tag = tag
+        self._sink: Sink | None = _trace.sink_for(logger)
+        if self._sink is None and _trace.logging_from_environment():
+            self._sink = _trace.to_stderr
+        self._roots: dict[str, str] = {}
+        self._patterns: dict[str, list[str]] = {"ignore": [], "collapse": []}
+        self._ignored: set[str] = set()
+        self._collapsed: set[str] = set()
+        self._do_not_eager_load: set[str] = set()
+        self._on_setup: list[SetupCallback] = []
+        self._on_load: dict[str | None, list[LoadCallback]] = {}
+        self._on_unload: dict[str | None, list[LoadCallback]] = {}
+        self._setup_lock = _thread.RLock()
+        self.eager_lock = _thread.RLock()
+        self._setup_done = False
+        self.eager_loaded = False
+        self.root_entries: list[Entry] = []
+        self.registry = Registry()
+
+    @classmethod
+    def for_package(cls, package: str | ModuleType, **options: object) -> Loader:
+        """A loader for an installed package's own directory, from its ``__init__.py``.
+
+        ``pyautoload.Loader.for_package(__name__).setup()`` in ``app/__init__.py`` makes every
+        file below ``app/`` autoloadable; the root ``version.py`` defines ``VERSION``
+        (``PackageInflector``).
+
+        Args:
+            package: the package module or its name (it must be in ``sys.modules``).
+            **options: passed to ``Loader`` (``logger=``, ``tag=``, ``inflector=``).
+        """
+        module = sys.modules[package] if isinstance(package, str) else package
+        paths = [os.path.abspath(p) for p in getattr(module, "__path__", ())]
+        if not paths:
+            raise InvalidNamespace(module.__name__, "for_package needs a package (a module with __path__)")
+        options.setdefault("inflector", PackageInflector(paths[0]))
+        options.setdefault("tag", module.__name__)
+        loader = cls(**options)  # type: ignore[arg-type]
+        for path in paths:
+            loader.push_dir(path, namespace=module.__name__)
+        return loader
+
+    # -- configuration ----------------------------------------------------------------------
+
+    @property
+    def tag(self) -> str:
+        """The label of this loader's log lines."""
+        if self._tag is not None:
+            return self._tag
+        return next(iter(self._roots.values()), "loader")
+
+    @tag.setter
+    def tag(self, value: str) -> None:
+        self._tag = value
+
+    def push_dir(self, path: str | os.PathLike[str], namespace: str) -> None:
+        """Add a root directory whose files define names under ``namespace``.
+
+        Args:
+            path: the directory; its files and subdirectories are the namespace's children.
+            namespace: a dotted module name (``app``, ``acme.plugins``). A module of that name
+                that another finder or distribution provides is kept and only gains autoloads.
+
+        Raises:
+            DirectoryNotFound: ``path`` is not a directory.
+            InvalidNamespace: ``namespace`` is not a dotted Python name.
+            ConflictError: another loader manages ``path`` already.
+        """
+        directory = os.path.abspath(path)
+        if not os.path.isdir(directory):
+            raise DirectoryNotFound(directory)
+        if not namespace or not all(is_module_name(part) for part in namespace.split(".")):
+            raise InvalidNamespace(namespace, "expected a dotted name of identifiers, like 'app.models'")
+        with LOCK:
+            owner = ROOT_DIRS.get(directory)
+            if owner is not None and owner is not self:
+                raise ConflictError(
+                    f"pyautoload: loader {self.tag!r} wants to manage {directory}, "
+                    f"which loader {owner.tag!r} manages already",
+                    path=directory,
+                    other=directory,
+                )
+            previous = self._roots.get(directory)
+            if previous is not None and previous != namespace:
+                raise ConflictError(
+                    f"pyautoload: {directory} is a root of namespace {previous} already, not {namespace}",
+                    path=directory,
+                    other=directory,
+                )
+            self._roots[directory] = namespace
+            ROOT_DIRS[directory] = self
+        if self._setup_done:
+            self._setup_root(namespace, [directory])
+
+    def ignore(self, *paths: str | os.PathLike[str]) -> None:
+        """Leave files or directories (paths or glob patterns, ``**`` allowed) unmanaged.
+
+        Hidden entries, ``__pycache__``, private files (``_x.py``) and non-``.py`` files are
+        ignored already.
+        """
+        self._add_patterns("ignore", paths)
+
+    def collapse(self, *paths: str | os.PathLike[str]) -> None:
+        """Make directories (paths or glob patterns) add no namespace level.
+
+        With ``collapse("app/booking/actions")``, ``app/booking/actions/create.py`` defines
+        ``app.booking.Create`` (module ``app.booking.create``).
+        """
+        self._add_patterns("collapse", paths)
+
+    def do_not_eager_load(self, *paths: str | os.PathLike[str]) -> None:
+        """Skip files or directories in ``eager_load()`` (they still autoload on use)."""
+        self._do_not_eager_load.update(os.path.abspath(path) for path in paths)
+
+    def _add_patterns(self, kind: str, paths: Iterable[str | os.PathLike[str]]) -> None:
+        self._patterns[kind].extend(os.path.abspath(path) for path in paths)
+        if self._setup_done:
+            self._expand_patterns()
+
+    def _expand_patterns(self) -> None:
+        for kind, target in (("ignore", self._ignored), ("collapse", self._collapsed)):
+            target.clear()
+            for pattern in self._patterns[kind]:
+                if _GLOB_CHARS.isdisjoint(pattern):
+                    target.add(pattern)
+                else:
+                    import glob
+
+                    target.update(
+                        os.path.abspath(p.rstrip(os.sep)) for p in glob.glob(pattern, recursive=True)
+                    )
+
+    def is_ignored(self, path: str) -> bool:
+        """Whether an absolute path was ignored with ``ignore()``."""
+        return path in self._ignored
+
+    def is_collapsed(self, path: str) -> bool:
+        """Whether an absolute directory path was collapsed with ``collapse()``."""
+        return path in self._collapsed
+
+    # -- callbacks and logging ----------------------------------------------------------------
+
+    def on_setup(self, callback: SetupCallback) -> SetupCallback:
+        """Call ``callback()`` at the end of ``setup()`` (usable as a decorator)."""
+        self._on_setup.append(callback)
+        if self._setup_done:
+            callback()
+        return callback
+
+    def on_load(self, callback: LoadCallback, name: str | None = None) -> LoadCallback:
+        """Call ``callback(name, value, path)`` after an autoload (usable as a decorator).
+
+        Args:
+            callback: receives the fully qualified name, the value and the defining file (or the
+                directory of a namespace).
+            name: only for this name (``app.models.User``, or a namespace module ``app.models``);
+                every autoload of this loader when ``None``.
+        """
+        self._on_load.setdefault(name, []).append(callback)
+        return callback
+
+    def on_unload(self, callback: LoadCallback, name: str | None = None) -> LoadCallback:
+        """Register ``callback(name, value, path)`` for when a name is unloaded.
+
+        Unloading comes with reloading; callbacks are kept in the order registered.
+        """
+        self._on_unload.setdefault(name, []).append(callback)
+        return callback
+
+    def unload_callbacks(self, name: str) -> list[LoadCallback]:
+        """The ``on_unload`` callbacks that apply to ``name``, specific ones first."""
+        return [*self._on_unload.get(name, ()), *self._on_unload.get(None, ())]
+
+    def _run_on_load(self, name: str, value: object, path: str) -> None:
+        for callback in (*self._on_load.get(name, ()), *self._on_load.get(None, ())):
+            callback(name, value, path)
+
+    def log(self) -> None:
+        """Log every autoload, scan and setup step of this loader to stderr."""
+        self._sink = _trace.to_stderr
+
+    @property
+    def logger(self) -> Sink | None:
+        """The sink log lines go to, or ``None``."""
+        return self._sink
+
+    @logger.setter
+    def logger(self, logger: object) -> None:
+        self._sink = _trace.sink_for(logger)
+
+    def trace(self, message: str) -> None:
+        """Send one log line if logging is on."""
+        if self._sink is not None:
+            self._sink(f"pyautoload@{self.tag}: {message}")
+
+    # -- setup --------------------------------------------------------------------------------
+
+    @property
+    def is_set_up(self) -> bool:
+        """Whether ``setup()`` ran."""
+        return self._setup_done
+
+    def setup(self) -> None:
+        """Start managing the roots: names resolve on first use from now on.
+
+        Idempotent and thread-safe. With ``PYAUTOLOAD_EAGER=1`` it eager loads afterwards.
+        """
+        with self._setup_lock:
+            if self._setup_done:
+                return
+            with LOCK:
+                _finder.install()
+                if self not in _registry.LOADERS:
+                    _registry.LOADERS.append(self)
+            self._expand_patterns()
+            groups: dict[str, list[str]] = {}
+            for directory, namespace in self._roots.items():
+                groups.setdefault(namespace, []).append(directory)
+            for namespace, dirs in groups.items():
+                self._setup_root(namespace, dirs)
+            self._setup_done = True
+            self.trace(f"set up {len(self._roots)} root(s)")
+            for callback in self._on_setup:
+                callback()
+        if eager_from_environment():
+            self.eager_load()
+
+    def _setup_root(self, namespace: str, dirs: list[str]) -> None:
+        for entry in self.root_entries:
+            if entry.module == namespace:
+                entry.dirs.extend(d for d in dirs if d not in entry.dirs)
+                if entry.children is not None:
+                    entry.children = None
+                    self.ensure_scanned(entry)
+                return
+        module = sys.modules.get(namespace)
+        if module is None and (namespace in MODULES or self._owned_elsewhere(namespace, dirs)):
+            module = importlib.import_module(namespace)
+        entry = Entry(namespace, ROOT, self, dirs=list(dirs), adopted=module is not None)
+        self.registry.add(entry)
+        self.root_entries.append(entry)
+        if module is None:
+            with LOCK:
+                MODULES[namespace] = entry
+            return
+        self.ensure_scanned(entry)
+        attach(module, entry)
+        self.trace(f"namespace {namespace} exists already; adding autoloads to it")
+
+    def _owned_elsewhere(self, namespace: str, dirs: list[str]) -> bool:
+        parent = namespace.rpartition(".")[0]
+        parent_path = None
+        if parent:
+            parent_module = importlib.import_module(parent)
+            parent_path = getattr(parent_module, "__path__", None)
+            if parent_path is None:
+                raise InvalidNamespace(namespace, f"{parent} is a module, not a package")
+        spec = _finder.find_elsewhere(namespace, parent_path)
+        if spec is None:
+            return False
+        if spec.loader is None and set(spec.submodule_search_locations or ()) <= set(dirs):
+            return False
+        self.trace(f"namespace {namespace} is provided by {spec.origin or 'another distribution'}")
+        return True
+
+    def ensure_scanned(self, entry: Entry) -> None:
+        """Discover the children of a namespace entry (once)."""
+        with LOCK:
+            if entry.children is not None:
+                return
+            children: dict[str, Entry] = {}
+            for child in scan(entry, self):
+                if not self._claim(entry, child):
+                    continue
+                if child.is_namespace:
+                    children.setdefault(child.module.rpartition(".")[2], child)
+                if child.attribute is not None:
+                    first = children.setdefault(child.attribute, child)
+                    if first is not child:
+                        self.trace(f"{child.path} and {first.path} both define {child.name}; first wins")
+            entry.children = children
+        self.trace(f"scanned {entry.module}: {len(children)} name(s)")
+
+    def _claim(self, parent: Entry, child: Entry) -> bool:
+        other = MODULES.get(child.module)
+        if other is not None and other.owner is not self:
+            self.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
+            return False
+        if parent.adopted and self._foreign_child(parent, child):
+            return False
+        MODULES[child.module] = child
+        self.registry.add(child)
+        existing = sys.modules.get(child.module)
+        if existing is not None and child.is_namespace:
+            child.adopted = True
+            self.ensure_scanned(child)
+            attach(existing, child)
+        return True
+
+    def _foreign_child(self, parent: Entry, child: Entry) -> bool:
+        module = sys.modules.get(parent.module)
+        foreign = [p for p in getattr(module, "__path__", ()) if p not in parent.dirs]
+        if not foreign:
+            return False
+        from importlib.machinery import PathFinder
+
+        spec = PathFinder.find_spec(child.module, foreign)
+        if spec is None:
+            return False
+        self.trace(f"module {child.module} is provided by {spec.origin or foreign}; leaving it alone")
+        return True
+
+    def unregister(self) -> None:
+        """Stop managing: forget the roots and discovered modules (loaded ones stay)."""
+        with self._setup_lock, LOCK:
+            for module, entry in list(MODULES.items()):
+                if entry.owner is self:
+                    del MODULES[module]
+            for directory in self._roots:
+                if ROOT_DIRS.get(directory) is self:
+                    del ROOT_DIRS[directory]
+            if self in _registry.LOADERS:
+                _registry.LOADERS.remove(self)
+            if not _registry.LOADERS:
+                _finder.uninstall()
+            self.registry.clear()
+            self.root_entries.clear()
+            self._setup_done = False
+
+    # -- autoloading --------------------------------------------------------------------------
+
+    def autoload(self, hook: Autoloads, name: str, child: Entry) -> object:
+        """Resolve ``name`` of ``hook``'s namespace (called by the namespace's ``__getattr__``)."""
+        if name != child.attribute:
+            module = importlib.import_module(child.module)
+            hook.module.__dict__.setdefault(name, module)
+            return module
+        stack: list[Entry] | None = getattr(_stacks, "stack", None)
+        if stack is None:
+            stack = _stacks.stack = []
+        if child in stack:
+            from pyautoload._explain import circular
+
+            raise circular([*stack[stack.index(child) :], child])
+        started = time.perf_counter() if self._sink is not None else 0.0
+        stack.append(child)
+        try:
+            module = importlib.import_module(child.module)
+        finally:
+            stack.pop()
+        value = module.__dict__.get(name, _MISSING)
+        if value is _MISSING:
+            from pyautoload import _explain
+
+            if getattr(module.__spec__, "_initializing", False):
+                raise _explain.circular([*stack, child])
+            raise _explain.missing_name(child, module)
+        value = hook.module.__dict__.setdefault(name, value)
+        fullname = child.name or name
+        if self._sink is not None:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self.trace(f"autoloaded {fullname} from {child.file} in {elapsed_ms:.2f} ms ({_trace.trigger()})")
+        self._run_on_load(fullname, value, child.path)
+        return value
+
+    def namespace_loaded(self, entry: Entry, module: ModuleType) -> None:
+        """Run the ``on_load`` callbacks of a namespace module that was just created."""
+        self._run_on_load(entry.module, module, entry.path)
+
+    # -- eager loading ------------------------------------------------------------------------
+
+    def eager_load(self, *, force: bool = False) -> None:
+        """Load every managed file now (once), for production or CI.
+
+        Args:
+            force: also load what ``do_not_eager_load`` excluded.
+
+        Raises:
+            SetupRequired: before ``setup()``.
+        """
+        self._require_setup("eager_load()")
+        _eager.eager_load(self, force=force)
+
+    def eager_load_dir(self, path: str | os.PathLike[str]) -> None:
+        """Load every managed file below ``path`` (exclusions still apply)."""
+        self._require_setup("eager_load_dir()")
+        directory = os.path.abspath(path)
+        if not os.path.isdir(directory):
+            raise DirectoryNotFound(directory)
+        if not any(_under(directory, root) or _under(root, directory) for root in self._roots):
+            raise NotManaged(directory, f"it is not inside the roots of loader {self.tag!r}")
+        _eager.eager_load_dir(self, directory)
+
+    def eager_load_namespace(self, namespace: str | ModuleType) -> None:
+        """Load every managed file of ``namespace`` (a module or a dotted name) and below it."""
+        self._require_setup("eager_load_namespace()")
+        name = namespace if isinstance(namespace, str) else namespace.__name__
+        _eager.eager_load_namespace(self, name)
+
+    def load_file(self, path: str | os.PathLike[str]) -> object:
+        """Load the name one file defines, and return it.
+
+        Raises:
+            NotManaged: the file is not a managed ``.py`` file (outside the roots, ignored,
+                private, shadowed).
+        """
+        self._require_setup("load_file()")
+        file = os.path.abspath(path)
+        if not os.path.isfile(file) or not file.endswith(".py"):
+            raise NotManaged(file, "it is not a .py file")
+        name = self.expected_name_at(file)
+        entry = self.registry.get(name) if name is not None else None
+        if entry is None or entry.file != file or entry.attribute is None:
+            raise NotManaged(
+                file, f"loader {self.tag!r} does not autoload it (outside roots, ignored or shadowed)"
+            )
+        with _trace.reason("load_file"):
+            parent = importlib.import_module(entry.parent)
+            return getattr(parent, entry.attribute)
+
+    def excluded(self, entry: Entry) -> bool:
+        """Whether ``do_not_eager_load`` covers an entry (a file, or all of a namespace's dirs)."""
+        if not self._do_not_eager_load:
+            return False
+        paths = [entry.file] if entry.file is not None and not entry.dirs else entry.dirs
+        return all(any(_under(p, skip) for skip in self._do_not_eager_load) for p in paths if p)
+
+    def _require_setup(self, action: str) -> None:
+        if not self._setup_done:
+            raise SetupRequired(action)
+
+    # -- introspection ------------------------------------------------------------------------
+
+    def dirs(self) -> list[str]:
+        """The root directories, in the order pushed."""
+        return list(self._roots)
+
+    def namespaces(self) -> dict[str, str]:
+        """Root directory → namespace."""
+        return dict(self._roots)
+
+    def expected_name_at(self, path: str | os.PathLike[str]) -> str | None:
+        """The name a file defines, or the module a directory is, by the conventions.
+
+        ``None`` for ignored, hidden, private, shadowed or unmanaged paths. Directories are
+        listed (not imported) as needed.
+        """
+        target = os.path.abspath(path)
+        for root in sorted(self._roots, key=len, reverse=True):
+            if _under(target, root):
+                return self._name_below(root, target)
+        return None
+
+    def _name_below(self, root: str, target: str) -> str | None:
+        entry = next((e for e in self.root_entries if root in e.dirs), None)
+        if entry is None:
+            entry = Entry(self._roots[root], ROOT, self, dirs=[root])
+        current = root
+        if target == root:
+            return entry.module
+        parts = os.path.relpath(target, root).split(os.sep)
+        for part in parts:
+            current = os.path.join(current, part)
+            self.ensure_scanned(entry)
+            if current in entry.dirs:
+                if current == target:
+                    return entry.module
+                continue
+            assert entry.children is not None
+            found = next((c for c in entry.children.values() if current in c.dirs), None)
+            if found is None:
+                leaf = next((c for c in entry.children.values() if c.file == current and c.attribute), None)
+                return leaf.name if leaf is not None and current == target else None
+            entry = found
+        return entry.module
+
+    def all_expected_names(self) -> dict[str, str]:
+        """Every managed path → the name it defines (files) or the module it is (directories).
+
+        Lists every directory below the roots; imports nothing.
+        """
+        result: dict[str, str] = {}
+        for entry in self.root_entries:
+            self._collect(entry, result)
+        return dict(sorted(result.items()))
+
+    def _collect(self, entry: Entry, result: dict[str, str]) -> None:
+        self.ensure_scanned(entry)
+        for directory in entry.dirs:
+            result.setdefault(directory, entry.module)
+        assert entry.children is not None
+        for child in dict.fromkeys(entry.children.values()):
+            if child.attribute is not None and child.file is not None:
+                result.setdefault(child.file, child.name or child.attribute)
+            if child.is_namespace:
+                self._collect(child, result)
+
+    def __repr__(self) -> str:
+        roots = ", ".join(f"{d} → {n}" for d, n in self._roots.items())
+        return f"<pyautoload.Loader {self.tag!r} [{roots}]>"
+
+
+def all_dirs() -> list[str]:
+    """The root directories of every loader of the process."""
+    return [d for loader in list(_registry.LOADERS) for d in loader.dirs()]
+
+
+def eager_load_all() -> None:
+    """``eager_load()`` every loader that is set up."""
+    for loader in list(_registry.LOADERS):
+        if loader.is_set_up:
+            loader.eager_load()
+
+
+def eager_load_namespace(namespace: str | ModuleType) -> None:
+    """``eager_load_namespace()`` on every loader that is set up."""
+    for loader in list(_registry.LOADERS):
+        if loader.is_set_up:
+            loader.eager_load_namespace(namespace)
+
+
+def loaders() -> list[Loader]:
+    """Every loader that ran ``setup()`` and was not unregistered."""
+    return list(_registry.LOADERS)

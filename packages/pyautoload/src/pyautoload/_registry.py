@@ -1,0 +1,181 @@
+"""What the convention gives: one ``Entry`` per module, tables per loader and per process.
+
+The process-wide tables (``MODULES``, ``ROOT_DIRS``, ``LOADERS``) are what the single meta-path
+finder reads; they change only under ``LOCK`` and are read lock-free (dict lookups).
+Each loader's ``Registry`` is the public, read-only view of its entries. Entries keep everything
+a reload needs later: the namespace dict each autoloaded name was cached in, and whether a module
+was executed.
+"""
+
+from __future__ import annotations
+
+import _thread
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from pyautoload._loader import Loader
+    from pyautoload._namespace import Autoloads
+
+ROOT = "root"
+NAMESPACE = "namespace"
+EXPLICIT = "explicit"
+PACKAGE = "package"
+FILE = "file"
+NAMESPACE_KINDS = frozenset({ROOT, NAMESPACE, EXPLICIT, PACKAGE})
+
+LOCK = _thread.RLock()
+MODULES: dict[str, Entry] = {}
+ROOT_DIRS: dict[str, Loader] = {}
+LOADERS: list[Loader] = []
+
+
+class Entry:
+    """One module the convention gives (read-only for users).
+
+    Attributes:
+        module: the module name (``app.models.html_parser``, ``app.models``).
+        kind: ``"root"``, ``"namespace"`` (a directory without ``__init__.py``), ``"explicit"``
+            (``hotel.py`` next to ``hotel/``), ``"package"`` (a directory with ``__init__.py``)
+            or ``"file"``.
+        attribute: the name the file must define in its parent (``HtmlParser``), or ``None``.
+        file: the file executed for the module (``html_parser.py``, ``hotel.py``,
+            ``__init__.py``), or ``None`` for a namespace.
+        dirs: the module's search path (namespaces: every root and collapsed directory).
+        adopted: the module belongs to someone else and only carries our autoloads.
+    """
+
+    __slots__ = ("adopted", "attribute", "children", "dirs", "file", "hook", "kind", "module", "owner")
+
+    def __init__(
+        self,
+        module: str,
+        kind: str,
+        owner: Loader,
+        *,
+        file: str | None = None,
+        dirs: list[str] | None = None,
+        attribute: str | None = None,
+        adopted: bool = False,
+    ) -> None:
+        self.module = module
+        self.kind = kind
+        self.owner = owner
+        self.file = file
+        self.dirs = dirs or []
+        self.attribute = attribute
+        self.adopted = adopted
+        self.children: dict[str, Entry] | None = None
+        self.hook: Autoloads | None = None
+
+    @property
+    def parent(self) -> str:
+        """The parent module name (``""`` for a top-level module)."""
+        return self.module.rpartition(".")[0]
+
+    @property
+    def name(self) -> str | None:
+        """The fully qualified expected name (``app.models.HtmlParser``), or ``None``."""
+        if self.attribute is None:
+            return None
+        return f"{self.parent}.{self.attribute}" if self.parent else self.attribute
+
+    @property
+    def path(self) -> str:
+        """The defining file, or the first directory of a namespace."""
+        return self.file if self.file is not None else self.dirs[0]
+
+    @property
+    def is_namespace(self) -> bool:
+        """Whether the module has children (roots, namespaces, explicit namespaces, packages)."""
+        return self.kind in NAMESPACE_KINDS
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the module has been imported (it is in ``sys.modules``)."""
+        return self.module in sys.modules
+
+    @property
+    def autoloaded(self) -> bool:
+        """Whether the expected name is cached in its parent namespace."""
+        if self.attribute is None:
+            return False
+        parent = sys.modules.get(self.parent)
+        return parent is not None and self.attribute in parent.__dict__
+
+    def __repr__(self) -> str:
+        return f"<Entry {self.kind} {self.module} {self.path}>"
+
+
+class Registry:
+    """The modules and names a loader discovered, and which of them are loaded.
+
+    Directories are discovered level by level as their namespaces are imported (or all at once
+    by ``Loader.all_expected_names()`` and eager loading).
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, Entry] = {}
+        self._names: dict[str, Entry] = {}
+
+    def add(self, entry: Entry) -> None:
+        """Record an entry (internal: the loader calls it while scanning)."""
+        self._entries[entry.module] = entry
+        name = entry.name
+        if name is not None:
+            self._names.setdefault(name, entry)
+
+    def clear(self) -> None:
+        """Forget every entry (internal: ``Loader.unregister``)."""
+        self._entries.clear()
+        self._names.clear()
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(sorted(self._entries.values(), key=lambda entry: entry.module))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries or key in self._names
+
+    def get(self, key: str) -> Entry | None:
+        """Return the entry of a module name (``app.models``) or expected name (``app.models.User``)."""
+        return self._entries.get(key) or self._names.get(key)
+
+    def discovered(self) -> list[Entry]:
+        """Entries whose module has not been imported yet."""
+        return [entry for entry in self if not entry.loaded]
+
+    def loaded(self) -> list[Entry]:
+        """Entries whose module has been imported."""
+        return [entry for entry in self if entry.loaded]
+
+    def children(self, module: str) -> list[Entry]:
+        """The discovered direct children of a namespace module."""
+        return [entry for entry in self if entry.parent == module]
+
+    def parent(self, key: str) -> Entry | None:
+        """The entry of the namespace that contains ``key``, if this loader manages it."""
+        entry = self.get(key)
+        return None if entry is None else self._entries.get(entry.parent)
+
+    def names(self) -> dict[str, str]:
+        """Expected name → defining file, for every discovered name."""
+        return {name: entry.path for name, entry in sorted(self._names.items())}
+
+    def file_of(self, name: str) -> str | None:
+        """The file that defines an expected name, or ``None``."""
+        entry = self._names.get(name)
+        return None if entry is None else entry.file
+
+    def name_defined_by(self, path: str | os.PathLike[str]) -> str | None:
+        """The expected name a discovered file defines, or ``None``."""
+        target = os.path.abspath(path)
+        for entry in self._names.values():
+            if entry.file == target:
+                return entry.name
+        return None

@@ -1,0 +1,126 @@
+"""Scanning one namespace level: which children a set of directories gives.
+
+A level is the union of the namespace's directories (several roots, collapsed directories)
+read in order, so the first root wins for a shadowed file. Hidden entries, ``__pycache__``,
+private files (``_x.py``, which includes ``__init__.py``), non-identifiers, ignored paths and
+the directories of other roots never become children.
+"""
+
+from __future__ import annotations
+
+import os
+from keyword import iskeyword
+
+from pyautoload._errors import ConflictError
+from pyautoload._registry import EXPLICIT, FILE, NAMESPACE, PACKAGE, ROOT_DIRS, Entry
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pyautoload._loader import Loader
+
+
+def listing(directory: str) -> list[tuple[str, str, bool]]:
+    """Return ``(name, abspath, is_dir)`` of a directory's visible entries, sorted by name."""
+    try:
+        with os.scandir(directory) as it:
+            found = [(e.name, e.path, e.is_dir()) for e in it if not e.name.startswith(".")]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found.sort()
+    return found
+
+
+def is_module_name(name: str) -> bool:
+    """Whether a basename can be a module name (an identifier that is not a keyword)."""
+    return name.isidentifier() and not iskeyword(name)
+
+
+def has_python_files(directory: str, loader: Loader) -> bool:
+    """Whether a directory holds a managed ``.py`` file, at any depth."""
+    for name, path, is_dir in listing(directory):
+        if is_dir:
+            skip = name == "__pycache__" or path in ROOT_DIRS or loader.is_ignored(path)
+            if not skip and has_python_files(path, loader):
+                return True
+        elif name.endswith(".py") and not loader.is_ignored(path):
+            return True
+    return False
+
+
+class _Level:
+    """The files and directories of one namespace level, before they become entries."""
+
+    def __init__(self, dirs: list[str]) -> None:
+        self.search = list(dirs)
+        self.files: dict[str, str] = {}
+        self.subdirs: dict[str, list[str]] = {}
+        self.inits: dict[str, str] = {}
+
+    def add_dir(self, name: str, path: str, loader: Loader) -> None:
+        if name == "__pycache__" or not is_module_name(name) or path in ROOT_DIRS:
+            return
+        if loader.is_ignored(path):
+            return
+        if loader.is_collapsed(path):
+            self.search.append(path)
+            return
+        init = os.path.join(path, "__init__.py")
+        has_init = os.path.isfile(init) and not loader.is_ignored(init)
+        if not has_init and not has_python_files(path, loader):
+            return
+        self.subdirs.setdefault(name, []).append(path)
+        if has_init:
+            self.inits.setdefault(name, init)
+
+    def add_file(self, name: str, path: str, loader: Loader) -> None:
+        base = name[:-3]
+        if base.startswith("_") or not is_module_name(base) or loader.is_ignored(path):
+            return
+        first = self.files.setdefault(base, path)
+        if first != path:
+            loader.trace(f"file {path} is shadowed by {first}")
+
+
+def scan(namespace: Entry, loader: Loader) -> list[Entry]:
+    """Read a namespace's directories and return its children.
+
+    Collapsed directories found on the way are appended to ``namespace.dirs``.
+
+    Raises:
+        ConflictError: ``x.py`` and ``x/__init__.py`` both define module ``x``.
+    """
+    level = _Level(namespace.dirs)
+    index = 0
+    while index < len(level.search):
+        for name, path, is_dir in listing(level.search[index]):
+            if is_dir:
+                level.add_dir(name, path, loader)
+            elif name.endswith(".py"):
+                level.add_file(name, path, loader)
+        index += 1
+    namespace.dirs = level.search
+    return [
+        _entry(namespace, base, level, loader) for base in sorted(level.files.keys() | level.subdirs.keys())
+    ]
+
+
+def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
+    module = f"{namespace.module}.{base}"
+    file = level.files.get(base)
+    dirs = level.subdirs.get(base)
+    if dirs is None:
+        assert file is not None
+        return Entry(module, FILE, loader, file=file, attribute=loader.inflector.camelize(base, file))
+    init = level.inits.get(base)
+    if file is None:
+        return Entry(module, PACKAGE if init else NAMESPACE, loader, file=init, dirs=dirs)
+    if init is not None:
+        raise ConflictError(
+            f"pyautoload: {file} and {init} both define module {module}; "
+            "keep one (an explicit namespace file, or the package's __init__.py)",
+            path=file,
+            other=init,
+        )
+    return Entry(
+        module, EXPLICIT, loader, file=file, dirs=dirs, attribute=loader.inflector.camelize(base, file)
+    )

@@ -1,0 +1,79 @@
+"""Helpers: throw-away trees (Zeitwerk's ``with_files``) and loaders that clean up after themselves.
+
+Every test leaves ``sys.modules``, ``sys.meta_path`` and ``sys.path_importer_cache`` as it found
+them, and unregisters the loaders it made.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+import pyautoload
+
+
+def write_tree(root: Path, files: Mapping[str, str | None]) -> Path:
+    """Write ``{"app/models/user.py": "class User: pass", "app/empty/": None}`` below ``root``."""
+    for relative, content in files.items():
+        path = root / relative
+        if relative.endswith("/"):
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(content or ""))
+    importlib.invalidate_caches()
+    return root
+
+
+@pytest.fixture
+def with_files(tmp_path: Path) -> Callable[[Mapping[str, str | None]], Path]:
+    """Write a tree below a fresh directory and return that directory."""
+
+    def make(files: Mapping[str, str | None]) -> Path:
+        return write_tree(tmp_path, files)
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def clean_import_state(tmp_path: Path) -> Iterator[None]:
+    """Restore sys.modules, sys.meta_path and sys.path_importer_cache; unregister new loaders."""
+    modules = set(sys.modules)
+    meta_path = list(sys.meta_path)
+    importer_cache = set(sys.path_importer_cache)
+    loaders = set(map(id, pyautoload.loaders()))
+    yield
+    for loader in pyautoload.loaders():
+        if id(loader) not in loaders:
+            loader.unregister()
+    for name in set(sys.modules) - modules:
+        del sys.modules[name]
+    sys.meta_path[:] = meta_path
+    for key in set(sys.path_importer_cache) - importer_cache:
+        del sys.path_importer_cache[key]
+
+
+@pytest.fixture
+def new_loader() -> Callable[..., pyautoload.Loader]:
+    """``new_loader({"/abs/dir": "app"}, setup=True, **Loader options)``."""
+    made: list[pyautoload.Loader] = []
+
+    def make(
+        roots: Mapping[str | Path, str] | None = None, *, setup: bool = True, **options: object
+    ) -> pyautoload.Loader:
+        loader = pyautoload.Loader(**options)  # type: ignore[arg-type]
+        for directory, namespace in (roots or {}).items():
+            loader.push_dir(directory, namespace=namespace)
+        if setup:
+            loader.setup()
+        made.append(loader)
+        return loader
+
+    yield make  # type: ignore[misc]
+    for loader in made:
+        loader.unregister()
