@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -156,8 +156,28 @@ def installer() -> CountingInstaller:
 
 
 @pytest.fixture
-def manager(tmp_path: Path, settings: IndexSettings, installer: CountingInstaller) -> Iterator[CacheManager]:
-    yield CacheManager(tmp_path / "cache", installer=installer, settings=settings)
+def installer_class() -> type[CountingInstaller]:
+    return CountingInstaller
+
+
+@pytest.fixture
+def wheel_factory() -> Callable[..., Path]:
+    return make_wheel
+
+
+@pytest.fixture
+def forget() -> Callable[[], None]:
+    return forget_test_modules
+
+
+@pytest.fixture
+def manager(tmp_path: Path, settings: IndexSettings, installer: CountingInstaller) -> CacheManager:
+    return CacheManager(tmp_path / "cache", installer=installer, settings=settings)
+
+
+@pytest.fixture(autouse=True)
+def _clean_import_state() -> Iterator[None]:
+    yield
     forget_test_modules()
 
 

@@ -456,18 +456,19 @@ class CacheManager:
     def info(self, specification: str) -> CacheEntry | None:
         """The on-disk entry of a specification, or ``None`` if it has none."""
         key = self.key_of(specification)
-        if not self.layout.entry(key).is_dir():
-            return None
         return self._entry(key)
 
     def entries(self) -> list[CacheEntry]:
-        """Every entry of this interpreter's tag, complete or corrupt."""
-        return [self._entry(key) for key in self.layout.entry_keys()]
+        """Every entry of this interpreter's tag, complete or corrupt (not those still being built)."""
+        found = (self._entry(key) for key in self.layout.entry_keys())
+        return [entry for entry in found if entry is not None]
 
-    def _entry(self, key: str) -> CacheEntry:
+    def _entry(self, key: str) -> CacheEntry | None:
         status, meta = self._probe(key, self.ttl_s)
+        if status == "missing":
+            return None
         if meta is None:
-            return CacheEntry(key, None, corrupt=status == "corrupt")
+            return CacheEntry(key, None, corrupt=True)
         return CacheEntry(
             key=key,
             path=self.layout.site(key, meta.generation),

@@ -1,0 +1,315 @@
+from __future__ import annotations
+
+import asyncio
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xtnsmgr import (
+    CacheManager,
+    ExtensionConfigError,
+    ExtensionInstallationError,
+    IndexSettings,
+    StaleExtensionWarning,
+    ensure_package,
+    ensure_package_sync,
+)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_miss_installs_then_every_hit_is_free(
+    forget: Callable[[], None], manager: CacheManager, installer: Any
+) -> None:
+    entry = manager.ensure("xt-alpha")
+    assert entry.source == "install"
+    assert entry.path is not None
+    assert str(entry.path) in sys.path
+    assert {d.name: d.version for d in entry.distributions} == {"xt-alpha": "1.0", "xt-base": "1.0"}
+    assert entry.modules == ("xt_alpha",)
+    assert importlib.import_module("xt_alpha").register({"k": 1}) == ("alpha", "base", {"k": 1})
+    assert manager.ensure("xt-alpha") is entry
+    manager.forget()
+    from_disk = manager.ensure("xt-alpha")
+    assert from_disk.source == "cache"
+    assert from_disk.path == entry.path
+    assert installer.calls == [["xt-alpha"]]
+
+
+def test_equivalent_requirements_share_one_entry(manager: CacheManager, installer: Any) -> None:
+    first = manager.ensure("XT_Alpha >= 1.0")
+    second = manager.ensure("xt-alpha>=1.0")
+    assert first.key == second.key
+    assert len(installer.calls) == 1
+
+
+def test_a_second_process_hits_the_disk_entry(
+    forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    CacheManager(tmp_path, installer=installer, settings=settings).ensure("xt-base")
+    forget()
+    other = CacheManager(tmp_path, installer=installer, settings=settings)
+    assert other.ensure("xt-base").source == "cache"
+    assert len(installer.calls) == 1
+
+
+def test_bad_specification_is_named_and_never_installed(manager: CacheManager, installer: Any) -> None:
+    with pytest.raises(ExtensionConfigError) as caught:
+        manager.ensure("xt-alpha >= = 1")
+    assert caught.value.spec == "xt-alpha >= = 1"
+    assert "xt-alpha >= = 1" in str(caught.value)
+    assert installer.calls == []
+
+
+def test_missing_local_wheel_is_a_config_error(manager: CacheManager, tmp_path: Path) -> None:
+    with pytest.raises(ExtensionConfigError, match="no such wheel"):
+        manager.ensure(str(tmp_path / "nope-1.0-py3-none-any.whl"))
+
+
+def test_wheel_for_another_platform_fails_once_with_uv_message(manager: CacheManager, installer: Any) -> None:
+    with pytest.raises(ExtensionInstallationError) as caught:
+        manager.ensure("xt-foreign")
+    assert caught.value.installer == "uv"
+    assert not caught.value.transient
+    assert "xt-foreign" in caught.value.output
+    assert installer.attempts == 1
+    assert manager.entries() == []
+
+
+def test_unknown_distribution_fails_without_retry(manager: CacheManager, installer: Any) -> None:
+    with pytest.raises(ExtensionInstallationError):
+        manager.ensure("xt-does-not-exist")
+    assert installer.attempts == 1
+
+
+def test_import_smoke_test_rejects_a_broken_package(manager: CacheManager) -> None:
+    with pytest.raises(ExtensionInstallationError, match="boom at import"):
+        manager.ensure("xt-broken")
+    assert manager.entries() == []
+    assert "xt_broken" not in sys.modules
+
+
+def test_local_wheel_path_and_file_url(manager: CacheManager, wheelhouse: Path) -> None:
+    wheel = next(wheelhouse.glob("xt_ns_one-*.whl"))
+    by_path = manager.ensure(str(wheel))
+    assert by_path.modules == ("xt_ns.one",)
+    by_url = manager.ensure(wheel.as_uri())
+    assert by_url.key != by_path.key
+    assert importlib.import_module("xt_ns.one").NAME == "one"
+
+
+def test_rebuilt_local_wheel_gets_a_new_key(
+    manager: CacheManager, tmp_path: Path, wheel_factory: Callable[..., Path]
+) -> None:
+    folder = tmp_path / "w"
+    folder.mkdir()
+    wheel = wheel_factory(folder, "xt-local", "1.0", {"xt_local.py": "A = 1\n"})
+    first = manager.key_of(str(wheel))
+    wheel_factory(folder, "xt-local", "1.0", {"xt_local.py": "A = 2\n"})
+    assert manager.key_of(str(wheel)) != first
+
+
+def test_host_distribution_is_used_unless_isolated(manager: CacheManager, installer: Any) -> None:
+    entry = manager.ensure("pytest>=1")
+    assert entry.source == "host"
+    assert entry.path is None
+    assert installer.calls == []
+    isolated = manager.ensure("xt-base", isolate=True)
+    assert isolated.source == "install"
+
+
+def test_expired_entry_is_refreshed_and_old_generation_kept(
+    forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    clock = Clock()
+    first = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure(
+        "xt-base"
+    )
+    clock.now += 120
+    forget()
+    refreshed = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure(
+        "xt-base"
+    )
+    assert refreshed.source == "install"
+    assert refreshed.path != first.path
+    assert first.path is not None
+    assert first.path.is_dir(), "the replaced generation keeps serving old readers"
+    assert len(installer.calls) == 2
+
+
+def test_expired_entry_served_stale_with_one_warning_when_offline(
+    forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    clock = Clock()
+    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure("xt-base")
+    clock.now += 120
+    forget()
+    offline = IndexSettings(find_links=settings.find_links, no_index=True, offline=True)
+    stale_manager = CacheManager(tmp_path, installer=installer, settings=offline, clock=clock, ttl_s=60)
+    with pytest.warns(StaleExtensionWarning, match="offline"):
+        entry = stale_manager.ensure("xt-base")
+    assert entry.source == "stale"
+    assert importlib.import_module("xt_base").VALUE == "base"
+    assert len(installer.calls) == 1
+
+
+def test_expired_entry_served_stale_when_the_index_fails(
+    installer_class: Any,
+    forget: Callable[[], None],
+    tmp_path: Path,
+    settings: IndexSettings,
+    wheelhouse: Path,
+    installer: Any,
+) -> None:
+    clock = Clock()
+    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure("xt-base")
+    clock.now += 120
+    forget()
+    failing = installer_class()
+    failing.executable = str(
+        _script(tmp_path, "echo 'error: Failed to fetch: error sending request' >&2; exit 2")
+    )
+    failing.retries = 1
+    failing.backoff_s = 0
+    stale_manager = CacheManager(tmp_path, installer=failing, settings=settings, clock=clock, ttl_s=60)
+    with pytest.warns(StaleExtensionWarning) as caught:
+        sources = [stale_manager.ensure("xt-base").source, _forget_and_ensure(stale_manager, "xt-base")]
+    assert sources == ["stale", "stale"]
+    assert len(caught) == 1
+    assert failing.attempts == 4, "transient failures are retried, twice per ensure here"
+
+
+def _forget_and_ensure(manager: CacheManager, spec: str) -> str:
+    manager.forget()
+    return manager.ensure(spec).source
+
+
+def _script(folder: Path, body: str) -> Path:
+    script = folder / "fake-uv"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return script
+
+
+def test_corrupt_metadata_is_quarantined_and_reinstalled(
+    forget: Callable[[], None], manager: CacheManager, installer: Any
+) -> None:
+    entry = manager.ensure("xt-base")
+    assert entry.key is not None
+    manager.layout.metadata(entry.key).write_bytes(b"XTNS\x00garbage")
+    manager.forget()
+    forget()
+    again = manager.ensure("xt-base")
+    assert again.source == "install"
+    assert list((manager.layout.entry(entry.key) / "quarantine").iterdir())
+    assert len(installer.calls) == 2
+
+
+def test_invalidate_info_list(forget: Callable[[], None], manager: CacheManager, installer: Any) -> None:
+    assert manager.info("xt-base") is None
+    entry = manager.ensure("xt-base")
+    info = manager.info("xt-base")
+    assert info is not None
+    assert info.path == entry.path
+    assert not info.expired
+    assert [e.key for e in manager.entries()] == [entry.key]
+    assert manager.invalidate("xt-base")
+    assert not manager.invalidate("xt-base")
+    assert manager.entries() == []
+    forget()
+    assert manager.ensure("xt-base").source == "install"
+    assert len(installer.calls) == 2
+
+
+def test_clean_removes_old_and_corrupt_entries_only(
+    tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    clock = Clock()
+    manager = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock)
+    old = manager.ensure("xt-base")
+    clock.now += 10 * 86400
+    young = manager.ensure("xt-ns-two")
+    broken = manager.layout.entry("f" * 32)
+    broken.mkdir()
+    assert sorted(manager.clean()) == ["f" * 32]
+    assert manager.clean(older_than_s=5 * 86400) == [old.key]
+    assert [e.key for e in manager.entries()] == [young.key]
+
+
+def test_clean_never_races_an_install(manager: CacheManager) -> None:
+    from devcore.files import file_lock
+
+    entry = manager.ensure("xt-base")
+    assert entry.key is not None
+    with file_lock(manager.layout.lock(entry.key)):
+        assert manager.clean(older_than_s=-1) == []
+    assert manager.clean(older_than_s=-1) == [entry.key]
+
+
+def test_stale_staging_and_orphan_generations_are_swept(manager: CacheManager) -> None:
+    entry = manager.ensure("xt-base")
+    assert entry.key is not None
+    folder = manager.layout.entry(entry.key)
+    leftover = folder / ".g00-dead.999999999-0badc0de.staging"
+    leftover.mkdir()
+    orphan = folder / "g000000000001-abcdef"
+    orphan.mkdir()
+    manager.clean()
+    assert not leftover.exists()
+    assert not orphan.exists()
+    assert entry.path is not None
+    assert entry.path.is_dir()
+
+
+def test_cache_root_from_environment_is_absolute(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XTNSMGR_CACHE_DIR", "relative-cache")
+    assert CacheManager().root == tmp_path / "relative-cache"
+    monkeypatch.delenv("XTNSMGR_CACHE_DIR")
+    assert CacheManager().root.is_absolute()
+
+
+def test_async_twin_and_module_functions(manager: CacheManager, installer: Any) -> None:
+    async def main() -> None:
+        results = await asyncio.gather(*(ensure_package("xt-ns-one", manager=manager) for _ in range(8)))
+        assert len({r.path for r in results}) == 1
+
+    asyncio.run(main())
+    assert ensure_package_sync("xt-ns-one", manager=manager).source == "install"
+    assert len(installer.calls) == 1
+
+
+def test_many_specifications_concurrently(manager: CacheManager) -> None:
+    results = asyncio.run(manager.aensure_many(["xt-ns-one", "xt-ns-two", "xt-foreign", "bad spec ="]))
+    assert [type(r).__name__ for r in results] == [
+        "Installed",
+        "Installed",
+        "ExtensionInstallationError",
+        "ExtensionConfigError",
+    ]
+    assert importlib.import_module("xt_ns.one").NAME == "one"
+    assert importlib.import_module("xt_ns.two").NAME == "two"
+
+
+def test_metadata_records_what_the_issue_asks(manager: CacheManager) -> None:
+    from xtnsmgr._metadata import read_metadata
+
+    entry = manager.ensure("xt-alpha")
+    assert entry.key is not None
+    meta = read_metadata(manager.layout.metadata(entry.key))
+    assert meta.requirements == ("xt-alpha",)
+    assert all(len(d.record_digest) == 64 for d in meta.distributions)
+    assert meta.created == meta.last_verified > 0
+    assert meta.installer == "uv"
+    assert os.path.basename(os.path.dirname(entry.path or "")) == meta.generation
