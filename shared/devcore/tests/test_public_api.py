@@ -10,6 +10,7 @@ def test_public_surface_is_pinned() -> None:
     assert sorted(devcore.__all__) == [
         "CorruptFileError",
         "DevcoreError",
+        "LockTimeout",
         "SerialError",
         "WatchError",
         "WatchPathNotFound",

@@ -9,11 +9,19 @@ staging directories, cross-process locks).
 from __future__ import annotations
 
 from devcore.__about__ import __version__
-from devcore._errors import CorruptFileError, DevcoreError, SerialError, WatchError, WatchPathNotFound
+from devcore._errors import (
+    CorruptFileError,
+    DevcoreError,
+    LockTimeout,
+    SerialError,
+    WatchError,
+    WatchPathNotFound,
+)
 
 __all__ = [
     "CorruptFileError",
     "DevcoreError",
+    "LockTimeout",
     "SerialError",
     "WatchError",
     "WatchPathNotFound",

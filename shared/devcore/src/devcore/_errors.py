@@ -3,6 +3,7 @@
 DevcoreError
 ├── SerialError (ValueError)            an object that cannot be packed or unpacked
 │   └── CorruptFileError                a framed file that is truncated, foreign or damaged
+├── LockTimeout (TimeoutError)           a cross-process lock was not acquired in time
 └── WatchError                          the watcher cannot watch what it was asked to
     └── WatchPathNotFound (FileNotFoundError)
 """
@@ -32,6 +33,20 @@ class CorruptFileError(SerialError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+class LockTimeout(DevcoreError, TimeoutError):
+    """A cross-process lock was not acquired within its timeout.
+
+    Attributes:
+        path: the lock file.
+        timeout_s: how long the caller waited, in seconds.
+    """
+
+    def __init__(self, path: Path, timeout_s: float) -> None:
+        super().__init__(f"{path}: lock not acquired within {timeout_s} s")
+        self.path = path
+        self.timeout_s = timeout_s
 
 
 class WatchError(DevcoreError):

@@ -1,0 +1,77 @@
+"""Names of temporary siblings (files, staging and trash directories) and their sweeping.
+
+A sibling is named ``.<name>.<pid>-<token>.<kind>``: hidden, in the target's directory (so
+the final rename stays on one file system), and carrying the writer's process id so that a
+leftover of a killed process can be told from the work of a live one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+KINDS = ("tmp", "staging", "trash")
+_NAME_BUDGET = 100  # keep the sibling's name well under the usual 255-byte limit
+_PATTERN = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)-[0-9a-f]{8}\.(?P<kind>tmp|staging|trash)$", re.DOTALL)
+
+
+def temporary_name(name: str, kind: str) -> str:
+    """A fresh hidden sibling name for ``name``, of ``kind`` (``tmp``, ``staging``, ``trash``)."""
+    return f".{name[:_NAME_BUDGET]}.{os.getpid()}-{secrets.token_hex(4)}.{kind}"
+
+
+def sweep_stale(directory: str | os.PathLike[str], *, older_than_s: float = 300.0) -> list[Path]:
+    """Remove the temporary files and staging directories that dead processes left behind.
+
+    Only siblings named by devcore are considered, and only those whose writer process no
+    longer runs on this machine and which were last modified more than ``older_than_s``
+    seconds ago (so that a process in another PID namespace is not robbed of its work).
+
+    Args:
+        directory: the directory to sweep (not recursive).
+        older_than_s: the minimum age, in seconds, of a leftover to remove.
+
+    Returns:
+        The paths removed.
+    """
+    removed = []
+    cutoff = time.time() - older_than_s
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            match = _PATTERN.match(entry.name)
+            if match is None or _process_alive(int(match["pid"])):
+                continue
+            try:
+                if entry.stat(follow_symlinks=False).st_mtime > cutoff:
+                    continue
+                _remove(Path(entry.path), is_directory=entry.is_dir(follow_symlinks=False))
+            except FileNotFoundError:
+                continue  # another sweeper was first
+            removed.append(Path(entry.path))
+    return removed
+
+
+def _remove(path: Path, *, is_directory: bool) -> None:
+    if is_directory:
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether a process runs with this id; ``True`` where that cannot be asked safely."""
+    if os.name != "posix":
+        return True  # os.kill would terminate it on Windows
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True

@@ -1,0 +1,130 @@
+"""Framed files: magic, format version, payload length, blake3 checksum, msgpack payload."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+from typing import Any
+
+from devcore._errors import CorruptFileError, SerialError
+from devcore._files import atomic_write
+from devcore._hash import digest_bytes
+from devcore._serial import packb, unpackb
+
+# magic (4 bytes) · format version (u16) · payload length (u64) · blake3 of the payload (32 bytes)
+_HEADER = struct.Struct(">4sHQ32s")
+HEADER_SIZE = _HEADER.size
+
+
+def frame(obj: object, *, magic: bytes, version: int) -> bytes:
+    """The bytes of a framed file holding ``obj``.
+
+    Args:
+        obj: any object `packb` accepts.
+        magic: exactly 4 bytes naming the file's kind (``b"DXPY"``).
+        version: the format version of the payload, 0 to 65535.
+
+    Returns:
+        The header followed by the msgpack payload.
+
+    Raises:
+        SerialError: ``obj`` cannot be packed.
+        ValueError: ``magic`` or ``version`` is out of range.
+    """
+    _check_header_arguments(magic, version)
+    payload = packb(obj)
+    return _HEADER.pack(magic, version, len(payload), digest_bytes(payload)) + payload
+
+
+def unframe(
+    data: bytes | bytearray | memoryview,
+    *,
+    magic: bytes,
+    version: int,
+    path: str | os.PathLike[str] = "<bytes>",
+) -> Any:
+    """The object in the bytes of a framed file, after every check.
+
+    Args:
+        data: the whole file.
+        magic: the expected 4-byte magic.
+        version: the expected format version.
+        path: where the bytes came from, for the error's ``.path``.
+
+    Returns:
+        The object.
+
+    Raises:
+        CorruptFileError: the bytes are truncated, foreign, of another version, damaged, or
+            hold more than the frame.
+    """
+    _check_header_arguments(magic, version)
+    source = Path(path)
+    view = memoryview(data).cast("B")
+    if view[: len(magic)] != magic[: len(view)]:
+        raise CorruptFileError(source, f"foreign file: magic {bytes(view[:4])!r}, expected {magic!r}")
+    if len(view) < HEADER_SIZE:
+        raise CorruptFileError(source, f"truncated header: {len(view)} of {HEADER_SIZE} bytes")
+    _, found_version, length, checksum = _HEADER.unpack_from(view)
+    if found_version != version:
+        raise CorruptFileError(source, f"format version {found_version}, expected {version}")
+    payload = view[HEADER_SIZE:]
+    if len(payload) != length:
+        state = "truncated" if len(payload) < length else "trailing bytes after the"
+        raise CorruptFileError(source, f"{state} payload: {len(payload)} bytes, header says {length}")
+    if digest_bytes(payload) != checksum:
+        raise CorruptFileError(source, "checksum mismatch")
+    try:
+        return unpackb(payload)
+    except SerialError as error:
+        raise CorruptFileError(source, f"undecodable payload: {error}") from error
+
+
+def write_framed(
+    path: str | os.PathLike[str], obj: object, *, magic: bytes, version: int, durable: bool = True
+) -> None:
+    """Write ``obj`` to a framed file, atomically (temp file, fsync, rename, fsync of the dir).
+
+    The file is ``magic (4 bytes) · format version (u16, big-endian) · payload length (u64,
+    big-endian) · blake3 of the payload (32 bytes) · msgpack payload``.
+
+    Args:
+        path: the file to write; its directory must exist.
+        obj: any object `packb` accepts.
+        magic: exactly 4 bytes naming the file's kind.
+        version: the format version of the payload, 0 to 65535.
+        durable: as for `devcore.files.atomic_write`.
+
+    Raises:
+        SerialError: ``obj`` cannot be packed (nothing is written).
+        ValueError: ``magic`` or ``version`` is out of range.
+    """
+    atomic_write(path, frame(obj, magic=magic, version=version), durable=durable)
+
+
+def read_framed(path: str | os.PathLike[str], *, magic: bytes, version: int) -> Any:
+    """Read a framed file written by `write_framed`.
+
+    Args:
+        path: the file to read.
+        magic: the expected 4-byte magic.
+        version: the expected format version.
+
+    Returns:
+        The object, whole: a damaged file never yields part of one.
+
+    Raises:
+        CorruptFileError: the file is truncated (cut at any byte), has a foreign magic or
+            another version, fails its checksum, or has bytes after its payload.
+        FileNotFoundError: the file does not exist (other `OSError` for other failures).
+    """
+    file = Path(path)
+    return unframe(file.read_bytes(), magic=magic, version=version, path=file)
+
+
+def _check_header_arguments(magic: bytes, version: int) -> None:
+    if not isinstance(magic, bytes) or len(magic) != 4:
+        raise ValueError(f"magic must be exactly 4 bytes, not {magic!r}")
+    if not 0 <= version <= 0xFFFF:
+        raise ValueError(f"version must be within 0 and 65535, not {version}")

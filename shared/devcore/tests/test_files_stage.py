@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from devcore.files import staged_directory, sweep_stale
+
+HANG_GUARD_S = 120
+OLD_S = time.time() - 3600
+
+
+def names(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_the_tree_appears_whole_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "cache" / "entry"
+    with staged_directory(target) as stage:
+        assert stage.parent == target.parent
+        assert stage.name.startswith(".entry.")
+        (stage / "a.txt").write_text("a")
+        (stage / "sub").mkdir()
+        (stage / "sub" / "b.txt").write_text("b")
+        (stage / "link").symlink_to("a.txt")
+        assert not target.exists()
+    assert (target / "a.txt").read_text() == "a"
+    assert (target / "sub" / "b.txt").read_text() == "b"
+    assert names(target.parent) == ["entry"]
+
+
+def stage_then_fail(target: Path) -> None:
+    with staged_directory(target) as stage:
+        (stage / "partial").write_text("x")
+        raise KeyError("boom")
+
+
+def test_an_error_sweeps_the_stage_and_leaves_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    with pytest.raises(KeyError):
+        stage_then_fail(target)
+    assert names(tmp_path) == []
+
+
+def test_an_existing_target_wins_without_replace(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.mkdir()
+    (target / "first").write_text("first")
+    with pytest.raises(FileExistsError) as caught, staged_directory(target) as stage:
+        (stage / "second").write_text("second")
+    assert caught.value.filename == str(target)
+    assert names(target) == ["first"]
+    assert names(tmp_path) == ["entry"]
+
+
+def test_an_existing_file_is_kept_without_replace(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.write_text("a file")
+    with pytest.raises(FileExistsError), staged_directory(target, durable=False) as stage:
+        (stage / "x").write_text("x")
+    assert target.read_text() == "a file"
+
+
+def test_replace_swaps_the_old_tree_out(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.mkdir()
+    (target / "old").write_text("old")
+    with staged_directory(target, replace=True) as stage:
+        (stage / "new").write_text("new")
+    assert names(target) == ["new"]
+    assert names(tmp_path) == ["entry"]
+
+
+def test_replace_over_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.write_text("a file")
+    with staged_directory(target, replace=True) as stage:
+        (stage / "new").write_text("new")
+    assert names(target) == ["new"]
+    assert names(tmp_path) == ["entry"]
+
+
+def test_an_empty_existing_directory_is_replaced(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    target.mkdir()
+    with staged_directory(target) as stage:
+        (stage / "x").write_text("x")
+    assert names(target) == ["x"]
+
+
+STAGER = """
+import sys, time
+from devcore.files import staged_directory
+with staged_directory(sys.argv[1]) as stage:
+    (stage / "partial").write_text("x")
+    print(stage, flush=True)
+    time.sleep(3600)
+"""
+
+
+def test_leftovers_of_a_killed_process_are_swept_on_the_next_stage(tmp_path: Path) -> None:
+    target = tmp_path / "entry"
+    child = subprocess.Popen([sys.executable, "-c", STAGER, str(target)], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    stage = Path(child.stdout.readline().strip())
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=HANG_GUARD_S)
+    child.stdout.close()
+    assert (stage / "partial").exists()
+    os.utime(stage, (OLD_S, OLD_S))
+    with staged_directory(target) as fresh:
+        (fresh / "done").write_text("y")
+    assert not stage.exists()
+    assert names(tmp_path) == ["entry"]
+
+
+def test_sweep_keeps_live_recent_and_foreign_entries(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(finished.stdout)
+    dead_old = tmp_path / f".a.{dead_pid}-0123abcd.tmp"
+    dead_recent = tmp_path / f".b.{dead_pid}-0123abcd.staging"
+    live_old = tmp_path / f".c.{os.getpid()}-0123abcd.tmp"
+    foreign = tmp_path / f".d.{dead_pid}-nothex.tmp"
+    for path in (dead_old, live_old, foreign):
+        path.write_text("x")
+        os.utime(path, (OLD_S, OLD_S))
+    dead_recent.mkdir()
+    assert sweep_stale(tmp_path) == [dead_old]
+    assert names(tmp_path) == sorted(p.name for p in (dead_recent, live_old, foreign))
+    assert sweep_stale(tmp_path, older_than_s=0) == [dead_recent]
