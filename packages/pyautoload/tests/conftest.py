@@ -31,6 +31,12 @@ def write_tree(root: Path, files: Mapping[str, str | None]) -> Path:
 
 
 @pytest.fixture
+def tree_writer() -> Callable[[Path, Mapping[str, str | None]], Path]:
+    """``write_tree`` itself, for tests that make many trees (hypothesis examples)."""
+    return write_tree
+
+
+@pytest.fixture
 def with_files(tmp_path: Path) -> Callable[[Mapping[str, str | None]], Path]:
     """Write a tree below a fresh directory and return that directory."""
 

@@ -414,7 +414,11 @@ class Loader:
             if getattr(module.__spec__, "_initializing", False):
                 raise _explain.circular([*stack, child])
             raise _explain.missing_name(child, module)
-        value = hook.module.__dict__.setdefault(name, value)
+        namespace = hook.module.__dict__
+        if namespace.get(name, module) is module:  # unset, or the module the import system put there
+            namespace[name] = value
+        else:
+            value = namespace[name]
         fullname = child.name or name
         if self._sink is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000

@@ -1,0 +1,91 @@
+"""Feature 9: ``import pyautoload`` loads nothing heavy (checked in a fresh interpreter without site)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pyautoload
+
+SRC = os.path.dirname(os.path.dirname(pyautoload.__file__))
+HEAVY = [
+    "watchdog",
+    "ast",
+    "difflib",
+    "importlib.abc",
+    "logging",
+    "threading",
+    "typing",
+    "dataclasses",
+    "inspect",
+    "re",
+    "glob",
+    "fnmatch",
+    "enum",
+    "click",
+    "rich",
+    "devcore",
+]
+
+# What a site-less interpreter lacks that a normal start has loaded already, plus two tiny modules.
+LIGHT = {
+    "__future__",
+    "_collections_abc",
+    "_stat",
+    "genericpath",
+    "importlib",
+    "importlib._bootstrap",
+    "importlib._bootstrap_external",
+    "importlib.machinery",
+    "keyword",
+    "os",
+    "os.path",
+    "posixpath",
+    "stat",
+    "warnings",
+}
+
+
+def new_modules(code: str) -> set[str]:
+    script = textwrap.dedent(
+        f"""
+        import json, sys
+        sys.path.insert(0, {SRC!r})
+        before = set(sys.modules)
+        {code}
+        print(json.dumps(sorted(set(sys.modules) - before)))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    return set(json.loads(result.stdout))
+
+
+def test_import_pyautoload_loads_nothing_heavy() -> None:
+    loaded = new_modules("import pyautoload")
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    others = {name for name in loaded if not name.startswith("pyautoload")}
+    assert others <= LIGHT, others - LIGHT
+
+
+def test_setting_up_and_autoloading_stays_light(tmp_path) -> None:
+    (tmp_path / "app" / "models").mkdir(parents=True)
+    (tmp_path / "app" / "models" / "user.py").write_text("class User: pass\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); import app; app.models.User"
+    )
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_the_explanation_loads_difflib_only_when_needed(tmp_path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "user.py").write_text("class Usr: pass\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); import app\n"
+        "        try:\n            app.User\n        except pyautoload.NameError:\n            pass"
+    )
+    assert "difflib" in loaded

@@ -1,0 +1,362 @@
+"""Feature 3: namespaces (Zeitwerk: test_explicit_namespace, test_nested_root_directories, test_collapse,
+test_ignore, test_shared_namespaces, test_conflicting_directory)."""
+
+# ruff: noqa: B018 - a bare attribute access is the autoload under test
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+
+import pyautoload
+
+
+def test_directory_without_init_is_an_auto_created_namespace(with_files, new_loader) -> None:
+    root = with_files({"app/models/user.py": "class User: pass"})
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.models.__name__ == "app.models"
+    assert not hasattr(app.models, "__file__") or app.models.__file__ is None
+    assert app.models.__path__ == [str(root / "app/models")]
+
+
+def test_python_files_at_any_depth_make_a_namespace(with_files, new_loader) -> None:
+    root = with_files({"app/outer/inner/x.py": "class X: pass"})
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.outer.inner.X.__name__ == "X"
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"app/assets/logo.svg": "<svg/>"},
+        {"app/assets/": None},
+        {"app/assets/.hidden.py": ""},
+        {"app/assets/__pycache__/x.py": ""},
+    ],
+)
+def test_directories_without_python_files_are_not_namespaces(with_files, new_loader, files) -> None:
+    root = with_files({**files, "app/x.py": "class X: pass"})
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    assert not hasattr(app, "assets")
+    assert loader.expected_name_at(root / "app/assets") is None
+
+
+def test_explicit_namespace_file_next_to_directory(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/hotel.py": "class Hotel:\n    stars = 4\n",
+            "app/hotel/pricing.py": "from app.hotel import Hotel\nclass Pricing:\n    hotel = Hotel\n",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.Hotel.stars == 4
+    assert app.hotel.Pricing.hotel is app.Hotel
+    assert app.hotel.__file__ == str(root / "app/hotel.py")
+    assert app.hotel.__path__ == [str(root / "app/hotel")]
+    assert app.hotel.__spec__.loader.__class__.__mro__[1] is importlib.machinery.SourceFileLoader
+
+
+def test_explicit_namespace_body_can_use_its_children(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/hotel.py": "from app.hotel import Room\nclass Hotel:\n    room = Room\n",
+            "app/hotel/room.py": "class Room: pass",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.Hotel.room is app.hotel.Room
+
+
+def test_explicit_namespace_and_init_conflict(with_files, new_loader) -> None:
+    root = with_files(
+        {"app/hotel.py": "class Hotel: pass", "app/hotel/__init__.py": "", "app/hotel/x.py": ""}
+    )
+    new_loader({root / "app": "app"})
+    with pytest.raises(pyautoload.ConflictError) as info:
+        import app  # noqa: F401
+    assert info.value.path == str(root / "app/hotel.py")
+    assert info.value.other == str(root / "app/hotel/__init__.py")
+
+
+def test_existing_init_is_honoured(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/services/__init__.py": "READY = True\n",
+            "app/services/mailer.py": "class Mailer: pass",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.services.READY is True
+    assert app.services.Mailer.__name__ == "Mailer"
+    assert app.services.__file__ == str(root / "app/services/__init__.py")
+
+
+def test_init_can_use_autoloads_of_its_own_package(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/services/__init__.py": "from app.services import Mailer\nDEFAULT = Mailer()\n",
+            "app/services/mailer.py": "class Mailer: pass",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert isinstance(app.services.DEFAULT, app.services.Mailer)
+
+
+def test_init_with_its_own_getattr_keeps_it_as_fallback(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/services/__init__.py": "def __getattr__(name):\n    if name == 'dynamic':\n        return 7\n    raise AttributeError(name)\n",
+            "app/services/mailer.py": "class Mailer: pass",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.services.Mailer.__name__ == "Mailer"
+    assert app.services.dynamic == 7
+    with pytest.raises(AttributeError):
+        app.services.missing
+
+
+def test_nested_root_directory_is_cut_out_of_its_parent(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "app/lib/y.py": "class Y: pass"})
+    loader = new_loader({root / "app": "app", root / "app/lib": "lib"})
+    import app
+    import lib
+
+    assert not hasattr(app, "lib")
+    assert lib.Y.__module__ == "lib.y"
+    assert loader.expected_name_at(root / "app/lib/y.py") == "lib.Y"
+
+
+def test_nested_root_of_another_loader_is_cut_out(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "app/engine/y.py": "class Y: pass"})
+    new_loader({root / "app": "app"})
+    new_loader({root / "app/engine": "engine"})
+    import app
+    import engine
+
+    assert not hasattr(app, "engine")
+    assert engine.Y.__name__ == "Y"
+
+
+def test_collapse_removes_a_namespace_level(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/booking/actions/create.py": "class Create: pass",
+            "app/booking/actions/cancel.py": "class Cancel: pass",
+            "app/booking/reservation.py": "class Reservation: pass",
+        }
+    )
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.collapse(root / "app/booking/actions")
+    loader.setup()
+    import app
+
+    assert app.booking.Create.__module__ == "app.booking.create"
+    assert app.booking.Cancel.__name__ == "Cancel"
+    assert not hasattr(app.booking, "actions")
+    assert str(root / "app/booking/actions") in app.booking.__path__
+    assert loader.expected_name_at(root / "app/booking/actions") == "app.booking"
+    assert loader.expected_name_at(root / "app/booking/actions/create.py") == "app.booking.Create"
+
+
+def test_collapse_with_a_glob(with_files, new_loader) -> None:
+    root = with_files({"app/a/concerns/x.py": "class X: pass", "app/b/concerns/y.py": "class Y: pass"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.collapse(str(root / "app/*/concerns"))
+    loader.setup()
+    import app
+
+    assert app.a.X.__name__ == "X"
+    assert app.b.Y.__name__ == "Y"
+
+
+def test_collapse_a_root_level_directory(with_files, new_loader) -> None:
+    root = with_files({"app/flat/x.py": "class X: pass"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.collapse(root / "app/flat")
+    loader.setup()
+    import app
+
+    assert app.X.__module__ == "app.x"
+
+
+def test_ignore_a_file(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "app/tasks.py": "raise RuntimeError('ignored')"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.ignore(root / "app/tasks.py")
+    loader.setup()
+    import app
+
+    assert not hasattr(app, "Tasks")
+    assert loader.expected_name_at(root / "app/tasks.py") is None
+    assert app.X
+
+
+def test_ignore_a_directory_hides_its_subtree(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "app/scripts/deploy.py": "raise RuntimeError"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.ignore(root / "app/scripts")
+    loader.setup()
+    import app
+
+    assert not hasattr(app, "scripts")
+    assert loader.expected_name_at(root / "app/scripts/deploy.py") is None
+
+
+def test_ignore_with_recursive_glob(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/a/test_x.py": "raise RuntimeError",
+            "app/a/b/test_y.py": "raise RuntimeError",
+            "app/a/real.py": "class Real: pass",
+        }
+    )
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.ignore(str(root / "app/**/test_*.py"))
+    loader.setup()
+    names = loader.all_expected_names()
+    assert str(root / "app/a/test_x.py") not in names
+    assert str(root / "app/a/b/test_y.py") not in names
+    assert names[str(root / "app/a/real.py")] == "app.a.Real"
+
+
+def test_ignore_after_setup_applies_to_later_scans(with_files, new_loader) -> None:
+    root = with_files({"app/sub/x.py": "class X: pass", "app/sub/y.py": "class Y: pass"})
+    loader = new_loader({root / "app": "app"})
+    loader.ignore(root / "app/sub/y.py")
+    import app
+
+    assert app.sub.X
+    assert not hasattr(app.sub, "Y")
+
+
+def test_ignored_directory_with_only_python_files_is_not_a_namespace(with_files, new_loader) -> None:
+    root = with_files({"app/gen/x.py": "", "app/ok.py": "class Ok: pass"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.ignore(root / "app/gen/x.py")
+    loader.setup()
+    import app
+
+    assert not hasattr(app, "gen")
+
+
+def test_hidden_entries_are_ignored(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/.hidden.py": "raise RuntimeError",
+            "app/.cache/x.py": "raise RuntimeError",
+            "app/ok.py": "class Ok: pass",
+        }
+    )
+    loader = new_loader({root / "app": "app"})
+    assert sorted(loader.all_expected_names().values()) == ["app", "app.Ok"]
+
+
+def test_shadowed_file_first_root_wins(with_files, new_loader) -> None:
+    root = with_files(
+        {"one/x.py": "class X:\n    origin = 'one'\n", "two/x.py": "class X:\n    origin = 'two'\n"}
+    )
+    lines: list[str] = []
+    loader = new_loader({root / "one": "app", root / "two": "app"}, logger=lines.append)
+    import app
+
+    assert app.X.origin == "one"
+    assert any("shadowed" in line and str(root / "two/x.py") in line for line in lines)
+    assert loader.expected_name_at(root / "two/x.py") is None
+    assert loader.expected_name_at(root / "one/x.py") == "app.X"
+
+
+def test_namespace_directories_merge_across_roots(with_files, new_loader) -> None:
+    root = with_files({"one/models/a.py": "class A: pass", "two/models/b.py": "class B: pass"})
+    new_loader({root / "one": "app", root / "two": "app"})
+    import app
+
+    assert app.models.__path__ == [str(root / "one/models"), str(root / "two/models")]
+    assert app.models.A.__name__ == "A"
+    assert app.models.B.__name__ == "B"
+
+
+def test_explicit_namespace_file_in_one_root_directory_in_another(with_files, new_loader) -> None:
+    root = with_files({"one/hotel.py": "class Hotel: pass", "two/hotel/room.py": "class Room: pass"})
+    new_loader({root / "one": "app", root / "two": "app"})
+    import app
+
+    assert app.Hotel.__name__ == "Hotel"
+    assert app.hotel.Room.__name__ == "Room"
+
+
+def test_regular_package_namespace_of_another_distribution_is_adopted(
+    with_files, new_loader, monkeypatch
+) -> None:
+    root = with_files(
+        {
+            "site/vendor/__init__.py": "ORIGIN = 'site'\n",
+            "ours/extra.py": "class Extra: pass",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    new_loader({root / "ours": "vendor"})
+    import vendor
+
+    assert vendor.ORIGIN == "site"
+    assert vendor.__file__ == str(root / "site/vendor/__init__.py")
+    assert vendor.Extra.__name__ == "Extra"
+
+
+def test_pep420_namespace_of_another_distribution_stays_theirs(with_files, new_loader, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/acme/tools/__init__.py": "ORIGIN = 'site'\n",
+            "ours/tools/x.py": "class X: pass",
+            "ours/widget.py": "class Widget: pass",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    lines: list[str] = []
+    new_loader({root / "ours": "acme"}, logger=lines.append)
+    import acme
+
+    assert str(root / "site/acme") in list(acme.__path__)
+    assert acme.Widget.__name__ == "Widget"
+    import acme.tools
+
+    assert acme.tools.ORIGIN == "site"  # their package, not our directory
+    assert any("acme.tools" in line and "leaving it alone" in line for line in lines)
+
+
+def test_module_imported_before_setup_is_adopted(with_files, new_loader, monkeypatch) -> None:
+    root = with_files({"app/x.py": "class X: pass"})
+    monkeypatch.syspath_prepend(str(root))
+    import app  # a PEP 420 namespace made by PathFinder, from our own directory
+
+    new_loader({root / "app": "app"})
+    assert app.X.__name__ == "X"
+
+
+def test_our_own_directory_on_sys_path_is_still_ours(with_files, new_loader, monkeypatch) -> None:
+    root = with_files({"app/x.py": "class X: pass"})
+    monkeypatch.syspath_prepend(str(root))
+    new_loader({root / "app": "app"})
+    import app
+
+    assert type(app.__path__) is list
+    assert app.X.__name__ == "X"
+    assert "app" in sys.modules

@@ -1,0 +1,133 @@
+"""Feature 7: thread safety. Trials come from PYAUTOLOAD_STRESS_TRIALS (small by default)."""
+
+from __future__ import annotations
+
+import builtins
+import os
+import sys
+import threading
+from collections.abc import Callable
+
+import pytest
+
+TRIALS = int(os.environ.get("PYAUTOLOAD_STRESS_TRIALS", "3"))
+THREADS = 32
+SLOW_BODY = """
+import builtins, time
+builtins._pal_runs.append(__name__)
+time.sleep(0.005)
+class {name}:
+    pass
+"""
+
+
+def run_threads(target: Callable[[int], object]) -> tuple[list[object], list[BaseException]]:
+    barrier = threading.Barrier(THREADS)
+    results: list[object] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            value = target(index)
+        except BaseException as error:  # collected and asserted on below
+            with lock:
+                errors.append(error)
+        else:
+            with lock:
+                results.append(value)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors
+
+
+@pytest.fixture
+def runs():
+    builtins._pal_runs = []  # type: ignore[attr-defined]
+    yield builtins._pal_runs  # type: ignore[attr-defined]
+    del builtins._pal_runs  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_first_access_from_32_threads_runs_the_file_once(with_files, new_loader, runs, trial) -> None:
+    root = with_files({"app/models/shared_thing.py": SLOW_BODY.format(name="SharedThing")})
+    new_loader({root / "app": "app"})
+    import app
+
+    results, errors = run_threads(lambda _: app.models.SharedThing)
+    assert errors == []
+    assert len(results) == THREADS
+    assert len({id(r) for r in results}) == 1
+    assert runs == ["app.models.shared_thing"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_from_import_from_32_threads(with_files, new_loader, runs, trial) -> None:
+    root = with_files({"app/deep/er/thing.py": SLOW_BODY.format(name="Thing")})
+    new_loader({root / "app": "app"})
+
+    def use(_: int) -> object:
+        from app.deep.er import Thing
+
+        return Thing
+
+    results, errors = run_threads(use)
+    assert errors == []
+    assert len({id(r) for r in results}) == 1
+    assert runs == ["app.deep.er.thing"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_many_names_from_many_threads(with_files, new_loader, runs, trial) -> None:
+    files = {f"app/n{i % 8}/item_{i}.py": SLOW_BODY.format(name=f"Item{i}") for i in range(THREADS)}
+    root = with_files(files)
+    new_loader({root / "app": "app"})
+    import app
+
+    results, errors = run_threads(lambda i: getattr(getattr(app, f"n{i % 8}"), f"Item{i}"))
+    assert errors == []
+    assert len(results) == THREADS
+    assert sorted(runs) == sorted(f"app.n{i % 8}.item_{i}" for i in range(THREADS))
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_eager_load_races_with_autoloads(with_files, new_loader, runs, trial) -> None:
+    files = {f"app/part_{i}.py": SLOW_BODY.format(name=f"Part{i}") for i in range(8)}
+    root = with_files(files)
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    def work(index: int) -> object:
+        if index % 4 == 0:
+            loader.eager_load()
+            return None
+        return getattr(app, f"Part{index % 8}")
+
+    _, errors = run_threads(work)
+    assert errors == []
+    assert sorted(runs) == sorted(f"app.part_{i}" for i in range(8))
+    assert loader.eager_loaded
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_setup_races_with_first_use(with_files, new_loader, runs, trial) -> None:
+    root = with_files({"app/thing.py": SLOW_BODY.format(name="Thing")})
+    loader = new_loader({root / "app": "app"}, setup=False)
+
+    def work(_: int) -> object:
+        loader.setup()
+        import app
+
+        return app.Thing
+
+    results, errors = run_threads(work)
+    assert errors == []
+    assert len({id(r) for r in results}) == 1
+    assert runs == ["app.thing"]
+    assert "app" in sys.modules
