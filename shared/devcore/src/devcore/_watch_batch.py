@@ -1,0 +1,284 @@
+"""The watcher's worker: collects marks, debounces them and turns them into change sets.
+
+Backends do not compute changes; they only say where to look. The native backend marks the
+paths its events name; the polling backend hands over full scans. After ``debounce`` of
+quiet (or ``max_delay`` of steady activity) the worker re-stats what was marked, compares it
+with the entries it remembers and delivers the net ChangeSet. The same thread polls (in
+polling mode) and checks for missing roots every poll interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from devcore._watch_changes import ChangeSet
+from devcore._watch_diff import diff_entries
+from devcore._watch_polling import scan_for_polling
+from devcore._watch_scope import Entry, Root, stat_entry
+
+logger = logging.getLogger("devcore.watch")
+
+
+class Marks:
+    """What happened since the last flush: paths to re-stat, renames, or a full scan."""
+
+    def __init__(self) -> None:
+        self.shallow: set[Path] = set()
+        self.deep: set[Path] = set()
+        self.touched: set[Path] = set()
+        self.moves: list[tuple[Path, Path]] = []
+        self.full: dict[Path, Entry] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.shallow or self.deep or self.moves or self.full is not None)
+
+
+class Batcher:
+    """Debounces marks into change sets on its own thread; thread-safe to feed.
+
+    Args:
+        roots: the roots that exist (watched now).
+        missing: roots that do not exist yet (checked every poll interval).
+        deliver: called with every non-empty ChangeSet, on the worker thread.
+        debounce_s: quiet time that ends a batch.
+        max_delay_s: longest a batch is held back while events keep coming.
+        poll_interval_s: period of polling and of the checks for missing roots.
+        on_root_appeared: called (worker thread) when a missing root appears, before its scan.
+        on_root_vanished: called (worker thread) when a root's directory disappears.
+    """
+
+    def __init__(
+        self,
+        roots: list[Root],
+        missing: list[Root],
+        *,
+        deliver: Callable[[ChangeSet], None],
+        debounce_s: float,
+        max_delay_s: float,
+        poll_interval_s: float,
+        on_root_appeared: Callable[[Root], None],
+        on_root_vanished: Callable[[Root], None],
+    ) -> None:
+        self.roots = roots
+        self.missing = missing
+        self.polling = False
+        self._deliver = deliver
+        self._debounce_s = debounce_s
+        self._max_delay_s = max(max_delay_s, debounce_s)
+        self._poll_interval_s = poll_interval_s
+        self._on_root_appeared = on_root_appeared
+        self._on_root_vanished = on_root_vanished
+        self._cond = threading.Condition()
+        self._marks = Marks()
+        self._writing: set[Path] = set()
+        self._first_at = 0.0
+        self._last_at = 0.0
+        self._next_poll = 0.0
+        self._stopping = False
+        self._stable = True
+        self._thread: threading.Thread | None = None
+        self._base: dict[Path, Entry] = {}
+        self._last_scan: dict[Path, Entry] = {}
+
+    # -- feeding (any thread) --------------------------------------------------------
+
+    def mark(self, path: Path, *, deep: bool = False, touched: bool = False) -> None:
+        """Ask for ``path`` (and with ``deep`` everything below it) to be re-stated."""
+        with self._cond:
+            (self._marks.deep if deep else self._marks.shallow).add(path)
+            if touched:
+                self._marks.touched.add(path)
+            self._activity()
+
+    def mark_move(self, source: Path, destination: Path, *, deep: bool) -> None:
+        """Record a rename and mark both of its ends."""
+        with self._cond:
+            self._marks.moves.append((source, destination))
+            target = self._marks.deep if deep else self._marks.shallow
+            target.update((source, destination))
+            self._activity()
+
+    def hold(self, path: Path) -> None:
+        """Keep ``path`` out of change sets until ``release`` (a writer has it open)."""
+        with self._cond:
+            self._writing.add(path)
+
+    def release(self, path: Path) -> None:
+        """The writer of ``path`` closed it: report it."""
+        with self._cond:
+            self._writing.discard(path)
+            self._marks.shallow.add(path)
+            self._marks.touched.add(path)
+            self._activity()
+
+    def _activity(self) -> None:
+        now = time.monotonic()
+        if not self._first_at:
+            self._first_at = now
+        self._last_at = now
+        self._cond.notify()
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Take the first scan of every root and start the worker thread."""
+        base = scan_for_polling(self.roots) if self.polling else self._scan_roots()
+        self._base = base
+        self._last_scan = dict(base)
+        self._stopping = False
+        self._next_poll = time.monotonic() + self._poll_interval_s
+        self._thread = threading.Thread(target=self._run, name="devcore-watch", daemon=True)
+        self._thread.start()
+
+    def _scan_roots(self) -> dict[Path, Entry]:
+        base: dict[Path, Entry] = {}
+        for root in self.roots:
+            root.scan(base)
+        return base
+
+    def stop(self) -> None:
+        """Stop the worker thread (waits for it unless called from it)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    # -- the worker --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                poll_due, marks = self._wait()
+                if marks is None and not poll_due:
+                    return
+            if poll_due:
+                self._poll()
+            if marks is not None:
+                self._flush(marks)
+
+    def _wait(self) -> tuple[bool, Marks | None]:
+        while not self._stopping:
+            now = time.monotonic()
+            deadlines = []
+            flush_at = self._flush_deadline()
+            if flush_at is not None:
+                deadlines.append(flush_at)
+            if self.polling or self.missing:
+                deadlines.append(self._next_poll)
+            if deadlines and min(deadlines) <= now:
+                return self._due(now)
+            self._cond.wait(min(deadlines) - now if deadlines else None)
+        return False, None
+
+    def _flush_deadline(self) -> float | None:
+        """When the pending marks are due: after ``debounce`` of quiet or ``max_delay``.
+
+        Polling knows of quiet only by scanning, so a full scan is due only once a later
+        scan found nothing new (a writer caught halfway is not reported halfway).
+        """
+        if not self._marks:
+            return None
+        latest = self._first_at + self._max_delay_s
+        if self._marks.full is not None and not self._stable:
+            return latest
+        return min(self._last_at + self._debounce_s, latest)
+
+    def _due(self, now: float) -> tuple[bool, Marks | None]:
+        poll_due = (self.polling or bool(self.missing)) and self._next_poll <= now
+        if poll_due:
+            self._next_poll = now + self._poll_interval_s
+        marks = None
+        flush_at = self._flush_deadline()
+        if flush_at is not None and flush_at <= now:
+            marks, self._marks = self._marks, Marks()
+            self._first_at = 0.0
+        return poll_due, marks
+
+    def _poll(self) -> None:
+        for root in list(self.missing):
+            if root.detect_kind():
+                self._appear(root)
+        if not self.polling:
+            return
+        scan = scan_for_polling(self.roots)
+        with self._cond:
+            self._stable = scan == self._last_scan
+            if not self._stable:
+                self._marks.full = scan
+                self._activity()
+        self._last_scan = scan
+
+    def _appear(self, root: Root) -> None:
+        self._on_root_appeared(root)
+        self.missing.remove(root)
+        self.roots.append(root)
+        if not self.polling:  # a poll reports it as soon as the next scan
+            self.mark(root.path, deep=not root.is_file)
+
+    def _flush(self, marks: Marks) -> None:
+        if marks.full is not None:
+            changes = diff_entries(self._base, marks.full)
+            self._base = dict(marks.full)
+        else:
+            changes = self._refresh(marks)
+        self._check_roots()
+        self._emit(changes)
+
+    def _refresh(self, marks: Marks) -> ChangeSet:
+        with self._cond:
+            writing = set(self._writing)
+        shallow = marks.shallow - writing
+        deep = set(marks.deep)
+        link_dirs = {d for p in shallow | deep for root in self.roots if (d := root.link_dir(p)) is not None}
+        old_keys = {path for path in shallow if self._covered(path)}
+        new: dict[Path, Entry] = {}
+        for path in old_keys:
+            entry = stat_entry(path)
+            if entry is not None:
+                new[path] = entry
+                before = self._base.get(path)
+                if entry.is_dir and (before is None or not before.is_dir):
+                    deep.add(path)
+        for path in self._base:
+            if path.parent in link_dirs:
+                old_keys.add(path)
+                entry = stat_entry(path)
+                if entry is not None:
+                    new[path] = entry
+            if deep and (path in deep or not deep.isdisjoint(path.parents)):
+                old_keys.add(path)
+        for directory in deep:
+            for root in self.roots:
+                root.scan_below(directory, new)
+        old = {path: self._base[path] for path in old_keys if path in self._base}
+        for path in old_keys:
+            self._base.pop(path, None)
+        self._base.update(new)
+        return diff_entries(
+            old, new, touched=marks.touched - writing, moves=marks.moves, moves_need_hint=True
+        )
+
+    def _covered(self, path: Path) -> bool:
+        return any(root.covers(path) for root in self.roots)
+
+    def _check_roots(self) -> None:
+        for root in list(self.roots):
+            if not os.path.isdir(root.watch_dir):
+                self.roots.remove(root)
+                self.missing.append(root)
+                self._on_root_vanished(root)
+
+    def _emit(self, changes: ChangeSet) -> None:
+        if not changes:
+            return
+        try:
+            self._deliver(changes)
+        except Exception:
+            logger.exception("devcore.watch: the change callback raised")

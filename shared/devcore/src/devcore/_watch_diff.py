@@ -1,0 +1,90 @@
+"""The net change between two views of the same paths, as a ChangeSet."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Set
+from pathlib import Path
+
+from devcore._watch_changes import ChangeSet
+from devcore._watch_scope import Entry
+
+
+def diff_entries(
+    old: Mapping[Path, Entry],
+    new: Mapping[Path, Entry],
+    *,
+    touched: Set[Path] = frozenset(),
+    moves: Iterable[tuple[Path, Path]] = (),
+    moves_need_hint: bool = False,
+) -> ChangeSet:
+    """Compare the entries of the same paths before and after a batch.
+
+    Args:
+        old: entries before the batch.
+        new: entries after the batch.
+        touched: files whose content an event reported written (reported as modified even
+            when their stat entry did not change, e.g. a same-size rewrite in one tick).
+        moves: ``(source, destination)`` renames reported by events, in order.
+        moves_need_hint: pair a vanished and an appeared path as a move only when the
+            renames in ``moves`` lead from one to the other (native events); otherwise an
+            equal inode, size and mtime suffice (polling).
+
+    Returns:
+        The net changes.
+    """
+    deleted = old.keys() - new.keys()
+    added = new.keys() - old.keys()
+    modified = {path for path in old.keys() & new.keys() if _modified(old[path], new[path], path in touched)}
+    moved: set[tuple[Path, Path]] = set()
+    if deleted and added:
+        hints = _Renames(moves)
+        by_identity: dict[tuple[bool, int, int], list[Path]] = defaultdict(list)
+        for path in sorted(added):
+            entry = new[path]
+            by_identity[entry.is_dir, entry.dev, entry.ino].append(path)
+        for source in sorted(deleted):
+            before = old[source]
+            candidates = by_identity.get((before.is_dir, before.dev, before.ino), [])
+            for destination in candidates:
+                after = new[destination]
+                if hints.leads(source, destination) if moves_need_hint else _kept(before, after):
+                    candidates.remove(destination)
+                    moved.add((source, destination))
+                    if _modified(before, after, destination in touched):
+                        modified.add(destination)
+                    break
+        deleted -= {source for source, _ in moved}
+        added -= {destination for _, destination in moved}
+    return ChangeSet(frozenset(added), frozenset(modified), frozenset(deleted), frozenset(moved))
+
+
+def _modified(before: Entry, after: Entry, touched: bool) -> bool:
+    if before.is_dir and after.is_dir:
+        return False
+    return touched or not before.same_content_as(after)
+
+
+def _kept(before: Entry, after: Entry) -> bool:
+    return before.is_dir or (before.size, before.mtime_ns) == (after.size, after.mtime_ns)
+
+
+class _Renames:
+    """Which paths a sequence of renames leads from and to."""
+
+    def __init__(self, moves: Iterable[tuple[Path, Path]]) -> None:
+        self._next: dict[Path, set[Path]] = defaultdict(set)
+        for source, destination in moves:
+            self._next[source].add(destination)
+
+    def leads(self, source: Path, destination: Path) -> bool:
+        seen = {source}
+        frontier = [source]
+        while frontier:
+            for step in self._next.get(frontier.pop(), ()):
+                if step == destination:
+                    return True
+                if step not in seen:
+                    seen.add(step)
+                    frontier.append(step)
+        return False

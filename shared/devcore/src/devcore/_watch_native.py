@@ -1,0 +1,164 @@
+"""The native backend: watchdog's observer (inotify, FSEvents, ...) feeding a Batcher.
+
+Events only say where to look: each names paths for the batcher to re-stat. Directories are
+scheduled, never files (a file root is watched through its parent), so an editor's atomic
+save (temp file renamed over the real one) is seen like any other write.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from devcore._watch_batch import Batcher
+from devcore._watch_scope import Root
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers.api import BaseObserver, ObservedWatch
+
+CLOSE_WRITE_SUPPORTED = sys.platform.startswith("linux")
+"""Whether the platform reports a writer closing a file (inotify's IN_CLOSE_WRITE)."""
+
+
+class NativeBackend:
+    """Schedules one watchdog watch per watched directory and forwards events as marks.
+
+    Args:
+        batcher: where the marks go.
+        close_write: report written files only once their writer closed them (Linux).
+
+    Raises:
+        OSError: from ``start`` or ``schedule`` when native events are unavailable or the
+            inotify limits are hit (ENOSPC: watches, EMFILE: instances).
+    """
+
+    def __init__(self, batcher: Batcher, *, close_write: bool) -> None:
+        self._batcher = batcher
+        self._close_write = close_write and CLOSE_WRITE_SUPPORTED
+        self._lock = threading.Lock()
+        self._observer: BaseObserver | None = None
+        self._handler: FileSystemEventHandler | None = None
+        self._watches: dict[tuple[Path, bool], tuple[ObservedWatch, int]] = {}
+
+    def start(self, roots: list[Root]) -> None:
+        """Create the observer, schedule every root and start watching."""
+        from watchdog.observers import Observer
+
+        with self._lock:
+            self._observer = Observer()
+            self._handler = _handler_class()(self)
+            try:
+                for root in roots:
+                    self._schedule(root)
+                self._observer.start()
+            except BaseException:
+                self._stop_observer()
+                raise
+
+    def stop(self) -> None:
+        """Stop the observer and wait for its threads."""
+        with self._lock:
+            self._stop_observer()
+
+    def schedule(self, root: Root) -> None:
+        """Watch one more root (a root that appeared)."""
+        with self._lock:
+            if self._observer is not None:
+                self._schedule(root)
+
+    def unschedule(self, root: Root) -> None:
+        """Stop watching a root (its directory disappeared)."""
+        with self._lock:
+            key = _key(root)
+            watch, count = self._watches.pop(key, (None, 0))
+            if watch is None or self._observer is None:
+                return
+            if count > 1:
+                self._watches[key] = (watch, count - 1)
+            else:
+                self._observer.unschedule(watch)
+
+    def _schedule(self, root: Root) -> None:
+        assert self._observer is not None
+        assert self._handler is not None
+        key = _key(root)
+        if key in self._watches:
+            watch, count = self._watches[key]
+            self._watches[key] = (watch, count + 1)
+            return
+        watch = self._observer.schedule(
+            self._handler, str(key[0]), recursive=key[1], event_filter=_event_filter()
+        )
+        self._watches[key] = (watch, 1)
+
+    def _stop_observer(self) -> None:
+        observer, self._observer = self._observer, None
+        self._watches.clear()
+        if observer is not None:
+            observer.stop()
+            if observer.is_alive():
+                observer.join()
+
+    def on_event(self, event: FileSystemEvent) -> None:
+        """Translate one watchdog event into marks (called on the observer's thread)."""
+        batcher = self._batcher
+        source = Path(os.fsdecode(event.src_path))
+        kind = event.event_type
+        if kind == "moved":
+            batcher.mark_move(source, Path(os.fsdecode(event.dest_path)), deep=event.is_directory)
+        elif event.is_directory:
+            batcher.mark(source, deep=kind in ("created", "deleted"))
+        elif kind == "closed":
+            batcher.release(source)
+        elif self._close_write and kind in ("created", "modified") and _is_regular_file(source):
+            batcher.hold(source)
+            batcher.mark(source)
+        else:
+            batcher.mark(source, touched=kind in ("created", "modified"))
+
+
+def _key(root: Root) -> tuple[Path, bool]:
+    return root.watch_dir, root.recursive and not root.is_file
+
+
+def _is_regular_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def _event_filter() -> list[type[FileSystemEvent]]:
+    from watchdog import events
+
+    wanted: list[type[FileSystemEvent]] = [
+        events.FileCreatedEvent,
+        events.DirCreatedEvent,
+        events.FileDeletedEvent,
+        events.DirDeletedEvent,
+        events.FileModifiedEvent,
+        events.FileMovedEvent,
+        events.DirMovedEvent,
+        events.FileAttribEvent,
+    ]
+    if CLOSE_WRITE_SUPPORTED:
+        wanted.append(events.FileClosedEvent)
+    return wanted
+
+
+@functools.cache
+def _handler_class() -> Callable[[NativeBackend], FileSystemEventHandler]:
+    from watchdog.events import FileSystemEventHandler
+
+    class _Handler(FileSystemEventHandler):
+        def __init__(self, backend: NativeBackend) -> None:
+            self._backend = backend
+
+        def dispatch(self, event: FileSystemEvent) -> None:
+            self._backend.on_event(event)
+
+    return _Handler

@@ -1,0 +1,166 @@
+"""What a watcher looks at: its roots, and the stat entries of the files below them."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import NamedTuple
+
+from devcore._watch_ignore import IgnoreRules, is_link_internal
+
+
+class Entry(NamedTuple):
+    """What a watcher remembers of a path: kind, identity, size, mtime, maybe a digest."""
+
+    is_dir: bool
+    dev: int
+    ino: int
+    size: int
+    mtime_ns: int
+    digest: str | None = None
+
+    def same_content_as(self, other: Entry) -> bool:
+        """Whether two entries of one path describe the same content."""
+        if self.is_dir or other.is_dir:
+            return self.is_dir == other.is_dir
+        if self[:5] != other[:5]:
+            return False
+        return self.digest is None or other.digest is None or self.digest == other.digest
+
+
+Tree = MutableMapping[Path, Entry]
+
+
+def stat_entry(path: Path) -> Entry | None:
+    """The entry of a path, following symlinks (a dangling link is the link itself)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+    except OSError:
+        return None
+    return _entry(st)
+
+
+def _entry(st: os.stat_result) -> Entry:
+    return Entry(stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@dataclass
+class Root:
+    """One path a watcher was given: a directory (watched below) or a single file.
+
+    A file is watched through its directory, so the root's ``watch_dir`` is its parent.
+    """
+
+    path: Path
+    rules: IgnoreRules
+    recursive: bool = True
+    is_file: bool = False
+
+    @property
+    def watch_dir(self) -> Path:
+        """The directory the native backend schedules for this root."""
+        return self.path.parent if self.is_file else self.path
+
+    def detect_kind(self) -> bool:
+        """Record whether the root is a file or a directory; False when it does not exist."""
+        if not os.path.lexists(self.path):
+            return False
+        self.is_file = not os.path.isdir(self.path)
+        return True
+
+    def covers(self, path: Path) -> bool:
+        """Whether changes to ``path`` are reported for this root."""
+        if self.is_file:
+            return path == self.path
+        relative = _relative_to(path, self.path)
+        if relative is None or not relative.parts:
+            return False
+        if not self.recursive and len(relative.parts) > 1:
+            return False
+        if any(is_link_internal(part) for part in relative.parts):
+            return False
+        return not self.rules.ignores(relative)
+
+    def link_dir(self, path: Path) -> Path | None:
+        """The directory holding the ``..data``-style link that ``path`` is under, if any."""
+        relative = _relative_to(path, self.watch_dir)
+        if relative is None:
+            return None
+        for index, part in enumerate(relative.parts):
+            if is_link_internal(part):
+                return self.watch_dir.joinpath(*relative.parts[:index])
+        return None
+
+    def scan(self, into: Tree) -> None:
+        """Record the entries of every covered path of this root."""
+        if self.is_file:
+            entry = stat_entry(self.path)
+            if entry is not None:
+                into[self.path] = entry
+            return
+        self._scan_directory(self.path, PurePath(), into)
+
+    def scan_below(self, directory: Path, into: Tree) -> None:
+        """Record the entries of ``directory`` (if covered) and of the covered paths below it."""
+        if self.is_file:
+            return
+        if directory != self.path:
+            if not self.covers(directory):
+                return
+            entry = stat_entry(directory)
+            if entry is None:
+                return
+            into[directory] = entry
+            if not entry.is_dir or not self.recursive or os.path.islink(directory):
+                return
+        relative = _relative_to(directory, self.path)
+        if relative is not None:
+            self._scan_directory(directory, relative, into)
+
+    def _scan_directory(self, directory: Path, relative: PurePath, into: Tree) -> None:
+        try:
+            with os.scandir(directory) as iterator:
+                children = list(iterator)
+        except OSError:
+            return
+        for child in children:
+            name = child.name
+            if is_link_internal(name) or self.rules.ignores_name(name):
+                continue
+            child_relative = relative / name
+            if self.rules.ignores_relative(child_relative):
+                continue
+            entry = _child_entry(child)
+            if entry is None:
+                continue
+            path = directory / name
+            into[path] = entry
+            if entry.is_dir and self.recursive and not child.is_symlink():
+                self._scan_directory(path, child_relative, into)
+
+
+def _child_entry(child: os.DirEntry[str]) -> Entry | None:
+    try:
+        return _entry(child.stat())
+    except FileNotFoundError:
+        try:
+            return _entry(child.stat(follow_symlinks=False))
+        except OSError:
+            return None
+    except OSError:
+        return None
+
+
+def _relative_to(path: Path, base: Path) -> PurePath | None:
+    try:
+        return path.relative_to(base)
+    except ValueError:
+        return None

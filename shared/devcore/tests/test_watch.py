@@ -1,0 +1,438 @@
+"""devcore.watch against real files, with native events and with polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from devcore import WatchPathNotFound
+from devcore.watch import CLOSE_WRITE_SUPPORTED, ChangeSet, Watcher, awatch, watch
+
+HANG_GUARD_S = 10.0  # how long a test waits for an expected change set before failing
+SETTLE_S = 0.6  # extra quiet time to catch change sets that should not come
+BURST = int(os.environ.get("DEVCORE_WATCH_BURST", "1000"))
+
+
+@pytest.fixture(params=["native", "polling"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+def options(mode: str) -> dict[str, object]:
+    return {"polling": mode == "polling", "debounce_ms": 50, "poll_interval_ms": 50}
+
+
+class Collector:
+    """A callback that records change sets and lets the test wait for them."""
+
+    def __init__(self) -> None:
+        self.batches: list[ChangeSet] = []
+        self._cond = threading.Condition()
+
+    def __call__(self, changes: ChangeSet) -> None:
+        with self._cond:
+            self.batches.append(changes)
+            self._cond.notify_all()
+
+    def wait_until(self, predicate: Callable[[ChangeSet], bool]) -> ChangeSet:
+        """Wait for the union of the batches to satisfy ``predicate``, then settle."""
+        deadline = time.monotonic() + HANG_GUARD_S
+        with self._cond:
+            while not predicate(self.union()):
+                remaining = deadline - time.monotonic()
+                assert remaining > 0, f"no expected change within {HANG_GUARD_S} s: {self.batches}"
+                self._cond.wait(remaining)
+        time.sleep(SETTLE_S)
+        return self.union()
+
+    def union(self) -> ChangeSet:
+        with self._cond:
+            return ChangeSet(
+                added=frozenset().union(*(b.added for b in self.batches)),
+                modified=frozenset().union(*(b.modified for b in self.batches)),
+                deleted=frozenset().union(*(b.deleted for b in self.batches)),
+                moved=frozenset().union(*(b.moved for b in self.batches)),
+            )
+
+    def clear(self) -> None:
+        with self._cond:
+            self.batches.clear()
+
+
+@pytest.fixture
+def collector() -> Collector:
+    return Collector()
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "a.txt").write_text("alpha")
+    (root / "pkg").mkdir()
+    (root / "pkg" / "mod.py").write_text("x = 1\n")
+    return root
+
+
+@pytest.fixture
+def watching(mode: str, tree: Path, collector: Collector) -> Iterator[Watcher]:
+    with Watcher([tree], callback=collector, **options(mode)) as watcher:  # type: ignore[arg-type]
+        yield watcher
+
+
+def only(**fields: set[Path] | set[tuple[Path, Path]]) -> ChangeSet:
+    return ChangeSet(**{name: frozenset(value) for name, value in fields.items()})  # type: ignore[arg-type]
+
+
+def test_backend_is_the_one_asked_for(mode: str, watching: Watcher) -> None:
+    assert watching.backend == mode
+
+
+def test_create(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "new.txt").write_text("new")
+    assert collector.wait_until(lambda c: tree / "new.txt" in c.added) == only(added={tree / "new.txt"})
+
+
+def test_modify(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "a.txt").write_text("alpha, longer")
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={tree / "a.txt"})
+
+
+def test_delete(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "pkg" / "mod.py").unlink()
+    result = collector.wait_until(lambda c: bool(c.deleted))
+    assert result == only(deleted={tree / "pkg" / "mod.py"})
+
+
+def test_move(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "a.txt").rename(tree / "pkg" / "b.txt")
+    result = collector.wait_until(lambda c: bool(c.moved))
+    assert result == only(moved={(tree / "a.txt", tree / "pkg" / "b.txt")})
+
+
+def test_directory_move_moves_its_files(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "pkg").rename(tree / "lib")
+    expected = {(tree / "pkg", tree / "lib"), (tree / "pkg" / "mod.py", tree / "lib" / "mod.py")}
+    assert collector.wait_until(lambda c: c.moved >= expected) == only(moved=expected)
+
+
+def test_new_directory_with_files(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / "new" / "deep").mkdir(parents=True)
+    (tree / "new" / "deep" / "f.py").write_text("f")
+    expected = {tree / "new", tree / "new" / "deep", tree / "new" / "deep" / "f.py"}
+    assert collector.wait_until(lambda c: c.added >= expected) == only(added=expected)
+
+
+def test_atomic_save_is_one_modification(watching: Watcher, tree: Path, collector: Collector) -> None:
+    temporary = tree / ".a.txt.tmp"
+    temporary.write_text("saved atomically")
+    os.replace(temporary, tree / "a.txt")
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={tree / "a.txt"})
+    assert len(collector.batches) == 1
+
+
+@pytest.mark.parametrize("keep_backup", [False, True])
+def test_vim_backup_dance_is_one_modification(
+    watching: Watcher, tree: Path, collector: Collector, keep_backup: bool
+) -> None:
+    # vim's default ("backupcopy=auto", "writebackup"): probe the directory with 4913,
+    # rename the file to its backup, write a new file, then drop (or keep) the backup.
+    probe = tree / "4913"
+    probe.write_text("")
+    probe.unlink()
+    os.rename(tree / "a.txt", tree / "a.txt~")
+    with open(tree / "a.txt", "w") as new:
+        new.write("alpha, as vim saves it")
+        new.flush()
+        os.fsync(new.fileno())
+    if not keep_backup:
+        (tree / "a.txt~").unlink()
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={tree / "a.txt"})
+
+
+def test_swap_files_are_ignored(watching: Watcher, tree: Path, collector: Collector) -> None:
+    (tree / ".a.txt.swp").write_text("swap")
+    (tree / "pkg" / "__pycache__").mkdir()
+    (tree / "pkg" / "__pycache__" / "mod.cpython-311.pyc").write_bytes(b"\0")
+    (tree / "sentinel").write_text("s")
+    assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "sentinel"})
+
+
+def test_ignore_applies_to_both_ends_of_a_move(mode: str, tree: Path, collector: Collector) -> None:
+    with Watcher(tree, callback=collector, ignore=["*.part"], **options(mode)):  # type: ignore[arg-type]
+        (tree / "download.part").write_text("payload")
+        os.rename(tree / "download.part", tree / "download.bin")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "download.bin"})
+        collector.clear()
+        os.rename(tree / "a.txt", tree / "a.part")
+        assert collector.wait_until(lambda c: bool(c.deleted)) == only(deleted={tree / "a.txt"})
+
+
+def test_ignore_patterns_with_a_slash_match_relative_paths(
+    mode: str, tree: Path, collector: Collector
+) -> None:
+    with Watcher(tree, callback=collector, ignore=["pkg/*.py"], **options(mode)):  # type: ignore[arg-type]
+        (tree / "pkg" / "other.py").write_text("ignored")
+        (tree / "top.py").write_text("seen")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "top.py"})
+
+
+def test_burst_is_coalesced_and_nothing_is_lost(mode: str, tree: Path, collector: Collector) -> None:
+    expected = {tree / "burst" / f"f{index:04d}.txt" for index in range(BURST)}
+    settings = {**options(mode), "debounce_ms": 400, "max_delay_ms": 60_000}
+    with Watcher(tree, callback=collector, **settings):  # type: ignore[arg-type]
+        (tree / "burst").mkdir()
+        for path in sorted(expected):
+            path.write_text(path.name)
+        result = collector.wait_until(lambda c: c.added >= expected)
+    assert result == only(added=expected | {tree / "burst"})
+    assert 1 <= len(collector.batches) <= 5
+
+
+def test_same_size_rewrite_in_the_same_tick_is_seen(
+    watching: Watcher, tree: Path, collector: Collector
+) -> None:
+    target = tree / "a.txt"
+    before = target.stat()
+    target.write_text("ALPHA")  # same size; then put the old mtime back
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = target.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino,
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={target})
+
+
+def test_a_single_file_is_watched_through_its_directory(mode: str, tree: Path, collector: Collector) -> None:
+    target = tree / "a.txt"
+    with Watcher(target, callback=collector, **options(mode)) as watcher:  # type: ignore[arg-type]
+        (tree / "sibling.txt").write_text("not watched")
+        temporary = tree / "a.txt.new"
+        temporary.write_text("replaced")
+        os.replace(temporary, target)
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={target})
+        collector.clear()
+        target.unlink()
+        assert collector.wait_until(lambda c: bool(c.deleted)) == only(deleted={target})
+        collector.clear()
+        target.write_text("back")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={target})
+        assert watcher.paths == (target,)
+
+
+def make_configmap(directory: Path, version: str, content: str) -> Path:
+    """Lay out a Kubernetes ConfigMap volume: ..<version>/, ..data -> it, app.yaml -> ..data/."""
+    payload = directory / f"..{version}"
+    payload.mkdir()
+    (payload / "app.yaml").write_text(content)
+    (directory / "..data").symlink_to(payload.name)
+    (directory / "app.yaml").symlink_to("..data/app.yaml")
+    return directory / "app.yaml"
+
+
+def swap_configmap(directory: Path, old: str, new: str, content: str) -> None:
+    """Update it the way the kubelet does: new payload dir, ..data_tmp link, rename, cleanup."""
+    (directory / f"..{new}").mkdir()
+    (directory / f"..{new}" / "app.yaml").write_text(content)
+    (directory / "..data_tmp").symlink_to(f"..{new}")
+    os.rename(directory / "..data_tmp", directory / "..data")
+    shutil.rmtree(directory / f"..{old}")
+
+
+@pytest.mark.parametrize("watch_the_file", [False, True])
+def test_kubernetes_symlink_swap_modifies_the_files_seen_through_it(
+    mode: str, tmp_path: Path, collector: Collector, watch_the_file: bool
+) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    app = make_configmap(config, "2024_01_01_00_00_00.1", "v: 1\n")
+    target = app if watch_the_file else config
+    with Watcher(target, callback=collector, **options(mode)):  # type: ignore[arg-type]
+        swap_configmap(config, "2024_01_01_00_00_00.1", "2024_01_01_00_00_01.2", "v: 2\n")
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={app})
+    assert app.read_text() == "v: 2\n"
+
+
+@pytest.mark.skipif(not CLOSE_WRITE_SUPPORTED, reason="close-write events are Linux-only")
+def test_close_write_reports_a_file_only_when_its_writer_closes_it(tree: Path, collector: Collector) -> None:
+    with Watcher(tree, callback=collector, close_write=True, polling=False, debounce_ms=50):
+        with open(tree / "big.bin", "wb") as writer:
+            writer.write(b"first half ")
+            writer.flush()
+            (tree / "sentinel").write_text("s")
+            assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "sentinel"})
+            writer.write(b"second half")
+        result = collector.wait_until(lambda c: tree / "big.bin" in c.added)
+    assert result == only(added={tree / "sentinel", tree / "big.bin"})
+    assert (tree / "big.bin").read_bytes() == b"first half second half"
+
+
+def test_missing_path_is_a_clear_error(mode: str, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "app.yaml"
+    watcher = Watcher(missing, **options(mode))  # type: ignore[arg-type]
+    with pytest.raises(WatchPathNotFound) as caught:
+        watcher.start()
+    assert caught.value.path == missing
+    assert isinstance(caught.value, FileNotFoundError)
+    assert not watcher.running
+
+
+def test_missing_path_is_waited_for_when_asked(mode: str, tmp_path: Path, collector: Collector) -> None:
+    target = tmp_path / "later" / "app.yaml"
+    with Watcher(target, callback=collector, wait_for_missing=True, **options(mode)):  # type: ignore[arg-type]
+        target.parent.mkdir()
+        target.write_text("here")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={target})
+        collector.clear()
+        target.write_text("here, changed")
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={target})
+
+
+def test_a_deleted_and_recreated_directory_is_watched_again(
+    watching: Watcher, tree: Path, collector: Collector
+) -> None:
+    shutil.rmtree(tree)
+    gone = {tree / "a.txt", tree / "pkg", tree / "pkg" / "mod.py"}
+    assert collector.wait_until(lambda c: c.deleted >= gone) == only(deleted=gone)
+    collector.clear()
+    tree.mkdir()
+    (tree / "again.txt").write_text("again")
+    result = collector.wait_until(lambda c: tree / "again.txt" in c.added)
+    assert result == only(added={tree / "again.txt"})
+
+
+def test_iterator_yields_until_stopped(mode: str, tree: Path) -> None:
+    watcher = Watcher(tree, **options(mode))  # type: ignore[arg-type]
+    watcher.start()
+    (tree / "one.txt").write_text("1")
+    seen: list[ChangeSet] = []
+    timer = threading.Timer(HANG_GUARD_S, watcher.stop)
+    timer.start()
+    try:
+        for changes in watcher:
+            seen.append(changes)
+            watcher.stop()
+    finally:
+        timer.cancel()
+    assert seen[0] == only(added={tree / "one.txt"})
+    assert not watcher.running
+
+
+def test_watch_generator(mode: str, tree: Path) -> None:
+    writer = threading.Timer(0.3, (tree / "two.txt").write_text, args=("2",))
+    writer.start()
+    generator = watch(tree, **options(mode))  # type: ignore[arg-type]
+    try:
+        changes = next(generator)
+    finally:
+        generator.close()
+        writer.join()
+    assert changes == only(added={tree / "two.txt"})
+
+
+def test_awatch(mode: str, tree: Path) -> None:
+    async def first_change() -> ChangeSet:
+        changes = awatch(tree, **options(mode))  # type: ignore[arg-type]
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.3, (tree / "three.txt").write_text, "3")
+        try:
+            return await asyncio.wait_for(anext(changes), HANG_GUARD_S)
+        finally:
+            await changes.aclose()
+
+    assert asyncio.run(first_change()) == only(added={tree / "three.txt"})
+
+
+def test_start_and_stop_are_idempotent_and_thread_safe(mode: str, tree: Path, collector: Collector) -> None:
+    watcher = Watcher(tree, callback=collector, **options(mode))  # type: ignore[arg-type]
+    starters = [threading.Thread(target=watcher.start) for _ in range(8)]
+    for thread in starters:
+        thread.start()
+    for thread in starters:
+        thread.join()
+    assert watcher.running
+    assert watcher.start() is watcher
+    (tree / "once.txt").write_text("1")
+    assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "once.txt"})
+    assert len(collector.batches) == 1  # one worker, not eight
+    stoppers = [threading.Thread(target=watcher.stop) for _ in range(8)]
+    for thread in stoppers:
+        thread.start()
+    for thread in stoppers:
+        thread.join()
+    watcher.stop()
+    assert not watcher.running
+    assert watcher.backend is None
+
+
+def test_a_stopped_watcher_sees_nothing_and_can_start_again(
+    mode: str, tree: Path, collector: Collector
+) -> None:
+    watcher = Watcher(tree, callback=collector, **options(mode))  # type: ignore[arg-type]
+    with watcher:
+        pass
+    (tree / "while-stopped.txt").write_text("unseen")
+    with watcher:
+        (tree / "after.txt").write_text("seen")
+        result = collector.wait_until(lambda c: bool(c.added))
+    assert result == only(added={tree / "after.txt"})
+
+
+def test_stop_from_inside_the_callback(mode: str, tree: Path) -> None:
+    stopped = threading.Event()
+    holder: list[Watcher] = []
+
+    def stop_at_once(changes: ChangeSet) -> None:
+        holder[0].stop()
+        stopped.set()
+
+    holder.append(Watcher(tree, callback=stop_at_once, **options(mode)))  # type: ignore[arg-type]
+    holder[0].start()
+    (tree / "x.txt").write_text("x")
+    assert stopped.wait(HANG_GUARD_S)
+    assert not holder[0].running
+
+
+def test_a_failing_callback_is_logged_and_the_watcher_goes_on(
+    mode: str, tree: Path, collector: Collector, caplog: pytest.LogCaptureFixture
+) -> None:
+    def flaky(changes: ChangeSet) -> None:
+        collector(changes)
+        if len(collector.batches) == 1:
+            raise RuntimeError("boom")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="devcore.watch"),
+        Watcher(tree, callback=flaky, **options(mode)),  # type: ignore[arg-type]
+    ):
+        (tree / "first.txt").write_text("1")
+        collector.wait_until(lambda c: bool(c.added))
+        (tree / "second.txt").write_text("2")
+        result = collector.wait_until(lambda c: tree / "second.txt" in c.added)
+    assert result == only(added={tree / "first.txt", tree / "second.txt"})
+    assert "boom" in caplog.text
+
+
+def test_environment_forces_polling(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEVCORE_WATCH_POLLING", "1")
+    with Watcher(tree) as watcher:
+        assert watcher.backend == "polling"
+    with Watcher(tree, polling=False) as watcher:
+        assert watcher.backend == "native"
+
+
+def test_non_recursive_watch_sees_only_the_top_level(mode: str, tree: Path, collector: Collector) -> None:
+    with Watcher(tree, callback=collector, recursive=False, **options(mode)):  # type: ignore[arg-type]
+        (tree / "pkg" / "deep.py").write_text("unseen")
+        (tree / "top.txt").write_text("seen")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "top.txt"})
