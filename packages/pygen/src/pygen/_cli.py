@@ -9,7 +9,9 @@ import click
 from pygen.__about__ import __version__
 
 # name -> "module:attribute" of a click command; loaded on first use so `pygen --help` stays fast.
-SUBCOMMANDS: dict[str, tuple[str, str]] = {}
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "emulator": ("pygen._cli_emulator", "emulator"),
+}
 
 
 class _LazyGroup(click.Group):

@@ -4,8 +4,11 @@ PygenError
 ├── ModelError (ValueError): a data model that cannot be read (`.path`, `.where`)
 │   ├── IRFormatError: plain data that is not a pygen IR
 │   └── ModelValidationError: a model with errors (`.issues`)
-└── GenerationError: an SDK that cannot be generated or is stale (`.path`)
-    └── StaleSDKError: `--check` found generated files out of date (`.paths`)
+├── GenerationError: an SDK that cannot be generated or is stale (`.path`)
+│   └── StaleSDKError: `--check` found generated files out of date (`.paths`)
+├── DMSError (pygen.client): DMSConnectionError, DMSAPIError ← DMSNotFoundError, DMSDuplicatedError,
+│   DMSAuthError (`.code`, `.request_id`, `.missing`, `.duplicated`)
+└── EmulatorError (pygen.emulator): RequestError (`.code`), ModelLoadError (`.path`)
 """
 
 from __future__ import annotations

@@ -1,0 +1,190 @@
+"""Request bodies and response parsing shared by the sync and async clients (no I/O here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import TypeAdapter
+from pydantic.alias_generators import to_camel
+
+from pygen.dms import (
+    Container,
+    ContainerApply,
+    ContainerId,
+    DataModel,
+    DataModelApply,
+    DataModelId,
+    DMSModel,
+    EdgeId,
+    Filter,
+    Instance,
+    InstanceSort,
+    NodeId,
+    Space,
+    SpaceApply,
+    SpaceId,
+    View,
+    ViewApply,
+    ViewId,
+)
+
+T = TypeVar("T")
+
+SCHEMA_CHUNK = 100
+INSTANCE_CHUNK = 1000
+LIST_LIMIT = 1000
+
+_INSTANCE = TypeAdapter[Instance](Instance)
+
+
+@dataclass(frozen=True)
+class SchemaResource:
+    """A schema endpoint: its path and the models of its items."""
+
+    path: str
+    read: type[DMSModel]
+    write: type[DMSModel]
+    identifier: type[DMSModel]
+
+
+SPACES = SchemaResource("/models/spaces", Space, SpaceApply, SpaceId)
+CONTAINERS = SchemaResource("/models/containers", Container, ContainerApply, ContainerId)
+VIEWS = SchemaResource("/models/views", View, ViewApply, ViewId)
+DATA_MODELS = SchemaResource("/models/datamodels", DataModel, DataModelApply, DataModelId)
+
+
+def as_list(items: T | Sequence[T]) -> list[T]:
+    """One item or many, as a list."""
+    if isinstance(items, list | tuple):
+        return list(items)
+    return [items]  # type: ignore[list-item]
+
+
+def chunked(items: Sequence[T], size: int) -> list[list[T]]:
+    """`items` cut into lists of at most `size`."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def dump(item: Any) -> Any:
+    """The wire form of a model (dicts pass through)."""
+    return item.dump() if isinstance(item, DMSModel | Filter) else item
+
+
+def dump_identifier(item: Any) -> Any:
+    """The wire form of an identifier in a `byids` or `delete` body (`"space"` strings become objects)."""
+    if isinstance(item, str):
+        return {"space": item}
+    data = dump(item)
+    if isinstance(data, dict) and data.get("type") in ("view", "container"):
+        data = {k: v for k, v in data.items() if k != "type"}
+    return data
+
+
+def query_params(
+    *, limit: int, cursor: str | None, space: str | None, options: dict[str, Any]
+) -> dict[str, Any]:
+    """Query parameters of a schema list call; `options` are snake_case flags (`all_versions=True`)."""
+    params: dict[str, Any] = {"limit": limit}
+    if cursor:
+        params["cursor"] = cursor
+    if space is not None:
+        params["space"] = space
+    for key, value in options.items():
+        if value is not None:
+            params[to_camel(key)] = str(value).lower() if isinstance(value, bool) else value
+    return params
+
+
+def source_selectors(sources: Iterable[ViewId | dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """`[{"source": {"type": "view", ...}}]` for views given by id."""
+    if sources is None:
+        return None
+    result = []
+    for source in sources:
+        if isinstance(source, ViewId):
+            result.append({"source": {**source.dump(), "type": "view"}})
+        else:
+            result.append(source)
+    return result
+
+
+def sort_specs(sort: Iterable[InstanceSort | dict[str, Any]] | None) -> list[Any] | None:
+    """The wire form of sort specifications."""
+    return None if sort is None else [dump(s) for s in sort]
+
+
+def filter_body(filter: Filter | dict[str, Any] | None) -> dict[str, Any] | None:
+    """The wire form of a filter."""
+    return None if filter is None else dump(filter)
+
+
+def drop_none(body: dict[str, Any]) -> dict[str, Any]:
+    """`body` without its None values."""
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def load_instance(data: dict[str, Any]) -> Instance:
+    """A node or edge from its wire form."""
+    return _INSTANCE.validate_python(data)
+
+
+def load_instance_id(data: dict[str, Any]) -> NodeId | EdgeId:
+    """A node or edge identifier from its wire form."""
+    return EdgeId.model_validate(data) if data.get("instanceType") == "edge" else NodeId.model_validate(data)
+
+
+def list_limit(limit: int | None) -> int:
+    """The page size for a list call that should return at most `limit` items."""
+    return LIST_LIMIT if limit is None else max(1, min(limit, LIST_LIMIT))
+
+
+def search_body(
+    view: ViewId,
+    query: str | None,
+    properties: Sequence[str] | None,
+    instance_type: str | None,
+    filter: Filter | dict[str, Any] | None,
+    operator: str | None,
+    sort: Iterable[InstanceSort | dict[str, Any]] | None,
+    limit: int,
+) -> dict[str, Any]:
+    """The body of a search request."""
+    return drop_none(
+        {
+            "view": {**view.dump(), "type": "view"},
+            "query": query,
+            "properties": None if properties is None else list(properties),
+            "instanceType": instance_type,
+            "filter": filter_body(filter),
+            "operator": operator,
+            "sort": sort_specs(sort),
+            "limit": limit,
+        }
+    )
+
+
+def aggregate_body(
+    view: ViewId,
+    aggregates: Sequence[dict[str, Any]],
+    group_by: Sequence[str] | None,
+    instance_type: str | None,
+    query: str | None,
+    properties: Sequence[str] | None,
+    filter: Filter | dict[str, Any] | None,
+    limit: int | None,
+) -> dict[str, Any]:
+    """The body of an aggregate request."""
+    return drop_none(
+        {
+            "view": {**view.dump(), "type": "view"},
+            "aggregates": list(aggregates),
+            "groupBy": None if group_by is None else list(group_by),
+            "instanceType": instance_type,
+            "query": query,
+            "properties": None if properties is None else list(properties),
+            "filter": filter_body(filter),
+            "limit": limit,
+        }
+    )

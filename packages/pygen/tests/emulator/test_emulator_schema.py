@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pygen.client import DMSAPIError, DMSClient, DMSNotFoundError
+from pygen.dms import ContainerApply, ContainerId, DataModelId, SpaceApply, ViewApply, ViewId
+from pygen.emulator import Emulator
+
+
+def test_omni_model_reads_back_exactly_as_the_fixture(client: DMSClient, fixtures_dir: Path) -> None:
+    expected = yaml.safe_load((fixtures_dir / "Omni" / "model.yaml").read_text())
+    (model,) = client.data_models.retrieve(DataModelId("sp_pygen_models", "Omni", "1"), inline_views=True)
+    got = {v.external_id: v.dump() for v in model.views}
+    assert len(got) == len(expected["views"]) == 23
+    for view in expected["views"]:
+        read = got[view["externalId"]]
+        for key, value in view.items():
+            if key not in ("createdTime", "lastUpdatedTime"):
+                assert read[key] == value, (view["externalId"], key)
+
+
+def test_cognite_core_loads_with_synthesised_containers(emulator: Emulator, fixtures_dir: Path) -> None:
+    counts = emulator.load(fixtures_dir / "CogniteCore" / "model.yaml", is_global=True)
+    assert counts["views"] == 33
+    assert counts["containers"] > 0
+    with emulator.client() as client:
+        assert client.views.list(limit=None) == []  # global items need include_global
+        views = client.views.list(limit=None, include_global=True)
+        assert len(views) == 33
+        asset = next(v for v in views if v.external_id == "CogniteAsset")
+        assert "parent" in asset.properties
+        assert "name" in asset.properties
+
+
+def test_schema_apply_list_retrieve_delete(emulator: Emulator) -> None:
+    with emulator.client() as client:
+        client.spaces.apply(SpaceApply(space="s1", name="One"))
+        container = ContainerApply.load(
+            {
+                "space": "s1",
+                "externalId": "C",
+                "properties": {"name": {"type": {"type": "text"}}, "n": {"type": {"type": "int32"}}},
+            }
+        )
+        (stored,) = client.containers.apply(container)
+        assert stored.properties["name"].nullable is True
+        assert stored.used_for == "node"
+        view = ViewApply.load(
+            {
+                "space": "s1",
+                "externalId": "V",
+                "version": "1",
+                "properties": {
+                    "name": {
+                        "container": {"space": "s1", "externalId": "C"},
+                        "containerPropertyIdentifier": "name",
+                    }
+                },
+            }
+        )
+        (read,) = client.views.apply(view)
+        assert read.writable is False or read.writable is True
+        assert read.properties["name"].type.type == "text"  # type: ignore[union-attr]
+        assert [v.as_id() for v in client.views.retrieve(ViewId("s1", "V", "1"))] == [ViewId("s1", "V", "1")]
+        assert client.containers.retrieve(ContainerId("s1", "missing")) == []
+        assert client.views.delete(ViewId("s1", "V", "1")) == [ViewId("s1", "V", "1")]
+        assert client.views.list(limit=None) == []
+
+
+def test_view_on_a_missing_container_is_a_400_naming_it(emulator: Emulator) -> None:
+    with emulator.client() as client:
+        client.spaces.apply(SpaceApply(space="s1"))
+        view = {
+            "space": "s1",
+            "externalId": "V",
+            "version": "1",
+            "properties": {
+                "p": {"container": {"space": "s1", "externalId": "Nope"}, "containerPropertyIdentifier": "p"}
+            },
+        }
+        with pytest.raises(DMSNotFoundError) as info:
+            client.views.apply(view)
+        assert info.value.code == 400
+        assert info.value.missing == [{"space": "s1", "externalId": "Nope"}]
+        assert info.value.request_id
+
+
+def test_duplicated_ids_in_one_request_are_reported(emulator: Emulator) -> None:
+    with emulator.client() as client, pytest.raises(DMSAPIError) as info:
+        client.spaces.apply([SpaceApply(space="a"), SpaceApply(space="a")])
+    assert info.value.duplicated == [{"space": "a"}]
+
+
+def test_list_limit_is_validated_like_the_api(emulator: Emulator) -> None:
+    with emulator.client() as client, pytest.raises(DMSAPIError) as info:
+        client._http.request("GET", "/models/spaces", params={"limit": 1001})
+    assert info.value.code == 400
+    assert "between 1 and 1000" in info.value.message
