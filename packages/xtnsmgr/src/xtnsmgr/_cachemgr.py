@@ -11,6 +11,7 @@ one warning.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -436,7 +437,8 @@ class CacheManager:
         for name in os.listdir(entry):
             if is_generation(name) and name not in alive:
                 shutil.rmtree(entry / name, ignore_errors=True)
-        sweep_stale(entry, older_than_s=0)
+        with contextlib.suppress(OSError):  # a killed installer's orphan may still be writing there
+            sweep_stale(entry, older_than_s=0)
         return kept
 
     def _quarantine(self, key: str) -> None:

@@ -15,6 +15,7 @@ from xtnsmgr._errors import ExtensionConfigError
 SpecificationKind = Literal["requirement", "path", "url"]
 
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
+_NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
 _URL_SCHEMES = frozenset({"http", "https", "file"})
 _ARCHIVE_NAME = re.compile(
     r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-(?P<version>[0-9][^-]*?)(?:-.*)?$"
@@ -60,11 +61,15 @@ def parse_specification(text: str) -> Specification:
     if not isinstance(text, str) or not text.strip():
         raise ExtensionConfigError(text, "empty specification")
     stripped = text.strip()
-    if "://" in stripped and " @ " not in stripped and "@" not in stripped.split("://", 1)[0]:
-        return _parse_url(text, stripped)
-    if _looks_like_path(stripped):
-        return _parse_path(text, stripped)
-    return _with_text(_parse_requirement(stripped), text)
+    if _NAMED_URL.match(stripped) is None:
+        if "://" in stripped:
+            return _parse_url(text, stripped)
+        if _looks_like_path(stripped):
+            return _parse_path(text, stripped)
+    try:
+        return _with_text(_parse_requirement(stripped), text)
+    except ExtensionConfigError as error:
+        raise ExtensionConfigError(text, error.reason) from None
 
 
 def _with_text(spec: Specification, text: str) -> Specification:
@@ -94,7 +99,10 @@ def _parse_url(original: str, text: str) -> Specification:
 def _parse_path(original: str, text: str) -> Specification:
     from devcore.hashing import hash_file
 
-    path = Path(text).expanduser().resolve()
+    try:
+        path = Path(text).expanduser().resolve()
+    except (RuntimeError, OSError, ValueError) as error:
+        raise ExtensionConfigError(original, f"not a usable path: {error}") from None
     if not path.is_file():
         raise ExtensionConfigError(original, f"no such wheel or sdist file: {path}")
     if not path.name.lower().endswith(_ARCHIVE_SUFFIXES):
