@@ -1,6 +1,7 @@
 """`hatch run demo`: a short tour of every package on real files, devcore first.
 
-Each tour is a script in tools/demo/ that works in its own temporary directory and prints what
+Each tour is a script in tools/demo/ (run with `-P`, so a tour named after its package does not
+shadow it) that works in its own temporary directory and prints what
 it does. Name some to run only those: `hatch run demo pyautoload xtnsmgr`.
 """
 
@@ -18,7 +19,9 @@ def tours(selected: list[str]) -> list[Path]:
     found = sorted(TOURS.glob("*.py"), key=lambda p: (p.stem != "devcore", p.stem))
     unknown = set(selected) - {p.stem for p in found}
     if unknown:
-        raise SystemExit(f"demo: no tour named {', '.join(sorted(unknown))}; have {', '.join(p.stem for p in found)}")
+        raise SystemExit(
+            f"demo: no tour named {', '.join(sorted(unknown))}; have {', '.join(p.stem for p in found)}"
+        )
     return [p for p in found if not selected or p.stem in selected]
 
 
@@ -27,7 +30,7 @@ def main(selected: list[str]) -> int:
     for tour in tours(selected):
         print(f"\n=== {tour.stem} " + "=" * max(0, 66 - len(tour.stem)), flush=True)
         start = time.perf_counter()
-        if subprocess.run([sys.executable, str(tour)], check=False).returncode != 0:
+        if subprocess.run([sys.executable, "-P", str(tour)], check=False).returncode != 0:
             failed.append(tour.stem)
         print(f"--- {tour.stem}: {time.perf_counter() - start:.1f} s", flush=True)
     if failed:
