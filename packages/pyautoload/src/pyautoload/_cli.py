@@ -1,13 +1,213 @@
-"""The `pyautoload` command line."""
+"""The `pyautoload` command line: `tree` shows what the conventions give, `eager` loads it all."""
 
 from __future__ import annotations
+
+import json
+import os
+import sys
 
 import click
 
 from pyautoload.__about__ import __version__
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from pyautoload._loader import Loader
+    from pyautoload._registry import Entry
+
+
+def _loader_options(command: Callable[..., None]) -> Callable[..., None]:
+    options = [
+        click.argument("path", type=click.Path(exists=True, file_okay=False, resolve_path=True)),
+        click.option("--namespace", "-n", help="Namespace of PATH (default: its directory name)."),
+        click.option(
+            "--acronym", "acronyms", multiple=True, metavar="WORD", help="Keep WORD upper case (repeat)."
+        ),
+        click.option(
+            "--inflect", "overrides", multiple=True, metavar="BASENAME=NAME", help="Exact override (repeat)."
+        ),
+        click.option(
+            "--ignore", "ignores", multiple=True, metavar="GLOB", help="Leave paths unmanaged (repeat)."
+        ),
+        click.option(
+            "--collapse",
+            "collapses",
+            multiple=True,
+            metavar="GLOB",
+            help="Directories without a level (repeat).",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _make_loader(
+    path: str,
+    namespace: str | None,
+    acronyms: tuple[str, ...],
+    overrides: tuple[str, ...],
+    ignores: tuple[str, ...],
+    collapses: tuple[str, ...],
+) -> Loader:
+    from pyautoload._inflector import Inflector
+    from pyautoload._loader import Loader
+
+    pairs = {}
+    for override in overrides:
+        basename, sep, name = override.partition("=")
+        if not sep or not basename or not name:
+            raise click.BadParameter(f"expected BASENAME=NAME, got {override!r}", param_hint="--inflect")
+        pairs[basename] = name
+    loader = Loader(inflector=Inflector(acronyms=acronyms, overrides=pairs))
+    loader.push_dir(path, namespace=namespace or os.path.basename(path))
+    loader.ignore(*ignores)
+    loader.collapse(*collapses)
+    return loader
+
+
+def _fail(error: Exception) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pyautoload")
 def main() -> None:
     """Zeitwerk-style autoloader for Python: names resolve lazily by file convention; eager loading and reloading."""
+
+
+@main.command()
+@_loader_options
+def tree(
+    path: str,
+    namespace: str | None,
+    acronyms: tuple[str, ...],
+    overrides: tuple[str, ...],
+    ignores: tuple[str, ...],
+    collapses: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Show the names the conventions give to the files below PATH (imports nothing)."""
+    from pyautoload._errors import PyautoloadError
+
+    try:
+        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
+        names = loader.all_expected_names()
+    except PyautoloadError as error:
+        _fail(error)
+        return
+    if as_json:
+        entries = [_entry_json(entry) for entry in loader.registry]
+        click.echo(
+            json.dumps(
+                {"root": path, "namespace": loader.namespaces()[path], "names": names, "modules": entries},
+                indent=2,
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.tree import Tree
+
+    root = loader.walk_roots()[0]
+    view = Tree(f"[bold]{root.module}[/]  [dim]{path}[/]")
+    _grow(view, root, path)
+    Console().print(view)
+
+
+def _entry_json(entry: Entry) -> dict[str, object]:
+    return {
+        "module": entry.module,
+        "kind": entry.kind,
+        "name": entry.name,
+        "file": entry.file,
+        "dirs": entry.dirs,
+    }
+
+
+def _grow(branch: object, entry: Entry, base: str) -> None:
+    from rich.markup import escape
+
+    assert entry.children is not None
+    for child in sorted(dict.fromkeys(entry.children.values()), key=lambda c: c.module):
+        if child.attribute is not None and child.file is not None:
+            label = f"{escape(os.path.relpath(child.file, base))} → [green]{child.name}[/]"
+            node = branch.add(label)  # type: ignore[attr-defined]
+            if child.is_namespace:
+                _grow(node, child, base)
+        elif child.is_namespace:
+            dirs = ", ".join(escape(os.path.relpath(d, base)) + "/" for d in child.dirs)
+            kind = " (package)" if child.kind == "package" else ""
+            _grow(branch.add(f"{dirs} → [cyan]{child.module}[/]{kind}"), child, base)  # type: ignore[attr-defined]
+
+
+@main.command()
+@_loader_options
+def eager(
+    path: str,
+    namespace: str | None,
+    acronyms: tuple[str, ...],
+    overrides: tuple[str, ...],
+    ignores: tuple[str, ...],
+    collapses: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Eager-load every file below PATH and report each one that fails (exit 1 if any)."""
+    from pyautoload._errors import PyautoloadError
+
+    try:
+        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
+        loader.setup()
+        files = [p for p, name in loader.all_expected_names().items() if p.endswith(".py")]
+    except PyautoloadError as error:
+        _fail(error)
+        return
+    errors: list[dict[str, object]] = []
+    for file in _progress(files, as_json):
+        try:
+            loader.load_file(file)
+        except Exception as error:  # every failure is reported, the walk goes on
+            errors.append(
+                {
+                    "path": file,
+                    "name": loader.expected_name_at(file),
+                    "error": type(error).__name__,
+                    "message": str(error),
+                }
+            )
+    if as_json:
+        click.echo(json.dumps({"root": path, "loaded": len(files) - len(errors), "errors": errors}, indent=2))
+    else:
+        _report(path, len(files), errors)
+    if errors:
+        sys.exit(1)
+
+
+def _progress(files: list[str], as_json: bool) -> Iterable[str]:
+    if as_json or not sys.stderr.isatty():
+        return files
+    from rich.console import Console
+    from rich.progress import track
+
+    return track(files, description="eager loading", transient=True, console=Console(stderr=True))
+
+
+def _report(path: str, total: int, errors: list[dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if not errors:
+        console.print(f"[green]ok[/]: {total} file(s) below {path} define their names")
+        return
+    table = Table("file", "expected", "error", title=f"{len(errors)} of {total} file(s) failed")
+    for error in errors:
+        table.add_row(
+            os.path.relpath(str(error["path"]), path),
+            str(error["name"]),
+            f"{error['error']}: {error['message']}",
+        )
+    console.print(table)

@@ -74,6 +74,7 @@ class Loader:
         self._setup_done = False
         self.eager_loaded = False
         self.root_entries: list[Entry] = []
+        self._preview: list[Entry] | None = None
         self.registry = Registry()
 
     @classmethod
@@ -148,6 +149,7 @@ class Loader:
                 )
             self._roots[directory] = namespace
             ROOT_DIRS[directory] = self
+            self._preview = None
         if self._setup_done:
             self._setup_root(namespace, [directory])
 
@@ -173,6 +175,7 @@ class Loader:
 
     def _add_patterns(self, kind: str, paths: Iterable[str | os.PathLike[str]]) -> None:
         self._patterns[kind].extend(os.path.abspath(path) for path in paths)
+        self._preview = None
         if self._setup_done:
             self._expand_patterns()
 
@@ -345,10 +348,13 @@ class Loader:
         if other is not None and other.owner is not self:
             self.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
             return False
+        self.registry.add(child)
+        if parent.transient:  # introspection before setup: discovered, not claimed
+            child.transient = True
+            return True
         if parent.adopted and self._foreign_child(parent, child):
             return False
         MODULES[child.module] = child
-        self.registry.add(child)
         existing = sys.modules.get(child.module)
         if existing is not None and child.is_namespace:
             child.adopted = True
@@ -514,10 +520,20 @@ class Loader:
                 return self._name_below(root, target)
         return None
 
+    def walk_roots(self) -> list[Entry]:
+        """The root entries; before ``setup()``, unclaimed ones made for introspection."""
+        if self._setup_done:
+            return list(self.root_entries)
+        if self._preview is None:
+            groups: dict[str, list[str]] = {}
+            for directory, namespace in self._roots.items():
+                groups.setdefault(namespace, []).append(directory)
+            self._expand_patterns()
+            self._preview = [Entry(ns, ROOT, self, dirs=dirs, transient=True) for ns, dirs in groups.items()]
+        return self._preview
+
     def _name_below(self, root: str, target: str) -> str | None:
-        entry = next((e for e in self.root_entries if root in e.dirs), None)
-        if entry is None:
-            entry = Entry(self._roots[root], ROOT, self, dirs=[root])
+        entry = next(e for e in self.walk_roots() if root in e.dirs)
         current = root
         if target == root:
             return entry.module
@@ -543,7 +559,7 @@ class Loader:
         Lists every directory below the roots; imports nothing.
         """
         result: dict[str, str] = {}
-        for entry in self.root_entries:
+        for entry in self.walk_roots():
             self._collect(entry, result)
         return dict(sorted(result.items()))
 

@@ -46,9 +46,21 @@ class Entry:
             ``__init__.py``), or ``None`` for a namespace.
         dirs: the module's search path (namespaces: every root and collapsed directory).
         adopted: the module belongs to someone else and only carries our autoloads.
+        transient: made for introspection before ``setup()``; never claimed by the finder.
     """
 
-    __slots__ = ("adopted", "attribute", "children", "dirs", "file", "hook", "kind", "module", "owner")
+    __slots__ = (
+        "adopted",
+        "attribute",
+        "children",
+        "dirs",
+        "file",
+        "hook",
+        "kind",
+        "module",
+        "owner",
+        "transient",
+    )
 
     def __init__(
         self,
@@ -60,6 +72,7 @@ class Entry:
         dirs: list[str] | None = None,
         attribute: str | None = None,
         adopted: bool = False,
+        transient: bool = False,
     ) -> None:
         self.module = module
         self.kind = kind
@@ -68,6 +81,7 @@ class Entry:
         self.dirs = dirs or []
         self.attribute = attribute
         self.adopted = adopted
+        self.transient = transient
         self.children: dict[str, Entry] | None = None
         self.hook: Autoloads | None = None
 
