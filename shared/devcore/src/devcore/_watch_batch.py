@@ -50,6 +50,8 @@ class Batcher:
         poll_interval_s: period of polling and of the checks for missing roots.
         on_root_appeared: called (worker thread) when a missing root appears, before its scan.
         on_root_vanished: called (worker thread) when a root's directory disappears.
+        on_new_directories: called (worker thread) with the (path, inode) of directories that
+            appeared in a batch of native events.
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class Batcher:
         poll_interval_s: float,
         on_root_appeared: Callable[[Root], None],
         on_root_vanished: Callable[[Root], None],
+        on_new_directories: Callable[[list[tuple[Path, int]]], None],
     ) -> None:
         self.roots = roots
         self.missing = missing
@@ -73,6 +76,7 @@ class Batcher:
         self._poll_interval_s = poll_interval_s
         self._on_root_appeared = on_root_appeared
         self._on_root_vanished = on_root_vanished
+        self._on_new_directories = on_new_directories
         self._cond = threading.Condition()
         self._marks = Marks()
         self._writing: set[Path] = set()
@@ -140,6 +144,22 @@ class Batcher:
         for root in self.roots:
             root.scan(base)
         return base
+
+    def switch_to_polling(self) -> None:
+        """Poll from now on (native events failed); the first scan is due at once."""
+        with self._cond:
+            self.polling = True
+            self._next_poll = time.monotonic()
+            self._cond.notify()
+
+    def directories(self) -> list[tuple[Path, int]]:
+        """The (path, inode) of every watched directory: the roots' and those below them."""
+        found = [(path, entry.ino) for path, entry in self._base.items() if entry.is_dir]
+        for root in self.roots:
+            entry = stat_entry(root.watch_dir)
+            if entry is not None:
+                found.append((root.watch_dir, entry.ino))
+        return found
 
     def stop(self) -> None:
         """Stop the worker thread (waits for it unless called from it)."""
@@ -261,6 +281,9 @@ class Batcher:
         for path in old_keys:
             self._base.pop(path, None)
         self._base.update(new)
+        appeared = [(path, entry.ino) for path, entry in new.items() if entry.is_dir and path not in old]
+        if appeared:
+            self._on_new_directories(appeared)
         return diff_entries(
             old, new, touched=marks.touched - writing, moves=marks.moves, moves_need_hint=True
         )

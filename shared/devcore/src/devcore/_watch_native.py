@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devcore._watch_batch import Batcher
+from devcore._watch_limits import unwatched
 from devcore._watch_scope import Root
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers.api import BaseObserver, ObservedWatch
@@ -85,6 +86,13 @@ class NativeBackend:
             else:
                 self._observer.unschedule(watch)
 
+    def unwatched(self, directories: Iterable[tuple[Path, int]]) -> list[Path]:
+        """Which of these existing directories (path, inode) inotify does not watch.
+
+        Always empty where the kernel does not list its watches (other platforms).
+        """
+        return unwatched(_inotify_fd(self._observer), directories)
+
     def _schedule(self, root: Root) -> None:
         assert self._observer is not None
         assert self._handler is not None
@@ -122,6 +130,12 @@ class NativeBackend:
             batcher.mark(source)
         else:
             batcher.mark(source, touched=kind in ("created", "modified"))
+
+
+def _inotify_fd(observer: BaseObserver | None) -> int | None:
+    """The descriptor of the observer's inotify instance (watchdog keeps it private)."""
+    fd = getattr(getattr(observer, "_inotify_fd", None), "_inotify_fd", None)
+    return fd if isinstance(fd, int) else None
 
 
 def _key(root: Root) -> tuple[Path, bool]:

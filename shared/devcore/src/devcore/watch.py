@@ -162,12 +162,14 @@ class Watcher:
                 poll_interval_s=self._poll_interval_s,
                 on_root_appeared=self._root_appeared,
                 on_root_vanished=self._root_vanished,
+                on_new_directories=self._directories_appeared,
             )
             self._native = None if polling_requested(self._polling) else self._start_native(batcher, present)
             batcher.polling = self._native is None
             self._backend = "polling" if batcher.polling else "native"
             batcher.start()
             self._batcher = batcher
+            self._directories_appeared(batcher.directories())
             return self
 
     def stop(self) -> None:
@@ -237,6 +239,19 @@ class Watcher:
             logger.warning("devcore.watch: cannot watch %s natively (%s); polling instead", root.path, error)
             self._fall_back_to_polling()
 
+    def _directories_appeared(self, directories: list[tuple[Path, int]]) -> None:
+        native = self._native
+        if native is None:
+            return
+        missed = native.unwatched(directories)
+        if missed:
+            logger.warning(
+                "devcore.watch: inotify watch limit hit (%d directories unwatched, e.g. %s); polling instead",
+                len(missed),
+                missed[0],
+            )
+            self._fall_back_to_polling()
+
     def _root_vanished(self, root: Root) -> None:
         if self._native is not None:
             self._native.unschedule(root)
@@ -246,7 +261,7 @@ class Watcher:
         if native is not None:
             native.stop()
         if self._batcher is not None:
-            self._batcher.polling = True
+            self._batcher.switch_to_polling()
         self._backend = "polling"
 
     def _deliver(self, changes: ChangeSet) -> None:

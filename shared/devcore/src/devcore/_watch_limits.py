@@ -1,0 +1,41 @@
+"""Whether inotify really watches every directory (its limits fail silently below the root).
+
+watchdog raises when the watch of a scheduled directory itself cannot be added (ENOSPC when
+``max_user_watches`` is reached, EMFILE for ``max_user_instances``), but skips the
+subdirectories it cannot watch. The kernel lists the inodes an inotify instance watches in
+``/proc/self/fdinfo/<fd>``; a directory whose inode is missing there is not watched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+_WATCH_LINE = re.compile(r"^inotify wd:\S+ ino:([0-9a-f]+)", re.MULTILINE)
+
+
+def watched_inodes(inotify_fd: int) -> set[int] | None:
+    """The inodes an inotify instance watches, or None when the kernel does not say."""
+    try:
+        text = Path(f"/proc/self/fdinfo/{inotify_fd}").read_text()
+    except OSError:
+        return None
+    return {int(match.group(1), 16) for match in _WATCH_LINE.finditer(text)}
+
+
+def unwatched(inotify_fd: int | None, directories: Iterable[tuple[Path, int]]) -> list[Path]:
+    """The directories (path, inode) that still exist but that the instance does not watch."""
+    if inotify_fd is None:
+        return []
+    watched = watched_inodes(inotify_fd)
+    if watched is None:
+        return []
+    return [path for path, inode in directories if inode not in watched and _same_inode(path, inode)]
+
+
+def _same_inode(path: Path, inode: int) -> bool:
+    try:
+        return path.stat().st_ino == inode and path.is_dir()
+    except OSError:
+        return False

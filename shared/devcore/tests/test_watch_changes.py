@@ -1,0 +1,172 @@
+"""Change sets, their computation from entries, ignore rules and the polling policy."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+from pathlib import Path, PurePath
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from devcore._watch_diff import diff_entries
+from devcore._watch_ignore import IgnoreRules, is_link_internal
+from devcore._watch_polling import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_for_polling
+from devcore._watch_scope import Entry, Root
+from devcore.watch import DEFAULT_IGNORE, ChangeSet, polling_requested
+
+NAMES = ["a", "b", "c", "d", "e", "f"]
+paths = st.sampled_from([Path("/w") / name for name in NAMES])
+entries = st.builds(
+    Entry,
+    is_dir=st.booleans(),
+    dev=st.just(1),
+    ino=st.integers(1, 4),
+    size=st.integers(0, 2),
+    mtime_ns=st.integers(0, 2),
+    digest=st.none() | st.sampled_from(["x", "y"]),
+)
+trees = st.dictionaries(paths, entries, max_size=6)
+
+
+def test_change_set_truthiness_and_paths() -> None:
+    assert not ChangeSet()
+    a, b, c = Path("/a"), Path("/b"), Path("/c")
+    changes = ChangeSet(added=frozenset({a}), moved=frozenset({(b, c)}))
+    assert changes
+    assert changes.paths() == {a, b, c}
+
+
+@given(old=trees, new=trees, hinted=st.booleans(), moves=st.lists(st.tuples(paths, paths), max_size=4))
+def test_a_change_set_turns_the_old_paths_into_the_new_ones(
+    old: dict[Path, Entry], new: dict[Path, Entry], hinted: bool, moves: list[tuple[Path, Path]]
+) -> None:
+    changes = diff_entries(old, new, moves=moves, moves_need_hint=hinted)
+    sources = {source for source, _ in changes.moved}
+    destinations = {destination for _, destination in changes.moved}
+    assert len(sources) == len(changes.moved) == len(destinations)
+    assert (old.keys() - changes.deleted - sources) | changes.added | destinations == new.keys()
+    assert changes.added.isdisjoint(old)
+    assert changes.deleted.isdisjoint(new)
+    assert changes.modified <= new.keys() - changes.added
+    for source, destination in changes.moved:
+        assert source in old
+        assert source not in new
+        assert destination in new
+        assert destination not in old
+        assert old[source][:3] == new[destination][:3]  # kind, device and inode travel with a move
+    assert not any(new[path].is_dir and path in old and old[path].is_dir for path in changes.modified)
+
+
+@given(old=trees, new=trees)
+def test_unchanged_entries_are_not_reported(old: dict[Path, Entry], new: dict[Path, Entry]) -> None:
+    assert not diff_entries(old, old)
+    changes = diff_entries(old, new)
+    for path in old.keys() & new.keys():
+        if old[path] == new[path]:
+            assert path not in changes.paths()
+
+
+def test_a_rename_is_a_move_only_with_matching_identity() -> None:
+    before = Entry(False, 1, 7, 10, 100)
+    old = {Path("/w/a"): before}
+    assert diff_entries(old, {Path("/w/b"): before}).moved == {(Path("/w/a"), Path("/w/b"))}
+    reused_inode = before._replace(mtime_ns=200)
+    replaced = diff_entries(old, {Path("/w/b"): reused_inode})
+    assert (replaced.deleted, replaced.added) == ({Path("/w/a")}, {Path("/w/b")})
+
+
+def test_native_moves_follow_chains_of_renames() -> None:
+    before = Entry(False, 1, 7, 10, 100)
+    after = before._replace(size=11, mtime_ns=200)
+    moves = [(Path("/w/a"), Path("/w/tmp")), (Path("/w/tmp"), Path("/w/c"))]
+    changes = diff_entries({Path("/w/a"): before}, {Path("/w/c"): after}, moves=moves, moves_need_hint=True)
+    assert changes == ChangeSet(
+        modified=frozenset({Path("/w/c")}), moved=frozenset({(Path("/w/a"), Path("/w/c"))})
+    )
+    unhinted = diff_entries({Path("/w/a"): before}, {Path("/w/c"): before}, moves_need_hint=True)
+    assert unhinted.moved == frozenset()
+
+
+def test_touched_files_are_modified_even_with_the_same_entry() -> None:
+    entry = Entry(False, 1, 7, 10, 100)
+    assert diff_entries({Path("/w/a"): entry}, {Path("/w/a"): entry}, touched={Path("/w/a")}).modified == {
+        Path("/w/a")
+    }
+    assert diff_entries(
+        {Path("/w/a"): entry._replace(digest="x")}, {Path("/w/a"): entry._replace(digest="y")}
+    )
+
+
+@given(name=st.text(st.sampled_from("ab.~#_-4913swptmpgi/"), max_size=12).filter(lambda n: "/" not in n))
+def test_name_patterns_match_like_fnmatch(name: str) -> None:
+    rules = IgnoreRules(DEFAULT_IGNORE)
+    assert rules.ignores_name(name) == any(fnmatch.fnmatchcase(name, pattern) for pattern in DEFAULT_IGNORE)
+
+
+@given(parts=st.lists(st.sampled_from(["src", "a.py", ".git", "x~", "pkg", "b.txt"]), min_size=1, max_size=4))
+def test_an_ignored_component_ignores_everything_below_it(parts: list[str]) -> None:
+    rules = IgnoreRules([".git", "*~", "src/pkg/*"])
+    relative = PurePath(*parts)
+    expected = any(part in (".git",) or part.endswith("~") for part in parts) or fnmatch.fnmatchcase(
+        relative.as_posix(), "src/pkg/*"
+    )
+    assert rules.ignores(relative) == expected
+
+
+def test_default_ignore_covers_editor_and_atomic_writer_leftovers() -> None:
+    rules = IgnoreRules(DEFAULT_IGNORE)
+    for name in ["4913", "a.py~", ".a.py.swp", ".#a.py", "#a.py#", ".a.py.123-abcdef01.tmp", "x.pyc"]:
+        assert rules.ignores_name(name), name
+    for name in ["a.py", "config.yaml", "Makefile", ".env"]:
+        assert not rules.ignores_name(name), name
+    assert is_link_internal("..data")
+    assert is_link_internal("..2024_01_01_00_00_00.1")
+    assert not is_link_internal(".data")
+
+
+def test_polling_is_requested_by_argument_then_environment() -> None:
+    assert polling_requested(True, {})
+    assert not polling_requested(False, {"DEVCORE_WATCH_POLLING": "1"})
+    assert polling_requested(None, {"DEVCORE_WATCH_POLLING": "1"})
+    assert polling_requested(None, {"DEVCORE_WATCH_POLLING": "yes"})
+    assert not polling_requested(None, {"DEVCORE_WATCH_POLLING": "0"})
+    assert not polling_requested(None, {})
+
+
+def test_only_recent_small_files_are_racy() -> None:
+    now = time.time_ns()
+    recent = Entry(False, 1, 1, 10, now - RACY_WINDOW_NS // 2)
+    assert is_racy(recent, now)
+    assert not is_racy(recent._replace(mtime_ns=now - 2 * RACY_WINDOW_NS), now)
+    assert not is_racy(recent._replace(size=RACY_MAX_BYTES + 1), now)
+    assert not is_racy(recent._replace(is_dir=True), now)
+
+
+def test_polling_scan_digests_racy_files(tmp_path: Path) -> None:
+    (tmp_path / "fresh.txt").write_text("fresh")
+    (tmp_path / "old.txt").write_text("old")
+    an_hour_ago = time.time_ns() - 3_600_000_000_000
+    os.utime(tmp_path / "old.txt", ns=(an_hour_ago, an_hour_ago))
+    scan = scan_for_polling([Root(tmp_path, IgnoreRules(()))])
+    assert scan[tmp_path / "fresh.txt"].digest is not None
+    assert scan[tmp_path / "old.txt"].digest is None
+
+
+def test_root_scan_skips_ignored_and_link_internal_entries(tmp_path: Path) -> None:
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / "..2024").mkdir()
+    (tmp_path / "..data").symlink_to("..2024")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.py").write_text("a")
+    (tmp_path / "dangling").symlink_to("nowhere")
+    root = Root(tmp_path, IgnoreRules(DEFAULT_IGNORE))
+    assert root.detect_kind()
+    assert not root.is_file
+    scan: dict[Path, Entry] = {}
+    root.scan(scan)
+    assert set(scan) == {tmp_path / "src", tmp_path / "src" / "a.py", tmp_path / "dangling"}
+    assert root.covers(tmp_path / "src" / "a.py")
+    assert not root.covers(tmp_path / ".git" / "HEAD")
+    assert root.link_dir(tmp_path / "..data") == tmp_path
