@@ -1,26 +1,160 @@
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import xtnsmgr
+from xtnsmgr._duration import parse_duration_s
+
+
+def cli(
+    *args: str, cache: Path | None = None, wheelhouse: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    options: list[str] = []
+    if cache is not None:
+        options += ["--cache-dir", str(cache)]
+    if wheelhouse is not None:
+        options += ["--find-links", str(wheelhouse), "--no-index"]
+    return subprocess.run(
+        [sys.executable, "-c", "from xtnsmgr._cli import main; main()", *options, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_version_matches_about() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", "from xtnsmgr._cli import main; main()", "--version"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert xtnsmgr.__version__ in out
+    assert xtnsmgr.__version__ in cli("--version").stdout
 
 
 def test_help_describes_the_tool() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", "from xtnsmgr._cli import main; main()", "--help"],
+    out = cli("--help").stdout
+    assert "Usage:" in out
+    for command in ("ensure", "list", "info", "invalidate", "clean", "path", "run"):
+        assert command in out
+
+
+def test_ensure_list_info_path_invalidate_clean(tmp_path: Path, wheelhouse: Path) -> None:
+    cache = tmp_path / "cache"
+    ensured = cli("ensure", "xt-alpha", "xt-ns-one", "--json", cache=cache, wheelhouse=wheelhouse)
+    assert ensured.returncode == 0, ensured.stderr
+    entries = json.loads(ensured.stdout)
+    assert [e["source"] for e in entries] == ["install", "install"]
+    assert entries[0]["distributions"] == {"xt-alpha": "1.0", "xt-base": "1.0"}
+    again = json.loads(cli("ensure", "xt-alpha", "--json", cache=cache, wheelhouse=wheelhouse).stdout)
+    assert again[0]["source"] == "cache"
+
+    listed = json.loads(cli("list", "--json", cache=cache, wheelhouse=wheelhouse).stdout)
+    assert sorted(e["requirements"][0] for e in listed) == ["xt-alpha", "xt-ns-one"]
+    table = cli("list", cache=cache, wheelhouse=wheelhouse)
+    assert "xt-alpha" in table.stdout
+
+    info = json.loads(cli("info", "xt-alpha", "--json", cache=cache, wheelhouse=wheelhouse).stdout)
+    assert info["path"] == entries[0]["path"]
+    assert cli("info", "xt-lib", cache=cache, wheelhouse=wheelhouse).returncode == 1
+
+    printed = cli("path", "xt-alpha", cache=cache, wheelhouse=wheelhouse).stdout.strip()
+    assert printed == entries[0]["path"]
+    assert Path(printed, "xt_alpha", "__init__.py").is_file()
+
+    assert json.loads(cli("invalidate", "xt-alpha", "--json", cache=cache, wheelhouse=wheelhouse).stdout) == {
+        "xt-alpha": True
+    }
+    assert json.loads(
+        cli("clean", "--older-than", "0s", "--json", cache=cache, wheelhouse=wheelhouse).stdout
+    ) == [entries[1]["key"]]
+    assert json.loads(cli("list", "--json", cache=cache, wheelhouse=wheelhouse).stdout) == []
+
+
+def test_run_appends_entries_after_site_packages(tmp_path: Path, wheelhouse: Path) -> None:
+    code = "import sys, xt_alpha, xt_extra; print(xt_alpha.register({})[0], xt_extra.WHERE)"
+    result = cli(
+        "run",
+        "xt-alpha",
+        "xt-pthpath",
+        "--",
+        sys.executable,
+        "-c",
+        code,
+        cache=tmp_path,
+        wheelhouse=wheelhouse,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["alpha", "extra"]
+    site_last = "import sys, site; print(max(sys.path.index(p) for p in site.getsitepackages() if p in sys.path) < len(sys.path) - 1)"
+    order = cli(
+        "run", "xt-base", "--", sys.executable, "-c", site_last, cache=tmp_path, wheelhouse=wheelhouse
+    )
+    assert order.stdout.strip() == "True", order.stderr
+
+
+def test_run_passes_the_exit_status(tmp_path: Path, wheelhouse: Path) -> None:
+    result = cli(
+        "run",
+        "xt-base",
+        "--",
+        sys.executable,
+        "-c",
+        "raise SystemExit(7)",
+        cache=tmp_path,
+        wheelhouse=wheelhouse,
+    )
+    assert result.returncode == 7
+    assert cli("run", "xt-base", cache=tmp_path, wheelhouse=wheelhouse).returncode == 2
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path, wheelhouse: Path) -> None:
+    bad = cli("ensure", "pkg >= = 1", cache=tmp_path, wheelhouse=wheelhouse)
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: invalid extension specification 'pkg >= = 1'")
+    assert "Traceback" not in bad.stderr
+    failed = cli("ensure", "xt-foreign", cache=tmp_path, wheelhouse=wheelhouse)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert "xt-foreign" in failed.stderr
+    assert cli("clean", "--older-than", "soon", cache=tmp_path).returncode == 2
+
+
+def test_cache_dir_from_environment(tmp_path: Path, wheelhouse: Path) -> None:
+    env = {
+        **os.environ,
+        "XTNSMGR_CACHE_DIR": str(tmp_path / "env-cache"),
+        "XTNSMGR_FIND_LINKS": str(wheelhouse),
+        "XTNSMGR_NO_INDEX": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from xtnsmgr._cli import main; main()", "path", "xt-base"],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    assert "Usage:" in out
+        env=env,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(tmp_path / "env-cache"))
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30d", 2_592_000), ("12h", 43_200), ("90m", 5_400), ("45s", 45), ("2w", 1_209_600), ("7", 7)],
+)
+def test_durations(text: str, seconds: float) -> None:
+    assert parse_duration_s(text) == seconds
+
+
+@given(st.text(max_size=12))
+def test_random_durations_parse_or_raise_config_error(text: str) -> None:
+    outcome: object
+    try:
+        outcome = parse_duration_s(text)
+    except xtnsmgr.ExtensionConfigError as error:
+        outcome = error.spec
+    assert outcome == text if isinstance(outcome, str) else outcome >= 0  # type: ignore[operator]
