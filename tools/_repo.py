@@ -46,7 +46,10 @@ def requirement_name(requirement: str) -> str:
 def distributions() -> list[Distribution]:
     """devcore first, then every package, from their pyproject files."""
     found = []
-    for pyproject in [ROOT / "shared/devcore/pyproject.toml", *sorted(ROOT.glob("packages/*/pyproject.toml"))]:
+    for pyproject in [
+        ROOT / "shared/devcore/pyproject.toml",
+        *sorted(ROOT.glob("packages/*/pyproject.toml")),
+    ]:
         project = tomllib.loads(pyproject.read_text())["project"]
         wheel = tomllib.loads(pyproject.read_text())["tool"]["hatch"]["build"]["targets"]["wheel"]
         import_name = Path(wheel["packages"][0]).name
