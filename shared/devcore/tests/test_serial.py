@@ -3,13 +3,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import gc
 import math
+import os
+import random
+import subprocess
+import sys
+import threading
 from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, available_timezones
 
+import msgpack
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -111,7 +118,7 @@ values = st.recursive(
 
 
 @given(values)
-@settings(max_examples=400)
+@settings(max_examples=200)
 def test_every_value_roundtrips_exactly(value: Any) -> None:
     assert same(roundtrip(value), value)
 
@@ -314,3 +321,85 @@ def test_deep_nesting_is_a_serial_error_not_a_crash() -> None:
     nested = b"\x91" * 100_000 + b"\x90"
     with pytest.raises(SerialError):
         unpackb(nested)
+
+
+@given(st.integers(1, 14), st.binary(max_size=40))
+@settings(max_examples=500)
+def test_random_extension_payloads_give_an_object_or_serial_error(code: int, payload: bytes) -> None:
+    with contextlib.suppress(SerialError):
+        unpackb(msgpack.packb(msgpack.ExtType(code, payload)))
+
+
+def test_a_failed_pack_leaves_the_packers_clean() -> None:
+    good = {"a": (1, 2), "b": {3}}
+    expected = packb(good)
+    for bad in (object(), (1, object()), {frozenset({(2, object())})}, [10**30]):
+        with pytest.raises(SerialError):
+            packb(bad)
+        assert packb(good) == expected
+
+
+def test_threads_pack_the_same_bytes() -> None:
+    value = {
+        "t": tuple(range(50)),
+        "s": {str(i) for i in range(50)},
+        "d": [dt.date(2020, 1, i) for i in range(1, 29)],
+    }
+    expected = packb(value)
+    results: list[bytes] = []
+
+    def work() -> None:
+        results.extend(packb(value) for _ in range(50))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == [expected] * 200
+
+
+def test_large_inputs_roundtrip_and_leave_the_collector_as_it_was() -> None:
+    value = [{"id": i, "t": (i, str(i))} for i in range(20_000)]
+    data = packb(value)
+    assert len(data) > 1 << 16
+    assert unpackb(data) == value
+    assert gc.isenabled()
+    with pytest.raises(SerialError):
+        unpackb(data[:-1])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert unpackb(data) == value
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@given(st.lists(hashables, max_size=12, unique_by=lambda x: packb(x)), st.randoms(use_true_random=False))
+def test_any_set_packs_the_same_whatever_the_insertion_order(items: list[Any], rng: random.Random) -> None:
+    try:
+        original = set(items)
+    except TypeError:
+        return
+    shuffled = list(original)
+    rng.shuffle(shuffled)
+    assert packb(set(shuffled)) == packb(original)
+    assert packb(frozenset(shuffled)) == packb(frozenset(original))
+
+
+SEEDED = "import sys; from devcore.serial import packb; sys.stdout.write(packb({'x': {'alpha', 'beta', 'gamma', ('t', 1), 2, b'b'}}).hex())"
+
+
+def test_sets_pack_the_same_under_any_hash_seed() -> None:
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", SEEDED],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in (1, 2, 3, 4)
+    }
+    assert len(outputs) == 1

@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import msgpack
 
 from devcore._errors import SerialError
+from devcore._serial_time import (
+    decode_date,
+    decode_datetime,
+    decode_time,
+    decode_timedelta,
+    encode_date,
+    encode_datetime,
+    encode_time,
+    encode_timedelta,
+)
 
 #: The integers msgpack can carry: from -2**63 to 2**64 - 1.
 INT_MIN = -(2**63)
@@ -32,6 +43,10 @@ _TIME = 9
 _TIMEDELTA = 10
 _DECIMAL = 11
 _UUID = 12
+
+_GC_PAUSE_BYTES = 1 << 16
+_TOTALLY_ORDERED = frozenset({str, bytes, int})
+_PACKERS = threading.local()
 
 # Strings may hold lone surrogates (file names that are not UTF-8 decode to them).
 _UNICODE_ERRORS = "surrogatepass"
@@ -62,7 +77,7 @@ def packb(obj: object) -> bytes:
             msgpack's range (``INT_MIN`` = -2**63 to ``INT_MAX`` = 2**64 - 1).
     """
     try:
-        return _packer().pack(obj)
+        return _pack(obj)
     except SerialError:
         raise
     except (TypeError, ValueError, OverflowError, RecursionError) as error:
@@ -81,16 +96,43 @@ def unpackb(data: bytes | bytearray | memoryview) -> Any:
     Raises:
         SerialError: the bytes are not one well-formed object.
     """
+    pause_gc = len(data) >= _GC_PAUSE_BYTES and gc.isenabled()
+    if pause_gc:
+        gc.disable()  # msgpack's advice: collecting while building many containers is wasted work
     try:
         return _unpack(data)
     except SerialError:
         raise
     except Exception as error:  # any malformed input, whatever msgpack or a constructor says
         raise SerialError(f"cannot deserialize: {type(error).__name__}: {error}") from error
+    finally:
+        if pause_gc:
+            gc.enable()
 
 
-def _packer() -> msgpack.Packer:
-    """A fresh packer: packers are neither thread-safe nor re-entrant."""
+def _pack(obj: object) -> bytes:
+    """Pack with a packer of this thread that is not in use.
+
+    Packers are neither thread-safe nor re-entrant, and extensions pack their items while an
+    outer packer is busy, so each thread keeps a pool; a packer is reset when it fails.
+    """
+    pool = _thread_pool()
+    packer = pool.pop() if pool else _new_packer()
+    try:
+        return packer.pack(obj)
+    finally:
+        pool.append(packer)
+
+
+def _thread_pool() -> list[msgpack.Packer]:
+    try:
+        pool: list[msgpack.Packer] = _PACKERS.pool
+    except AttributeError:
+        pool = _PACKERS.pool = []
+    return pool
+
+
+def _new_packer() -> msgpack.Packer:
     return msgpack.Packer(
         default=_default, use_bin_type=True, strict_types=True, unicode_errors=_UNICODE_ERRORS
     )
@@ -106,8 +148,17 @@ def _unpack(data: bytes | bytearray | memoryview) -> Any:
     )
 
 
-def _ext(code: int, payload: object) -> msgpack.ExtType:
-    return msgpack.ExtType(code, _packer().pack(payload))
+def _ext(code: int, payload: bytes) -> msgpack.ExtType:
+    """An extension without ExtType's argument checks: our codes and payloads are valid."""
+    return msgpack.ExtType._make((code, payload))
+
+
+def _array_header(length: int) -> bytes:
+    if length < 16:
+        return bytes([0x90 | length])
+    if length < 1 << 16:
+        return b"\xdc" + length.to_bytes(2, "big")
+    return b"\xdd" + length.to_bytes(4, "big")
 
 
 def _default(obj: object) -> object:
@@ -134,56 +185,15 @@ def _default_by_base(obj: object) -> object:
 
 
 def _pack_set(code: int, items: set[Any] | frozenset[Any]) -> msgpack.ExtType:
-    """A set as an array of its packed elements in byte order: the same bytes every run."""
-    packer = _packer()
-    parts = sorted(_packer().pack(item) for item in items)
-    return msgpack.ExtType(code, packer.pack_array_header(len(parts)) + b"".join(parts))
+    """A set as an array in a canonical order, the same bytes every run whatever the hash seed.
 
-
-def _tz_fields(tz: dt.tzinfo | None, aware: dt.datetime | dt.time) -> list[object]:
-    """``[]`` for naive, ``[key]`` for a zone, ``[offset_us, name]`` for a fixed offset."""
-    if tz is None:
-        return []
-    if isinstance(tz, ZoneInfo) and tz.key is not None:
-        return [tz.key]
-    offset = aware.utcoffset()
-    if offset is None:
-        raise SerialError(f"cannot serialize tzinfo {tz!r}: it gives no UTC offset")
-    name = tz.tzname(None) if isinstance(tz, dt.timezone) else None
-    if name == dt.timezone(offset).tzname(None):
-        name = None
-    return [offset // dt.timedelta(microseconds=1), name]
-
-
-def _tz_from_fields(fields: list[Any]) -> dt.tzinfo | None:
-    if not fields:
-        return None
-    if len(fields) == 1:
-        return ZoneInfo(fields[0])
-    offset_us, name = fields
-    offset = dt.timedelta(microseconds=offset_us)
-    return dt.timezone(offset) if name is None else dt.timezone(offset, name)
-
-
-def _pack_datetime(value: dt.datetime) -> msgpack.ExtType:
-    fields: list[object] = [value.year, value.month, value.day, value.hour, value.minute, value.second]
-    fields += [value.microsecond, value.fold, *_tz_fields(value.tzinfo, value)]
-    return _ext(_DATETIME, fields)
-
-
-def _unpack_datetime(fields: list[Any]) -> dt.datetime:
-    y, mo, d, h, mi, s, us, fold, *tz = fields
-    return dt.datetime(y, mo, d, h, mi, s, us, tzinfo=_tz_from_fields(tz), fold=fold)
-
-
-def _pack_time(value: dt.time) -> msgpack.ExtType:
-    fields = [value.hour, value.minute, value.second, value.microsecond, value.fold]
-    return _ext(_TIME, fields + _tz_fields(value.tzinfo, value))
-
-
-def _unpack_time(fields: list[Any]) -> dt.time:
-    h, mi, s, us, fold, *tz = fields
-    return dt.time(h, mi, s, us, tzinfo=_tz_from_fields(tz), fold=fold)
+    Elements of one totally ordered type are sorted by value; others by their packed bytes.
+    """
+    kinds = {type(item) for item in items}
+    if len(kinds) == 1 and kinds <= _TOTALLY_ORDERED:
+        return _ext(code, _pack(sorted(items)))
+    parts = sorted(_pack(item) for item in items)
+    return _ext(code, _array_header(len(parts)) + b"".join(parts))
 
 
 def _encode_path(path: os.PathLike[str]) -> bytes:
@@ -208,13 +218,6 @@ def _tuple_items(data: bytes) -> tuple[Any, ...]:
     return tuple(items)
 
 
-def _fields(data: bytes) -> list[Any]:
-    fields = _unpack(data)
-    if not isinstance(fields, list) or not all(isinstance(f, int | str | None) for f in fields):
-        raise SerialError("a date or time extension must hold an array of integers and strings")
-    return fields
-
-
 _BASES: tuple[tuple[type, Callable[[Any], object]], ...] = (
     (str, str.__str__),  # str() would call an enum's own __str__
     (bytes, bytes),
@@ -225,18 +228,18 @@ _BASES: tuple[tuple[type, Callable[[Any], object]], ...] = (
 
 # Looked up by exact type first, then in this order by isinstance (subclasses before bases).
 _ENCODERS: dict[type, Callable[[Any], object]] = {
-    Path: lambda v: msgpack.ExtType(_PATH, _encode_path(v)),
-    tuple: lambda v: _ext(_TUPLE, list(v)),
+    Path: lambda v: _ext(_PATH, _encode_path(v)),
+    tuple: lambda v: _ext(_TUPLE, _pack(list(v))),
     set: lambda v: _pack_set(_SET, v),
     frozenset: lambda v: _pack_set(_FROZENSET, v),
-    PurePosixPath: lambda v: msgpack.ExtType(_PURE_POSIX_PATH, _encode_path(v)),
-    PureWindowsPath: lambda v: msgpack.ExtType(_PURE_WINDOWS_PATH, _encode_path(v)),
-    dt.datetime: _pack_datetime,
-    dt.date: lambda v: _ext(_DATE, [v.year, v.month, v.day]),
-    dt.time: _pack_time,
-    dt.timedelta: lambda v: _ext(_TIMEDELTA, [v.days, v.seconds, v.microseconds]),
-    Decimal: lambda v: msgpack.ExtType(_DECIMAL, str(v).encode("ascii")),
-    uuid.UUID: lambda v: msgpack.ExtType(_UUID, v.bytes),
+    PurePosixPath: lambda v: _ext(_PURE_POSIX_PATH, _encode_path(v)),
+    PureWindowsPath: lambda v: _ext(_PURE_WINDOWS_PATH, _encode_path(v)),
+    dt.datetime: lambda v: _ext(_DATETIME, encode_datetime(v)),
+    dt.date: lambda v: _ext(_DATE, encode_date(v)),
+    dt.time: lambda v: _ext(_TIME, encode_time(v)),
+    dt.timedelta: lambda v: _ext(_TIMEDELTA, encode_timedelta(v)),
+    Decimal: lambda v: _ext(_DECIMAL, str(v).encode("ascii")),
+    uuid.UUID: lambda v: _ext(_UUID, v.bytes),
 }
 # Concrete paths (PosixPath or WindowsPath) come back as this platform's Path.
 _ENCODERS[type(Path())] = _ENCODERS[Path]
@@ -248,10 +251,10 @@ _DECODERS: dict[int, Callable[[bytes], object]] = {
     _PATH: lambda data: Path(_decode_path(data)),
     _PURE_POSIX_PATH: lambda data: PurePosixPath(_decode_path(data)),
     _PURE_WINDOWS_PATH: lambda data: PureWindowsPath(_decode_path(data)),
-    _DATETIME: lambda data: _unpack_datetime(_fields(data)),
-    _DATE: lambda data: dt.date(*_fields(data)),
-    _TIME: lambda data: _unpack_time(_fields(data)),
-    _TIMEDELTA: lambda data: dt.timedelta(*_fields(data)),
+    _DATETIME: decode_datetime,
+    _DATE: decode_date,
+    _TIME: decode_time,
+    _TIMEDELTA: decode_timedelta,
     _DECIMAL: lambda data: Decimal(data.decode("ascii")),
     _UUID: lambda data: uuid.UUID(bytes=data),
 }

@@ -1,0 +1,172 @@
+"""devcore benchmarks: one table, each row beside its anchor measured in the same run.
+
+- hashing: ``hash_file`` against ``hashlib.sha256`` and ``hashlib.blake2b`` on one file
+  (256 MiB; ``DEVCORE_BENCH_HASH_MIB`` overrides), best of ``DEVCORE_BENCH_REPEAT`` (3) runs;
+- serialization: ``packb`` / ``unpackb`` against ``json`` and ``pickle`` on 100,000 records
+  (``DEVCORE_BENCH_RECORDS``); plain records for all three, and records with paths,
+  datetimes, tuples and sets against ``pickle`` (JSON cannot carry them);
+- watching: file write to callback latency, p50/p99 over 200 writes
+  (``DEVCORE_BENCH_WRITES``), from ``bench_watch.measure`` beside this script when present.
+
+Run with ``hatch run bench:python shared/devcore/benchmarks/run.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from devcore.hashing import hash_file
+from devcore.serial import packb, unpackb
+
+MIB = 1024 * 1024
+REPEAT = int(os.environ.get("DEVCORE_BENCH_REPEAT", "3"))
+HASH_MIB = int(os.environ.get("DEVCORE_BENCH_HASH_MIB", "256"))
+RECORDS = int(os.environ.get("DEVCORE_BENCH_RECORDS", "100000"))
+WRITES = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
+
+Row = tuple[str, str, str, str]  # benchmark, subject, result, against the anchor
+
+
+def best_of(action: Callable[[], object]) -> float:
+    """The shortest of REPEAT timed runs, in seconds."""
+    best = float("inf")
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def hashlib_file(path: Path, name: str) -> Callable[[], str]:
+    def digest() -> str:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, name).hexdigest()
+
+    return digest
+
+
+def hashing_rows(directory: Path) -> list[Row]:
+    path = directory / "big.bin"
+    with open(path, "wb") as stream:
+        for _ in range(HASH_MIB):
+            stream.write(os.urandom(MIB))
+    hash_file(path)  # warm the page cache: every contender reads from memory
+    subjects = {
+        "hashlib.sha256": hashlib_file(path, "sha256"),
+        "hashlib.blake2b": hashlib_file(path, "blake2b"),
+        "devcore hash_file (blake3)": lambda: hash_file(path),
+    }
+    speeds = {name: HASH_MIB / 1024 / best_of(action) for name, action in subjects.items()}
+    anchor = speeds["hashlib.sha256"]
+    label = f"hash a {HASH_MIB} MiB file"
+    return [
+        (label, name, f"{speed:6.2f} GiB/s", f"{speed / anchor:5.2f}x sha256")
+        for name, speed in speeds.items()
+    ]
+
+
+def plain_records() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": i,
+            "name": f"module_{i}.py",
+            "path": f"src/pkg/sub_{i % 97}/module_{i}.py",
+            "size": i * 37 % 100_003,
+            "score": i / 7,
+            "passed": i % 3 != 0,
+            "tags": ["unit", "fast"] if i % 2 else ["slow"],
+        }
+        for i in range(RECORDS)
+    ]
+
+
+def rich_records() -> list[dict[str, Any]]:
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    return [
+        {
+            "id": i,
+            "path": Path(f"src/pkg/sub_{i % 97}/module_{i}.py"),
+            "mtime": start + dt.timedelta(seconds=i),
+            "span": (i, i + 10),
+            "markers": {"unit", "fast"} if i % 2 else {"slow"},
+        }
+        for i in range(RECORDS)
+    ]
+
+
+def serial_rows(
+    label: str, data: object, anchors: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
+) -> list[Row]:
+    contenders = {"devcore serial (msgpack)": (packb, unpackb), **anchors}
+    times: dict[str, tuple[float, float, int]] = {}
+    for name, (dump, load) in contenders.items():
+        blob = dump(data)
+        if load(blob) != data:
+            raise SystemExit(f"{name} did not round-trip the {label} records")
+        times[name] = (
+            best_of(lambda dump=dump: dump(data)),
+            best_of(lambda load=load, blob=blob: load(blob)),
+            len(blob),
+        )
+    rows = []
+    ours_pack, ours_unpack, _ = times["devcore serial (msgpack)"]
+    for name, (pack_s, unpack_s, size) in times.items():
+        result = f"pack {pack_s * 1000:7.1f} ms, unpack {unpack_s * 1000:7.1f} ms, {size / MIB:5.1f} MiB"
+        ratio = (
+            ""
+            if name.startswith("devcore")
+            else f"devcore is {pack_s / ours_pack:4.2f}x as fast to pack, {unpack_s / ours_unpack:4.2f}x to unpack"
+        )
+        rows.append((f"{label} ({RECORDS:,} records)", name, result, ratio))
+    return rows
+
+
+def watch_rows() -> list[Row]:
+    try:
+        import bench_watch  # type: ignore[import-not-found]  # the watch benchmark beside this script
+    except ImportError:
+        return [("watch latency", "(bench_watch.py absent)", "", "")]
+    measured = bench_watch.measure(WRITES)
+    anchor = next((p50 for name, p50, _ in measured if "watchdog" in name.lower()), None)
+    rows = []
+    for name, p50, p99 in measured:
+        ratio = f"p50 {p50 - anchor:+6.1f} ms vs raw watchdog" if anchor is not None else ""
+        rows.append(
+            (f"watch latency ({WRITES} writes)", name, f"p50 {p50:6.1f} ms, p99 {p99:6.1f} ms", ratio)
+        )
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header: Row = ("benchmark", "subject", "result", "against the anchor")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print("  ".join(cell.ljust(w) for cell, w in zip(header, widths, strict=True)))
+    print(line)
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+def main() -> None:
+    json_codec = (lambda o: json.dumps(o).encode(), json.loads)
+    pickle_codec = (lambda o: pickle.dumps(o, protocol=pickle.HIGHEST_PROTOCOL), pickle.loads)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="devcore-bench-") as directory:
+        rows += hashing_rows(Path(directory))
+    rows += serial_rows("plain records", plain_records(), {"json": json_codec, "pickle": pickle_codec})
+    rows += serial_rows("records with Path, datetime, tuple, set", rich_records(), {"pickle": pickle_codec})
+    rows += watch_rows()
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
