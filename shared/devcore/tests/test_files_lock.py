@@ -121,3 +121,27 @@ def test_the_lock_is_released_when_the_block_raises(tmp_path: Path) -> None:
         raise RuntimeError("inside")
     child = hold(lock)
     child.communicate("release\n", timeout=HANG_GUARD_S)
+
+
+def test_a_thread_may_take_its_lock_again(tmp_path: Path) -> None:
+    lock = tmp_path / "nested.lock"
+    with file_lock(lock, timeout_s=0), file_lock(lock, timeout_s=5), file_lock(str(lock)):
+        child = subprocess.run(
+            [sys.executable, "-c", TRY_ONCE, str(lock)], capture_output=True, text=True, timeout=HANG_GUARD_S
+        )
+        assert child.stdout == "timeout\n"
+    child = subprocess.run(
+        [sys.executable, "-c", TRY_ONCE, str(lock)], capture_output=True, text=True, timeout=HANG_GUARD_S
+    )
+    assert child.stdout == "acquired\n"
+
+
+TRY_ONCE = """
+import sys
+from devcore.files import LockTimeout, file_lock
+try:
+    with file_lock(sys.argv[1], timeout_s=0):
+        print("acquired")
+except LockTimeout:
+    print("timeout")
+"""

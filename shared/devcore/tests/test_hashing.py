@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import random
+import socket
 import tempfile
 import threading
 from pathlib import Path
@@ -170,3 +171,15 @@ def test_hash_file_from_many_threads_agrees(tmp_path: Path) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert results == [hash_bytes(data)] * 8
+
+
+def test_hash_tree_leaves_out_fifos_and_sockets(tmp_path: Path) -> None:
+    root = build(tmp_path / "tree", {"a.txt": b"a"}, ["a.txt"])
+    expected = hash_tree(root)
+    os.mkfifo(root / "pipe")  # opening it for reading would block a naive walker
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(root / "sock"))
+        assert hash_tree(root) == expected
+    finally:
+        server.close()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import io
 import mmap
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,6 +19,8 @@ StrPath = str | os.PathLike[str]
 MMAP_THRESHOLD = 8 * 1024 * 1024
 _CHUNK = 1024 * 1024
 _TREE_FORMAT = b"devcore-tree-v1\x00"
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so that a FIFO does not block the walk
+_O_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def digest_bytes(data: bytes | bytearray | memoryview) -> bytes:
@@ -90,7 +94,7 @@ def hash_tree(root: StrPath, *, ignore: Iterable[str] = ()) -> str:
     the tree's location or timestamps; it changes when a file is added, removed, renamed or
     edited. Symbolic links to files count with their target's content; a broken link counts
     with the text of its target; directories reached through a link are not entered. Empty
-    directories do not count.
+    directories, FIFOs, sockets and devices do not count.
 
     Args:
         root: the directory to hash.
@@ -112,21 +116,34 @@ def hash_tree(root: StrPath, *, ignore: Iterable[str] = ()) -> str:
     patterns = tuple(ignore)
     tree = blake3.blake3(_TREE_FORMAT)
     for relative in sorted(_tree_files(base, patterns)):
+        entry = _entry_digest(base / relative)
+        if entry is None:
+            continue
         name = relative.encode("utf-8", "surrogateescape")
-        tree.update(len(name).to_bytes(8, "big") + name)
-        tree.update(_entry_digest(base / relative))
+        tree.update(len(name).to_bytes(8, "big") + name + entry)
     return tree.hexdigest()
 
 
-def _entry_digest(path: Path) -> bytes:
-    """A tagged digest of one entry: file content, or the target of a broken link."""
+def _entry_digest(path: Path) -> bytes | None:
+    """A tagged digest of one entry: file content, or the target of a broken link.
+
+    ``None`` for what is neither a file nor a link (a FIFO, a socket, a device): opening
+    one without blocking, it is recognised and left out.
+    """
     try:
-        with open(path, "rb", buffering=0) as stream:
-            return b"f" + _hash_stream(stream, use_mmap=None).digest()
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_BINARY)
     except FileNotFoundError:
         if not path.is_symlink():
             raise
         return b"l" + digest_bytes(os.fsencode(os.readlink(path)))
+    except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket
+            return None
+        raise
+    with open(fd, "rb", buffering=0) as stream:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return b"f" + _hash_stream(stream, use_mmap=None).digest()
 
 
 def _tree_files(base: Path, patterns: tuple[str, ...]) -> Iterator[str]:

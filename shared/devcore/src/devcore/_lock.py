@@ -14,7 +14,8 @@ from devcore._errors import LockTimeout
 def file_lock(path: str | os.PathLike[str], *, timeout_s: float | None = None) -> Iterator[Path]:
     """Hold an exclusive lock shared by every process (and thread) that locks the same file.
 
-    The lock is advisory (``flock`` on POSIX, ``msvcrt`` locking on Windows) and is released
+    A thread that holds the lock may take it again (nested blocks); other threads and
+    processes wait. The lock is advisory (``flock`` on POSIX, ``msvcrt`` locking on Windows) and is released
     by the operating system if its holder dies, so a killed process never leaves it stuck.
     The lock file is created if needed (with its parent directories) and left in place.
 
@@ -33,9 +34,9 @@ def file_lock(path: str | os.PathLike[str], *, timeout_s: float | None = None) -
     lock_path = Path(path)
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     timeout = -1.0 if timeout_s is None else timeout_s
-    lock = filelock.FileLock(lock_path, timeout=timeout)
+    lock = filelock.FileLock(lock_path, is_singleton=True)  # one per path: re-entrant in a thread
     try:
-        lock.acquire()
+        lock.acquire(timeout=timeout)
     except filelock.Timeout as error:
         raise LockTimeout(lock_path, timeout) from error
     try:
