@@ -59,7 +59,37 @@ _MODEL_ATTRIBUTES = frozenset(
         "data_record",
     }
 )
-RESERVED_MEMBER_NAMES = frozenset({*keyword.kwlist, *keyword.softkwlist, *dir(builtins), *_MODEL_ATTRIBUTES})
+# Parameters of the generated API methods next to `**filters`, and the common keyword filters:
+# a property with one of these names would collide with them.
+API_PARAMETERS = frozenset(
+    {
+        "sort_by",
+        "descending",
+        "limit",
+        "chunk_size",
+        "cursor",
+        "query",
+        "properties",
+        "aggregation",
+        "interval",
+        "group_by",
+        "space",
+        "external_id_prefix",
+        "filter",
+    }
+)
+# Methods of the generated query builders and read classes.
+_BUILDER_METHODS = frozenset({"fetch", "afetch", "related", "select"})
+RESERVED_MEMBER_NAMES = frozenset(
+    {
+        *keyword.kwlist,
+        *keyword.softkwlist,
+        *dir(builtins),
+        *_MODEL_ATTRIBUTES,
+        *API_PARAMETERS,
+        *_BUILDER_METHODS,
+    }
+)
 RESERVED_CLASS_NAMES = frozenset({*keyword.kwlist, *dir(builtins), "Any", "ClassVar", "Literal"})
 _ACRONYM = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL = re.compile(r"([a-z])([A-Z])")

@@ -108,7 +108,7 @@ def parse_data_models(data: Any, *, name: str | None = None) -> Model:
     classes = _mark_inherited(tuple(views.values()))
     first = models[0]
     return Model(
-        name=name or str(first.get("name") or first["externalId"]),
+        name=name or str(first["externalId"]),
         data_models=tuple(refs),
         classes=classes,
         enums=tuple(sorted(enums.values(), key=lambda enum: enum.name)),
