@@ -9,6 +9,7 @@ from __future__ import annotations
 from pygen.emulator._app import AuthConfig, FaultConfig, create_app
 from pygen.emulator._emulator import Emulator
 from pygen.emulator._errors import EmulatorError, ModelLoadError, RequestError
+from pygen.emulator._loader import instance_to_apply, view_to_apply
 from pygen.emulator._server import InProcessTransport, ServerThread
 from pygen.emulator._service import DMSService
 from pygen.emulator._store import Store
@@ -25,4 +26,6 @@ __all__ = [
     "ServerThread",
     "Store",
     "create_app",
+    "instance_to_apply",
+    "view_to_apply",
 ]

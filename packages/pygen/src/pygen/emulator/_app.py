@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import random
 import secrets
@@ -116,8 +117,10 @@ async def _json_body(request: Request) -> Any:
     if not raw:
         return {}
     try:
+        if request.headers.get("content-encoding", "").lower() == "gzip":
+            raw = gzip.decompress(raw)
         return json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, OSError, EOFError) as exc:
         raise bad_request(f"The request body is not valid JSON: {exc}.") from exc
 
 

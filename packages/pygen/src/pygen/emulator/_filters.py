@@ -206,12 +206,17 @@ def _overlaps(body: dict[str, Any], record: Record, resolver: Resolver) -> bool:
     return True
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equality without Python's `True == 1`."""
+    return isinstance(a, bool) == isinstance(b, bool) and a == b
+
+
 def _equals(value: Any, body: dict[str, Any], access: PropertyAccess) -> bool:
-    return value is not None and value == access.coerce(body.get("value"))
+    return value is not None and _same(value, access.coerce(body.get("value")))
 
 
 def _in(value: Any, body: dict[str, Any], access: PropertyAccess) -> bool:
-    return value is not None and value in [access.coerce(v) for v in body.get("values", [])]
+    return value is not None and any(_same(value, access.coerce(v)) for v in body.get("values", []))
 
 
 def _prefix(value: Any, body: dict[str, Any], access: PropertyAccess) -> bool:

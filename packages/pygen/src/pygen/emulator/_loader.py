@@ -44,7 +44,7 @@ def read_yaml(path: Path, variables: dict[str, str] | None = None) -> Any:
         raise ModelLoadError(path, f"invalid YAML{where}: {exc}") from exc
 
 
-def _view_apply(view: dict[str, Any]) -> dict[str, Any]:
+def view_to_apply(view: dict[str, Any]) -> dict[str, Any]:
     """The write form of a (read-format) view."""
     body = {k: view[k] for k in _VIEW_FIELDS if k in view and view[k] is not None}
     properties = {}
@@ -165,7 +165,7 @@ class Loader:
         if synthesised:
             self._apply(file, "containers", synthesised, counts)
         if views:
-            self._apply(file, "views", [_view_apply(v) for v in views], counts)
+            self._apply(file, "views", [view_to_apply(v) for v in views], counts)
         refs = [{k: v[k] for k in ("space", "externalId", "version")} for v in model.get("views") or []]
         body = {
             k: model[k]
@@ -176,7 +176,7 @@ class Loader:
 
     def load_instances(self, file: Path, items: list[dict[str, Any]]) -> int:
         """Apply read-format (or write-format) nodes and edges; returns how many."""
-        writes = [_instance_apply(item) for item in items]
+        writes = [instance_to_apply(item) for item in items]
         spaces = {w["space"] for w in writes}
         self._spaces(file, spaces, {"spaces": 0})
         flags = {"autoCreateDirectRelations": True, "autoCreateStartNodes": True, "autoCreateEndNodes": True}
@@ -188,7 +188,8 @@ class Loader:
         return len(writes)
 
 
-def _instance_apply(item: dict[str, Any]) -> dict[str, Any]:
+def instance_to_apply(item: dict[str, Any]) -> dict[str, Any]:
+    """The write form of a (read-format) node or edge: `properties` become `sources`."""
     if "sources" in item or not isinstance(item.get("properties"), dict):
         return {k: v for k, v in item.items() if k not in ("version", "createdTime", "lastUpdatedTime")}
     body: dict[str, Any] = {

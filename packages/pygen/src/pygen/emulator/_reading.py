@@ -189,7 +189,7 @@ def search_instances(
 ) -> dict[str, Any]:
     """`POST /models/instances/search`."""
     limit = check_limit(body.get("limit"), SEARCH_LIMIT, default=1000)
-    operator = body.get("operator", "OR")
+    operator = body.get("operator", "AND")
     if operator not in ("AND", "OR"):
         raise bad_request(f"operator must be 'AND' or 'OR', got {operator!r}.")
     view, candidates = _view_candidates(store, schema, resolver, body)
@@ -267,7 +267,7 @@ def aggregate_instances(
         raise bad_request(f"Cannot request more than 5 aggregates, got {len(aggregates)}.")
     view, records = _view_candidates(store, schema, resolver, body)
     if body.get("query"):
-        operator = body.get("operator", "OR")
+        operator = body.get("operator", "AND")
         records = [
             r for r in records if search_score(r, view, body["query"], body.get("properties"), operator) > 0
         ]

@@ -69,6 +69,7 @@ def _container_property(raw: dict[str, Any], name: str) -> dict[str, Any]:
         "autoIncrement": raw.get("autoIncrement", False),
         "immutable": raw.get("immutable", False),
         "defaultValue": raw.get("defaultValue"),
+        "constraintState": {},
     }
     for key in ("name", "description"):
         if key in raw:
@@ -145,8 +146,8 @@ class Schema:
                 **{k: item[k] for k in ("name", "description") if k in item},
                 "properties": {name: _container_property(p, name) for name, p in properties.items()},
                 "usedFor": item.get("usedFor", "node"),
-                "constraints": item.get("constraints") or {},
-                "indexes": item.get("indexes") or {},
+                "constraints": _with_state(item.get("constraints")),
+                "indexes": _with_state(item.get("indexes")),
             }
             key = container_key(item)
             body = self._stamp(body, self.containers.get(key), is_global)
@@ -379,3 +380,8 @@ def _no_duplicates(items: list[dict[str, Any]], key: Any, what: str) -> None:
         seen.add(k)
     if duplicated:
         raise bad_request(f"Duplicate {what} identifiers in request.", duplicated=duplicated)
+
+
+def _with_state(definitions: dict[str, Any] | None) -> dict[str, Any]:
+    """Constraints or indexes in read form: each with `state: current` (the emulator builds at once)."""
+    return {name: {**body, "state": "current"} for name, body in (definitions or {}).items()}
