@@ -20,6 +20,10 @@ HANG_GUARD_S = 10.0  # how long a test waits for an expected change set before f
 SETTLE_S = 0.6  # extra quiet time to catch change sets that should not come
 BURST = int(os.environ.get("DEVCORE_WATCH_BURST", "1000"))
 
+# watchdog warns (RuntimeWarning) from its reader thread when a directory created inside a
+# just-created directory gets its watch twice; harmless, but an error under filterwarnings.
+pytestmark = pytest.mark.filterwarnings("ignore:Callback with id:RuntimeWarning")
+
 
 @pytest.fixture(params=["native", "polling"])
 def mode(request: pytest.FixtureRequest) -> str:
@@ -437,3 +441,18 @@ def test_non_recursive_watch_sees_only_the_top_level(mode: str, tree: Path, coll
         (tree / "pkg" / "deep.py").write_text("unseen")
         (tree / "top.txt").write_text("seen")
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "top.txt"})
+
+
+def test_native_reader_thread_dying_falls_back_to_polling(tree: Path, collector: Collector) -> None:
+    # Kill watchdog's inotify reader thread the way an exception inside it would (its own
+    # stop()); reaching it takes watchdog's private attributes, hence the getattr chain.
+    with Watcher(tree, callback=collector, polling=None, debounce_ms=50, poll_interval_ms=50) as watcher:
+        assert watcher.backend == "native"
+        observer = watcher._native._observer  # type: ignore[union-attr]
+        reader = getattr(observer, "_inotify_fd", None)
+        assert isinstance(reader, threading.Thread)
+        reader.stop()  # type: ignore[attr-defined]
+        reader.join(HANG_GUARD_S)
+        (tree / "after-death.txt").write_text("still seen")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "after-death.txt"})
+        assert watcher.backend == "polling"

@@ -4,7 +4,8 @@ Backends do not compute changes; they only say where to look. The native backend
 paths its events name; the polling backend hands over full scans. After ``debounce`` of
 quiet (or ``max_delay`` of steady activity) the worker re-stats what was marked, compares it
 with the entries it remembers and delivers the net ChangeSet. The same thread polls (in
-polling mode) and checks for missing roots every poll interval.
+polling mode), checks on the native backend (otherwise) and looks for missing roots every
+poll interval.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class Batcher:
         on_root_vanished: called (worker thread) when a root's directory disappears.
         on_new_directories: called (worker thread) with the (path, inode) of directories that
             appeared in a batch of native events.
+        on_tick: called (worker thread) every poll interval while not polling.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Batcher:
         on_root_appeared: Callable[[Root], None],
         on_root_vanished: Callable[[Root], None],
         on_new_directories: Callable[[list[tuple[Path, int]]], None],
+        on_tick: Callable[[], None],
     ) -> None:
         self.roots = roots
         self.missing = missing
@@ -77,6 +80,7 @@ class Batcher:
         self._on_root_appeared = on_root_appeared
         self._on_root_vanished = on_root_vanished
         self._on_new_directories = on_new_directories
+        self._on_tick = on_tick
         self._cond = threading.Condition()
         self._marks = Marks()
         self._writing: set[Path] = set()
@@ -190,18 +194,18 @@ class Batcher:
             flush_at = self._flush_deadline()
             if flush_at is not None:
                 deadlines.append(flush_at)
-            if self.polling or self.missing:
-                deadlines.append(self._next_poll)
-            if deadlines and min(deadlines) <= now:
+            deadlines.append(self._next_poll)
+            if min(deadlines) <= now:
                 return self._due(now)
-            self._cond.wait(min(deadlines) - now if deadlines else None)
+            self._cond.wait(min(deadlines) - now)
         return False, None
 
     def _flush_deadline(self) -> float | None:
         """When the pending marks are due: after ``debounce`` of quiet or ``max_delay``.
 
         Polling knows of quiet only by scanning, so a full scan is due only once a later
-        scan found nothing new (a writer caught halfway is not reported halfway).
+        scan (``debounce`` after it) found nothing new: a writer caught halfway is not
+        reported halfway, and a change arrives within one interval and one debounce.
         """
         if not self._marks:
             return None
@@ -211,7 +215,7 @@ class Batcher:
         return min(self._last_at + self._debounce_s, latest)
 
     def _due(self, now: float) -> tuple[bool, Marks | None]:
-        poll_due = (self.polling or bool(self.missing)) and self._next_poll <= now
+        poll_due = self._next_poll <= now
         if poll_due:
             self._next_poll = now + self._poll_interval_s
         marks = None
@@ -226,13 +230,15 @@ class Batcher:
             if root.detect_kind():
                 self._appear(root)
         if not self.polling:
+            self._on_tick()
             return
         scan = scan_for_polling(self.roots)
         with self._cond:
             self._stable = scan == self._last_scan
-            if not self._stable:
+            if not self._stable:  # confirm quiet after a debounce, not a whole interval
                 self._marks.full = scan
                 self._activity()
+                self._next_poll = min(self._next_poll, self._last_at + self._debounce_s)
         self._last_scan = scan
 
     def _appear(self, root: Root) -> None:

@@ -86,6 +86,14 @@ class NativeBackend:
             else:
                 self._observer.unschedule(watch)
 
+    def healthy(self) -> bool:
+        """Whether the observer and its event reader threads still run."""
+        observer = self._observer
+        if observer is None or not observer.is_alive():
+            return False
+        reader = getattr(observer, "_inotify_fd", None)  # watchdog's inotify reader thread
+        return not isinstance(reader, threading.Thread) or reader.is_alive()
+
     def unwatched(self, directories: Iterable[tuple[Path, int]]) -> list[Path]:
         """Which of these existing directories (path, inode) inotify does not watch.
 

@@ -130,12 +130,14 @@ class Watcher:
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._batcher: Batcher | None = None
         self._native: NativeBackend | None = None
-        self._backend: Backend | None = None
 
     @property
     def backend(self) -> Backend | None:
         """``"native"`` or ``"polling"`` while running (polling after a fallback), else None."""
-        return self._backend
+        batcher = self._batcher
+        if batcher is None:
+            return None
+        return "polling" if batcher.polling else "native"
 
     @property
     def running(self) -> bool:
@@ -163,10 +165,10 @@ class Watcher:
                 on_root_appeared=self._root_appeared,
                 on_root_vanished=self._root_vanished,
                 on_new_directories=self._directories_appeared,
+                on_tick=self._check_native,
             )
             self._native = None if polling_requested(self._polling) else self._start_native(batcher, present)
             batcher.polling = self._native is None
-            self._backend = "polling" if batcher.polling else "native"
             batcher.start()
             self._batcher = batcher
             self._directories_appeared(batcher.directories())
@@ -177,13 +179,13 @@ class Watcher:
         with self._lock:
             batcher, self._batcher = self._batcher, None
             native, self._native = self._native, None
-            self._backend = None
-            if batcher is None:
-                return
-            if native is not None:
-                native.stop()
-            batcher.stop()
-            self._queue.put(_STOPPED)
+            stopped = self._queue
+        if batcher is None:
+            return
+        batcher.stop()  # joins its thread, unless called from it (a callback)
+        if native is not None:
+            native.stop()
+        stopped.put(_STOPPED)
 
     def __enter__(self) -> Self:
         return self.start()
@@ -198,9 +200,11 @@ class Watcher:
 
     def __iter__(self) -> Iterator[ChangeSet]:
         """Start if needed, then yield each ChangeSet until the watcher stops."""
-        self.start()
+        with self._lock:
+            self.start()
+            changes = self._queue
         while True:
-            item = self._queue.get()
+            item = changes.get()
             if item is _STOPPED:
                 return
             assert isinstance(item, ChangeSet)
@@ -252,6 +256,12 @@ class Watcher:
             )
             self._fall_back_to_polling()
 
+    def _check_native(self) -> None:
+        native = self._native
+        if native is not None and not native.healthy():
+            logger.warning("devcore.watch: native event threads stopped; polling instead")
+            self._fall_back_to_polling()
+
     def _root_vanished(self, root: Root) -> None:
         if self._native is not None:
             self._native.unschedule(root)
@@ -260,9 +270,9 @@ class Watcher:
         native, self._native = self._native, None
         if native is not None:
             native.stop()
-        if self._batcher is not None:
-            self._batcher.switch_to_polling()
-        self._backend = "polling"
+        batcher = self._batcher
+        if batcher is not None:
+            batcher.switch_to_polling()
 
     def _deliver(self, changes: ChangeSet) -> None:
         if self._callback is not None:

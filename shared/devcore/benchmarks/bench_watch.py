@@ -1,0 +1,146 @@
+"""Watch latency: from a file write to the callback, p50/p99, beside raw watchdog.
+
+Each write waits for its own callback (then a random pause of up to one poll interval, so
+writes do not fall in step with the polls) before the next one. Every devcore latency
+includes one full debounce window (``DEBOUNCE_MS``); polling also waits for the scan that
+finds the change (at most ``POLL_INTERVAL_MS`` later) and for the scan, one debounce after
+it, that finds the tree quiet.
+Raw watchdog is the anchor: its first event for the written file, no batching at all.
+
+``measure(writes)`` is what ``run.py`` imports; run this file alone for a table:
+``hatch run bench:python shared/devcore/benchmarks/bench_watch.py``
+(``DEVCORE_BENCH_WRITES``, default 200).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from devcore.watch import ChangeSet, Watcher
+
+DEBOUNCE_MS = 50
+POLL_INTERVAL_MS = 100
+HANG_GUARD_S = 10.0
+
+Row = tuple[str, float, float]  # mode, p50 ms, p99 ms
+Subscribe = Callable[[Path, Callable[[Path], None]], AbstractContextManager[object]]
+
+
+@contextmanager
+def devcore_watcher(directory: Path, seen: Callable[[Path], None], *, polling: bool) -> Iterator[object]:
+    def on_change(changes: ChangeSet) -> None:
+        for path in changes.paths():
+            seen(path)
+
+    with Watcher(
+        directory,
+        callback=on_change,
+        polling=polling,
+        debounce_ms=DEBOUNCE_MS,
+        poll_interval_ms=POLL_INTERVAL_MS,
+    ) as watcher:
+        yield watcher
+
+
+@contextmanager
+def raw_watchdog(directory: Path, seen: Callable[[Path], None]) -> Iterator[object]:
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            if not event.is_directory:
+                seen(Path(os.fsdecode(event.src_path)))
+
+    observer = Observer()
+    observer.schedule(Handler(), str(directory), recursive=True)
+    observer.start()
+    try:
+        yield observer
+    finally:
+        observer.stop()
+        observer.join()
+
+
+def latencies(subscribe: Subscribe, writes: int) -> list[float]:
+    """Milliseconds from each write to the first callback naming the written file."""
+    with tempfile.TemporaryDirectory(prefix="devcore-bench-watch-") as name:
+        directory = Path(name)
+        arrived: dict[Path, float] = {}
+        cond = threading.Condition()
+
+        def seen(path: Path) -> None:
+            with cond:
+                arrived.setdefault(path, time.perf_counter())
+                cond.notify_all()
+
+        result = []
+        with subscribe(directory, seen):
+            time.sleep(0.2)  # let the backend settle before timing
+            for index in range(writes):
+                path = directory / f"file{index:05d}.txt"
+                start = time.perf_counter()
+                path.write_text(f"write {index}\n")
+                with cond:
+                    if not cond.wait_for(lambda p=path: p in arrived, HANG_GUARD_S):  # type: ignore[misc]
+                        raise TimeoutError(f"no callback for {path} within {HANG_GUARD_S} s")
+                    result.append((arrived[path] - start) * 1000)
+                time.sleep(random.uniform(0.005, POLL_INTERVAL_MS / 1000))
+        return result
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(writes: int) -> list[Row]:
+    """Write-to-callback latency of devcore (native, polling) and of raw watchdog.
+
+    Args:
+        writes: how many writes to time per mode.
+
+    Returns:
+        Rows ``(mode, p50_ms, p99_ms)`` for "devcore native", "devcore polling" and
+        "raw watchdog".
+    """
+    modes: list[tuple[str, Subscribe]] = [
+        ("devcore native", lambda d, s: devcore_watcher(d, s, polling=False)),
+        ("devcore polling", lambda d, s: devcore_watcher(d, s, polling=True)),
+        ("raw watchdog", raw_watchdog),
+    ]
+    rows = []
+    for name, subscribe in modes:
+        values = latencies(subscribe, writes)
+        rows.append((name, percentile(values, 0.5), percentile(values, 0.99)))
+    return rows
+
+
+def main() -> None:
+    writes = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
+    rows = measure(writes)
+    anchor = next(p50 for name, p50, _ in rows if name == "raw watchdog")
+    windows = {"devcore native": DEBOUNCE_MS, "devcore polling": DEBOUNCE_MS, "raw watchdog": 0}
+    print(
+        f"watch latency, file write to callback, {writes} writes (debounce {DEBOUNCE_MS} ms, poll {POLL_INTERVAL_MS} ms)"
+    )
+    header = (
+        f"{'mode':<16} {'p50 ms':>8} {'p99 ms':>8} {'p50 beyond debounce':>21} {'p50 vs raw watchdog':>20}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, p50, p99 in rows:
+        beyond = p50 - windows[name]
+        print(f"{name:<16} {p50:8.1f} {p99:8.1f} {beyond:18.1f} ms {p50 - anchor:+17.1f} ms")
+    print(f"polling: p99 {rows[1][2] / POLL_INTERVAL_MS:.2f} poll intervals from write to callback")
+
+
+if __name__ == "__main__":
+    main()
