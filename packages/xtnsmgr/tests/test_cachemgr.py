@@ -4,6 +4,7 @@ import asyncio
 import importlib
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -93,11 +94,32 @@ def test_unknown_distribution_fails_without_retry(manager: CacheManager, install
     assert installer.attempts == 1
 
 
-def test_import_smoke_test_rejects_a_broken_package(manager: CacheManager) -> None:
+def test_import_smoke_test_rejects_a_broken_package(tmp_path: Path, settings: IndexSettings) -> None:
+    manager = CacheManager(tmp_path, settings=settings, smoke_test="import")
     with pytest.raises(ExtensionInstallationError, match="boom at import"):
         manager.ensure("xt-broken")
     assert manager.entries() == []
     assert "xt_broken" not in sys.modules
+
+
+def test_find_smoke_test_executes_nothing(manager: CacheManager) -> None:
+    entry = manager.ensure("xt-broken")
+    assert entry.modules == ("xt_broken",)
+    assert "xt_broken" not in sys.modules
+
+
+def test_find_smoke_test_rejects_a_half_linked_package(tmp_path: Path) -> None:
+    from xtnsmgr._inspection import find_test
+
+    (tmp_path / "half" / "sub").mkdir(parents=True)
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "whole" / "__init__.py").write_text("")
+    (tmp_path / "mod.py").write_text("")
+    find_test(tmp_path, ["whole", "mod"])
+    with pytest.raises(ExtensionInstallationError, match="half has no code"):
+        find_test(tmp_path, ["half"])
+    with pytest.raises(ExtensionInstallationError, match="missing"):
+        find_test(tmp_path, ["missing"])
 
 
 def test_local_wheel_path_and_file_url(manager: CacheManager, wheelhouse: Path) -> None:
@@ -252,8 +274,21 @@ def test_clean_never_races_an_install(manager: CacheManager) -> None:
 
     entry = manager.ensure("xt-base")
     assert entry.key is not None
-    with file_lock(manager.layout.lock(entry.key)):
+    held, release = threading.Event(), threading.Event()
+
+    def installer_elsewhere() -> None:
+        with file_lock(manager.layout.lock(entry.key or "")):
+            held.set()
+            release.wait(timeout=60)
+
+    holder = threading.Thread(target=installer_elsewhere)
+    holder.start()
+    assert held.wait(timeout=60)
+    try:
         assert manager.clean(older_than_s=-1) == []
+    finally:
+        release.set()
+        holder.join(timeout=60)
     assert manager.clean(older_than_s=-1) == [entry.key]
 
 

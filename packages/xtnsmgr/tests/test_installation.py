@@ -160,11 +160,18 @@ def test_install_many_runs_in_parallel_and_reports_each(tmp_path: Path, settings
 
 @pytest.mark.slow
 def test_pip_fallback_installs_into_a_target(tmp_path: Path, settings: IndexSettings) -> None:
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
     target = tmp_path / "target"
     target.mkdir()
-    PipInstaller(python=str(venv / "bin" / "python"), timeout_s=300).install(["xt-alpha"], target, settings)
+    PipInstaller(python=python_with_pip(tmp_path), timeout_s=300).install(["xt-alpha"], target, settings)
     assert (target / "xt_alpha" / "__init__.py").is_file()
     assert (target / "xt_base" / "__init__.py").is_file()
     assert not list(target.rglob("*.pyc")), "bytecode is compiled only on request"
+
+
+def python_with_pip(folder: Path) -> str:
+    """This interpreter's base installation when it has pip, else a fresh venv (ensurepip, offline)."""
+    base = getattr(sys, "_base_executable", sys.executable)
+    if subprocess.run([base, "-m", "pip", "--version"], capture_output=True, check=False).returncode == 0:
+        return base
+    subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, capture_output=True)
+    return str(folder / "venv" / "bin" / "python")

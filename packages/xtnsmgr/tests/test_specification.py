@@ -110,3 +110,29 @@ def test_interpreter_tag_names_interpreter_abi_and_platform() -> None:
     assert interpreter.startswith(("cp", "pp"))
     assert abi
     assert platform
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9]([A-Za-z0-9._-]{0,6}[A-Za-z0-9])?", fullmatch=True),
+    st.lists(
+        st.tuples(
+            st.sampled_from(["==", "!=", ">=", "<=", "~=", ">", "<"]),
+            st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,2}", fullmatch=True),
+        ),
+        max_size=3,
+    ),
+    st.sampled_from(["", " "]),
+)
+def test_fast_requirement_path_agrees_with_packaging(
+    name: str, clauses: list[tuple[str, str]], space: str
+) -> None:
+    from xtnsmgr._specification import _parse_full_requirement, _parse_simple_requirement
+
+    text = name + f"{space},{space}".join(f"{op}{space}{version}" for op, version in clauses)
+    fast = _parse_simple_requirement(text)
+    try:
+        full = _parse_full_requirement(text)
+    except ExtensionConfigError:
+        assert fast is None
+        return
+    assert fast is None or fast == full

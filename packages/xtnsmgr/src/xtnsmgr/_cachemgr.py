@@ -44,7 +44,8 @@ DEFAULT_TTL_S = 7 * 24 * 3600.0
 DEFAULT_LOCK_TIMEOUT_S = 900.0
 RETIRED_GRACE_S = 24 * 3600.0
 
-Source = Literal["memo", "cache", "install", "stale", "host"]
+Source = Literal["cache", "install", "stale", "host"]
+SmokeTest = Literal["find", "import", "off"]
 _Status = Literal["fresh", "expired", "missing", "corrupt"]
 
 
@@ -126,7 +127,10 @@ class CacheManager:
         ttl_s: seconds an entry is served before a refresh is attempted (``None``: forever).
         clock: returns the time in epoch seconds (injectable for tests).
         pth_policy: what to do with ``.pth`` files of entries.
-        smoke_test: import the installed top-level modules in a subprocess before publishing.
+        smoke_test: before publishing, ``"find"`` checks in-process (executing nothing) that
+            each top-level module resolves to real code; ``"import"`` imports them in a fresh
+            interpreter (catches import-time errors, costs the package's import time);
+            ``"off"`` skips it. Default ``XTNSMGR_SMOKE_TEST`` or ``"find"``.
         durable: fsync installed trees before publishing them (survives a power cut).
         lock_timeout_s: how long to wait for another installer of the same entry.
     """
@@ -140,7 +144,7 @@ class CacheManager:
         ttl_s: float | None = DEFAULT_TTL_S,
         clock: Callable[[], float] = time.time,
         pth_policy: PthPolicy = PthPolicy.PATHS,
-        smoke_test: bool = True,
+        smoke_test: SmokeTest | None = None,
         durable: bool = False,
         lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
     ) -> None:
@@ -150,7 +154,7 @@ class CacheManager:
         self.ttl_s = ttl_s
         self.clock = clock
         self.pth_policy = pth_policy
-        self.smoke_test = smoke_test
+        self.smoke_test: SmokeTest = smoke_test or _smoke_test_from_environment()
         self.durable = durable
         self.lock_timeout_s = lock_timeout_s
         self._layout: Layout | None = None
@@ -287,7 +291,7 @@ class CacheManager:
         return Installed(
             specification=text,
             key=meta.key,
-            path=self.layout.site(meta.key, meta.generation),
+            path=Path(self.layout.site_text(meta.key, meta.generation)),
             distributions=meta.distributions,
             modules=meta.modules,
             created=meta.created,
@@ -330,15 +334,18 @@ class CacheManager:
     def _probe(self, key: str, ttl_s: float | None) -> tuple[_Status, EntryMetadata | None]:
         from devcore import CorruptFileError
 
+        layout = self.layout
         try:
-            meta = read_metadata(self.layout.metadata(key))
+            meta = read_metadata(layout.metadata_text(key))
         except FileNotFoundError:
             return "missing", None
         except (CorruptFileError, InvalidMetadata, OSError):
             return "corrupt", None
-        if meta.key != key or meta.tag != self.layout.tag:
-            return "corrupt", None
-        if not os.path.isdir(self.layout.site(key, meta.generation)):
+        if (
+            meta.key != key
+            or meta.tag != layout.tag
+            or not os.path.isdir(layout.site_text(key, meta.generation))
+        ):
             return "corrupt", None
         if ttl_s is not None and self.clock() - meta.last_verified > ttl_s:
             return "expired", meta
@@ -384,7 +391,13 @@ class CacheManager:
     ) -> EntryMetadata:
         from devcore.files import staged_directory
         from xtnsmgr._importation import pth_file_names
-        from xtnsmgr._inspection import missing_files, scan_distributions, smoke_test, top_level_modules
+        from xtnsmgr._inspection import (
+            find_test,
+            missing_files,
+            scan_distributions,
+            smoke_test,
+            top_level_modules,
+        )
 
         now = self.clock()
         generation = new_generation(now)
@@ -400,8 +413,10 @@ class CacheManager:
             if not distributions:
                 raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
             modules = top_level_modules(site, [spec.name] if spec.name else None)
-            if self.smoke_test:
+            if self.smoke_test == "import":
                 smoke_test(site, modules)
+            elif self.smoke_test == "find":
+                find_test(site, modules)
             pth_files = tuple(pth_file_names(site))
         retired = () if previous is None else (*previous.retired, (previous.generation, now))
         retired = self._sweep(key, keep=generation, retired=retired, now=now)
@@ -418,7 +433,7 @@ class CacheManager:
             installer=getattr(installer, "name", type(installer).__name__),
             retired=retired,
         )
-        write_metadata(self.layout.metadata(key), meta)
+        write_metadata(self.layout.metadata(key), meta, durable=self.durable)
         return meta
 
     def _sweep(
@@ -532,7 +547,7 @@ class CacheManager:
     def _prune(self, key: str, meta: EntryMetadata, now: float) -> None:
         kept = self._sweep(key, keep=meta.generation, retired=meta.retired, now=now)
         if kept != meta.retired:
-            write_metadata(self.layout.metadata(key), replace(meta, retired=kept))
+            write_metadata(self.layout.metadata(key), replace(meta, retired=kept), durable=self.durable)
         shutil.rmtree(self.layout.entry(key) / QUARANTINE_NAME, ignore_errors=True)
 
     def _remove(self, key: str, *, timeout_s: float) -> bool:
@@ -555,6 +570,13 @@ class CacheManager:
         self._memo.clear()
         self._isolated.clear()
         self._host = None
+
+
+def _smoke_test_from_environment() -> SmokeTest:
+    value = os.environ.get("XTNSMGR_SMOKE_TEST", "find").strip().lower()
+    if value == "import":
+        return "import"
+    return "off" if value == "off" else "find"
 
 
 def _specifier_allows(specifier: str, version: str) -> bool:

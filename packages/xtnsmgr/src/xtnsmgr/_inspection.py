@@ -6,6 +6,16 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterable
+from importlib.machinery import (
+    BYTECODE_SUFFIXES,
+    EXTENSION_SUFFIXES,
+    SOURCE_SUFFIXES,
+    ExtensionFileLoader,
+    FileFinder,
+    ModuleSpec,
+    SourceFileLoader,
+    SourcelessFileLoader,
+)
 from pathlib import Path
 
 from xtnsmgr._errors import ExtensionInstallationError
@@ -107,6 +117,43 @@ def _modules_of(paths: Iterable[str]) -> set[str]:
 
 def _roots(modules: set[str]) -> set[str]:
     return {m for m in modules if not any(m.startswith(other + ".") for other in modules)}
+
+
+def find_test(site: Path, modules: Iterable[str]) -> None:
+    """Check, without executing anything, that each module resolves to real code in ``site``.
+
+    This catches what a killed or half-finished install leaves: a package directory that
+    would import as an empty namespace package, or a module file that is missing.
+
+    Raises:
+        ExtensionInstallationError: a module cannot be found or is only an empty directory.
+    """
+    for name in modules:
+        spec = _find(site, name)
+        if spec is None or spec.origin is None or not os.path.isfile(spec.origin):
+            raise ExtensionInstallationError(name, f"find smoke test failed: {name} has no code in {site}")
+
+
+def _find(site: Path, name: str) -> ModuleSpec | None:
+    locations = [str(site)]
+    spec = None
+    for depth in range(1, name.count(".") + 2):
+        prefix = ".".join(name.split(".")[:depth])
+        spec = next((s for path in locations if (s := _finder(path).find_spec(prefix)) is not None), None)
+        if spec is None:
+            return None
+        locations = list(spec.submodule_search_locations or [])
+    return spec
+
+
+def _finder(path: str) -> FileFinder:
+    """A finder for one directory, kept out of ``sys.path_importer_cache``."""
+    return FileFinder(
+        path,
+        (ExtensionFileLoader, EXTENSION_SUFFIXES),
+        (SourceFileLoader, SOURCE_SUFFIXES),
+        (SourcelessFileLoader, BYTECODE_SUFFIXES),
+    )
 
 
 def smoke_test(site: Path, modules: Iterable[str], *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:

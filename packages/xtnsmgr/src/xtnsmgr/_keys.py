@@ -35,5 +35,11 @@ def cache_key(identities: Iterable[str], settings: IndexSettings) -> str:
     from devcore.hashing import hash_bytes
     from devcore.serial import packb
 
-    material = {"requirements": sorted(set(identities)), "settings": settings.key_material()}
-    return hash_bytes(packb(material))[:KEY_LENGTH]
+    return hash_bytes(packb(sorted(set(identities))) + _settings_material(settings))[:KEY_LENGTH]
+
+
+@functools.lru_cache(maxsize=64)
+def _settings_material(settings: IndexSettings) -> bytes:
+    from devcore.serial import packb
+
+    return packb(settings.key_material())

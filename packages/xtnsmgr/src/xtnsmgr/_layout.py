@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 LAYOUT_VERSION = "v1"
@@ -37,15 +37,30 @@ def default_cache_root() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Layout:
-    """The paths of one cache root for one interpreter tag."""
+    """The paths of one cache root for one interpreter tag.
+
+    The ``*_text`` twins return plain strings: the hit path builds no ``Path`` objects.
+    """
 
     root: Path
     tag: str
+    base: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "base", os.path.join(os.fspath(self.root), LAYOUT_VERSION, self.tag))
 
     @property
     def tag_directory(self) -> Path:
         """``<root>/v1/<tag>``: every entry of this interpreter."""
-        return self.root / LAYOUT_VERSION / self.tag
+        return Path(self.base)
+
+    def metadata_text(self, key: str) -> str:
+        """The metadata file of one entry, as a string."""
+        return os.path.join(self.base, key, METADATA_NAME)
+
+    def site_text(self, key: str, generation: str) -> str:
+        """The installed tree of one generation, as a string."""
+        return os.path.join(self.base, key, generation, SITE_NAME)
 
     def entry(self, key: str) -> Path:
         """The directory of one entry."""

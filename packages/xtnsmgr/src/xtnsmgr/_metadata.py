@@ -100,7 +100,7 @@ def from_payload(payload: object) -> EntryMetadata:
     )
 
 
-def read_metadata(path: Path) -> EntryMetadata:
+def read_metadata(path: str | Path) -> EntryMetadata:
     """Read and validate an entry's metadata file.
 
     Raises:
@@ -108,16 +108,18 @@ def read_metadata(path: Path) -> EntryMetadata:
         devcore.CorruptFileError: it is truncated, foreign, of another version or damaged.
         InvalidMetadata: it decodes to something that is not an entry.
     """
-    from devcore.serial import read_framed
+    from devcore.serial import unframe
 
-    return from_payload(read_framed(path, magic=MAGIC, version=FORMAT_VERSION))
+    with open(path, "rb") as stream:  # the hit path: no Path objects, one read
+        data = stream.read()
+    return from_payload(unframe(data, magic=MAGIC, version=FORMAT_VERSION, path=path))
 
 
-def write_metadata(path: Path, meta: EntryMetadata) -> None:
-    """Write an entry's metadata atomically (temporary file, fsync, rename)."""
+def write_metadata(path: Path, meta: EntryMetadata, *, durable: bool = True) -> None:
+    """Write an entry's metadata atomically (temporary file, rename; fsync when ``durable``)."""
     from devcore.serial import write_framed
 
-    write_framed(path, to_payload(meta), magic=MAGIC, version=FORMAT_VERSION)
+    write_framed(path, to_payload(meta), magic=MAGIC, version=FORMAT_VERSION, durable=durable)
 
 
 def _field(payload: Mapping[Any, Any], name: str, check: Callable[[object], bool], what: str) -> Any:

@@ -16,6 +16,12 @@ SpecificationKind = Literal["requirement", "path", "url"]
 
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
 _NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
+_SEPARATORS = re.compile(r"[-_.]+")
+_SIMPLE_CLAUSE = re.compile(r"(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)")
+_SIMPLE_REQUIREMENT = re.compile(
+    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
+    r"(?P<clauses>(?:==|!=|>=|<=|~=|>|<)\s*[0-9]+(?:\.[0-9]+)*(?:\s*,\s*(?:==|!=|>=|<=|~=|>|<)\s*[0-9]+(?:\.[0-9]+)*)*)?\s*$"
+)
 _URL_SCHEMES = frozenset({"http", "https", "file"})
 _ARCHIVE_NAME = re.compile(
     r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-(?P<version>[0-9][^-]*?)(?:-.*)?$"
@@ -125,6 +131,42 @@ def _name_from_archive(filename: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _parse_requirement(text: str) -> Specification:
+    return _parse_simple_requirement(text) or _parse_full_requirement(text)
+
+
+def _parse_simple_requirement(text: str) -> Specification | None:
+    """The common case (a name and plain numeric clauses) without loading ``packaging``.
+
+    Gives exactly what :func:`_parse_full_requirement` gives, or ``None`` to defer to it.
+    """
+    match = _SIMPLE_REQUIREMENT.match(text)
+    if match is None:
+        return None
+    clauses: set[str] = set()
+    canonical: set[tuple[str, str]] = set()
+    for operator, version in _SIMPLE_CLAUSE.findall(match["clauses"] or ""):
+        if operator == "~=" and "." not in version:
+            return None
+        if operator + version not in clauses:
+            clauses.add(operator + version)
+            canonical.add(_canonical_clause(operator, version))
+    if len(canonical) != len(clauses):
+        return None  # equal clauses spelled differently (==1, ==1.0): packaging keeps one of them
+    name = _SEPARATORS.sub("-", match["name"]).lower()
+    normalized = name + ",".join(sorted(clauses))
+    return Specification(
+        text, "requirement", normalized, name, ",".join(sorted(clauses)), identity=f"requirement:{normalized}"
+    )
+
+
+def _canonical_clause(operator: str, version: str) -> tuple[str, str]:
+    parts = [str(int(part)) for part in version.split(".")]
+    while operator != "~=" and len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return operator, ".".join(parts)
+
+
+def _parse_full_requirement(text: str) -> Specification:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 

@@ -1,0 +1,284 @@
+"""xtnsmgr benchmarks: every figure beside its anchor, measured in the same run.
+
+Run: ``hatch run bench:python packages/xtnsmgr/benchmarks/run.py [--trials N]``
+
+1. repeat ensure in-process (memo hit)           vs a librovore-style ensure (JSON read each call)
+2. first ensure from a warm disk entry            vs the librovore-style JSON read + sys.path insert
+3. cold ensure (install + smoke test + publish)   vs raw ``uv pip install --target`` / ``pip install --target``
+4. first import after install, with and without ``--compile-bytecode``
+
+Everything is local: the wheels are generated into a temporary find-links folder, uv's cache is
+a temporary folder warmed once, nothing touches the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from xtnsmgr import CacheManager, IndexSettings, ensure_package_sync, set_default_manager
+from xtnsmgr._importation import _added
+from xtnsmgr._installation import find_uv
+from xtnsmgr._specification import _parse_requirement
+
+MODULES_PER_PACKAGE = 60
+
+
+def write_wheel(folder: Path, name: str, files: dict[str, str], requires: list[str]) -> None:
+    dist = name.replace("-", "_")
+    info = f"{dist}-1.0.dist-info"
+    files = dict(files)
+    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n" + "".join(
+        f"Requires-Dist: {r}\n" for r in requires
+    )
+    files[f"{info}/WHEEL"] = (
+        "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
+    lines = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
+        lines.append(f"{path},sha256={digest},{len(text.encode())}")
+    files[f"{info}/RECORD"] = "\n".join([*lines, f"{info}/RECORD,,"]) + "\n"
+    with zipfile.ZipFile(folder / f"{dist}-1.0-py3-none-any.whl", "w") as archive:
+        for path, text in files.items():
+            archive.writestr(path, text)
+
+
+def package_files(module: str) -> dict[str, str]:
+    body = "\n".join(f"def f{i}(x):\n    return [x * {i} for _ in range(3)]\n" for i in range(40))
+    files = {
+        f"{module}/m{i}.py": f'"""module {i}"""\nimport json, re\n{body}\n'
+        for i in range(MODULES_PER_PACKAGE)
+    }
+    files[f"{module}/__init__.py"] = "".join(
+        f"from {module} import m{i}\n" for i in range(MODULES_PER_PACKAGE)
+    )
+    return files
+
+
+def build_wheels(folder: Path) -> None:
+    write_wheel(folder, "bench-lib-a", package_files("bench_lib_a"), [])
+    write_wheel(folder, "bench-lib-b", package_files("bench_lib_b"), [])
+    app = package_files("bench_app")
+    app["bench_app/__init__.py"] = "import bench_lib_a, bench_lib_b\n" + app["bench_app/__init__.py"]
+    write_wheel(folder, "bench-app", app, ["bench-lib-a", "bench-lib-b"])
+
+
+def per_call_ns(function: Callable[[], object], *, calls: int) -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter_ns()
+        for _ in range(calls):
+            function()
+        best = min(best, (time.perf_counter_ns() - started) / calls)
+    return best
+
+
+def p50_us(samples: list[float]) -> float:
+    return statistics.median(samples) / 1000
+
+
+class LibrovoreStyle:
+    """What librovore 1.0a7 does on every ensure: read a JSON metadata file, check its TTL, insert the path."""
+
+    def __init__(self, folder: Path, site: Path) -> None:
+        self.metadata = folder / ".xtnsmgr-metadata.json"
+        self.site = str(site)
+        created = dt.datetime.now(dt.UTC).isoformat()
+        self.metadata.write_text(
+            json.dumps(
+                {"package_spec": "bench-app", "installed_at": created, "ttl_hours": 24, "platform_id": "x"}
+            )
+        )
+
+    def ensure(self) -> str:
+        data = json.loads(self.metadata.read_text())
+        installed = dt.datetime.fromisoformat(data["installed_at"])
+        if dt.datetime.now(dt.UTC) - installed > dt.timedelta(hours=data["ttl_hours"]):
+            raise RuntimeError("expired")
+        if self.site not in sys.path:
+            sys.path.insert(0, self.site)
+        return self.site
+
+    def forget(self) -> None:
+        sys.path.remove(self.site)
+
+
+def run_command(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - started
+
+
+def first_import_s(site: Path) -> float:
+    code = (
+        "import sys, time\n"
+        f"sys.path.append({str(site)!r})\n"
+        "started = time.perf_counter()\n"
+        "import bench_app\n"
+        "print(time.perf_counter() - started)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return float(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=7, help="cold installs per tool")
+    trials = parser.parse_args().trials
+    rows: list[tuple[str, str, str, str, str]] = []
+    with tempfile.TemporaryDirectory(prefix="xtnsmgr-bench-") as scratch:
+        base = Path(scratch)
+        wheels = base / "wheels"
+        wheels.mkdir()
+        build_wheels(wheels)
+        env = {**os.environ, "UV_CACHE_DIR": str(base / "uv-cache")}
+        os.environ["UV_CACHE_DIR"] = env["UV_CACHE_DIR"]
+        settings = IndexSettings(find_links=(str(wheels),), no_index=True)
+        uv = find_uv()
+        assert uv is not None
+        raw_uv = [uv, "pip", "install", "--python", sys.executable, "--no-progress", "--no-index"]
+        raw_uv += ["--find-links", str(wheels), "--target"]
+        raw_pip = [sys.executable, "-m", "pip", "install", "--no-index", "--find-links", str(wheels)]
+        raw_pip += ["--disable-pip-version-check", "--no-compile", "--quiet", "--target"]
+        run_command([*raw_uv, str(base / "warm-uv"), "bench-app"], env)  # warm uv's cache once
+
+        # 3. cold ensure vs raw installers
+        ours, theirs, pips = [], [], []
+        for trial in range(trials):
+            manager = CacheManager(base / f"cold-{trial}", settings=settings)
+            started = time.perf_counter()
+            manager.ensure("bench-app", isolate=True)
+            ours.append(time.perf_counter() - started)
+            theirs.append(run_command([*raw_uv, str(base / f"raw-uv-{trial}"), "bench-app"], env))
+            pips.append(run_command([*raw_pip, str(base / f"raw-pip-{trial}"), "bench-app"], env))
+        cold, raw, pip = (statistics.median(x) * 1000 for x in (ours, theirs, pips))
+        budget = max(0.10 * raw, 25.0)
+        verdict = "ok" if cold - raw <= budget else "over"
+        rows.append(
+            (
+                "cold ensure (ms, median)",
+                f"{cold:.1f}",
+                f"{raw:.1f}",
+                "uv pip install --target",
+                f"{cold / raw:.2f}x (+{cold - raw:.1f} ms, budget {budget:.0f} ms: {verdict})",
+            )
+        )
+        rows.append(
+            (
+                "cold ensure (ms, median)",
+                f"{cold:.1f}",
+                f"{pip:.1f}",
+                "pip install --target",
+                f"{cold / pip:.2f}x",
+            )
+        )
+
+        # 1 + 2. hit paths
+        manager = CacheManager(base / "cold-0", settings=settings)
+        entry = manager.ensure("bench-app", isolate=True)
+        assert entry.path is not None
+        librovore = LibrovoreStyle(base, entry.path)
+        set_default_manager(manager)
+        repeat = per_call_ns(lambda: ensure_package_sync("bench-app", isolate=True), calls=200_000)
+        anchor = per_call_ns(librovore.ensure, calls=20_000)
+        rows.append(
+            (
+                "repeat ensure in-process (µs)",
+                f"{repeat / 1000:.3f}",
+                f"{anchor / 1000:.3f}",
+                "librovore-style ensure",
+                f"{anchor / repeat:.0f}x faster",
+            )
+        )
+
+        samples, json_samples = [], []
+        for _ in range(3000):
+            manager._isolated.clear()
+            manager._keys.clear()
+            _parse_requirement.cache_clear()
+            sys.path.remove(str(entry.path))
+            _added.pop(str(entry.path), None)
+            started = time.perf_counter_ns()
+            manager.ensure("bench-app", isolate=True)
+            samples.append(time.perf_counter_ns() - started)
+            librovore.forget()
+            started = time.perf_counter_ns()
+            librovore.ensure()
+            json_samples.append(time.perf_counter_ns() - started)
+        rows.append(
+            (
+                "first ensure, warm disk entry (µs, p50)",
+                f"{p50_us(samples):.1f}",
+                f"{p50_us(json_samples):.1f}",
+                "librovore-style JSON read",
+                f"{p50_us(samples) / p50_us(json_samples):.2f}x",
+            )
+        )
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"import xtnsmgr as x; x.CacheManager({str(base / 'cold-0')!r}, settings=x.IndexSettings(find_links=({str(wheels)!r},), no_index=True)).ensure('bench-app', isolate=True)",
+            ],
+            check=True,
+            env=env,
+        )
+        process = (time.perf_counter() - started) * 1000
+        bare = run_command([sys.executable, "-c", "pass"], env) * 1000
+        rows.append(
+            (
+                "fresh process: python + first ensure (ms)",
+                f"{process:.1f}",
+                f"{bare:.1f}",
+                "python -c pass",
+                f"+{process - bare:.1f} ms",
+            )
+        )
+
+        # 4. first import after install
+        plain = CacheManager(base / "import-plain", settings=settings).ensure("bench-app", isolate=True)
+        compiled_settings = IndexSettings(find_links=(str(wheels),), no_index=True, compile_bytecode=True)
+        compiled = CacheManager(base / "import-compiled", settings=compiled_settings).ensure(
+            "bench-app", isolate=True
+        )
+        assert plain.path is not None
+        assert compiled.path is not None
+        without_pyc = first_import_s(plain.path) * 1000
+        with_pyc = first_import_s(compiled.path) * 1000
+        rows.append(
+            (
+                "first import after install (ms)",
+                f"{with_pyc:.1f}",
+                f"{without_pyc:.1f}",
+                "without --compile-bytecode",
+                f"{without_pyc / with_pyc:.2f}x faster with",
+            )
+        )
+
+    print(
+        f"xtnsmgr benchmarks ({trials} cold trials, {3 * MODULES_PER_PACKAGE} modules, Python {sys.version.split()[0]})"
+    )
+    header = ("measure", "xtnsmgr", "anchor", "anchor is", "ratio")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(5)]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
