@@ -217,7 +217,7 @@ class View(_Timestamps):
 
 def _view_tag(value: Any) -> str:
     if isinstance(value, dict):
-        return "view" if "properties" in value or "implements" in value else "id"
+        return "id" if set(value) <= {"space", "externalId", "version", "type"} else "view"
     return "id" if isinstance(value, ViewId) else "view"
 
 

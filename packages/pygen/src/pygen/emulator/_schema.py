@@ -30,6 +30,9 @@ _PROPERTY_TYPES = {
 }
 
 
+_REFERENCE_KEYS = {"space", "externalId", "version", "type"}
+
+
 def now_ms() -> int:
     """Milliseconds since the epoch, as DMS timestamps are."""
     return int(time.time() * 1000)
@@ -208,9 +211,7 @@ class Schema:
         _no_duplicates(items, view_key, "data model")
         for item in items:
             self._require_space(item["space"])
-        inline = [
-            v for item in items for v in item.get("views") or [] if "properties" in v or "implements" in v
-        ]
+        inline = [v for item in items for v in item.get("views") or [] if set(v) - _REFERENCE_KEYS]
         if inline:
             self.apply_views(inline, is_global=is_global)
         result = []
