@@ -456,3 +456,33 @@ def test_native_reader_thread_dying_falls_back_to_polling(tree: Path, collector:
         (tree / "after-death.txt").write_text("still seen")
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "after-death.txt"})
         assert watcher.backend == "polling"
+
+
+def test_close_write_does_not_hold_back_deleted_or_renamed_files(tree: Path, collector: Collector) -> None:
+    with (
+        Watcher(tree, callback=collector, close_write=True, polling=False, debounce_ms=50),
+        open(tree / "a.txt", "w") as writer,
+    ):
+        writer.write("half")
+        writer.flush()
+        (tree / "a.txt").unlink()  # deleted while its writer still has it open
+        assert collector.wait_until(lambda c: bool(c.deleted)) == only(deleted={tree / "a.txt"})
+        collector.clear()
+        temporary = tree / "a.txt.tmp"
+        temporary.write_text("whole")
+        os.replace(temporary, tree / "a.txt")  # complete the moment it is renamed
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "a.txt"})
+
+
+def test_moving_in_and_out_of_the_watched_tree(mode: str, tmp_path: Path, collector: Collector) -> None:
+    watched, outside = tmp_path / "watched", tmp_path / "outside"
+    watched.mkdir()
+    (outside / "pkg").mkdir(parents=True)
+    (outside / "pkg" / "m.py").write_text("m")
+    with Watcher(watched, callback=collector, **options(mode)):  # type: ignore[arg-type]
+        os.rename(outside / "pkg", watched / "pkg")
+        arrived = {watched / "pkg", watched / "pkg" / "m.py"}
+        assert collector.wait_until(lambda c: c.added >= arrived) == only(added=arrived)
+        collector.clear()
+        os.rename(watched / "pkg", outside / "back")
+        assert collector.wait_until(lambda c: c.deleted >= arrived) == only(deleted=arrived)

@@ -10,6 +10,7 @@ from pathlib import Path, PurePath
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devcore._watch_batch import poll_delay
 from devcore._watch_diff import diff_entries
 from devcore._watch_ignore import IgnoreRules, is_link_internal
 from devcore._watch_polling import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_for_polling
@@ -170,3 +171,8 @@ def test_root_scan_skips_ignored_and_link_internal_entries(tmp_path: Path) -> No
     assert root.covers(tmp_path / "src" / "a.py")
     assert not root.covers(tmp_path / ".git" / "HEAD")
     assert root.link_dir(tmp_path / "..data") == tmp_path
+
+
+def test_polling_slows_down_only_for_trees_that_take_long_to_scan() -> None:
+    assert poll_delay(0.1, 0.001) == 0.1
+    assert poll_delay(0.1, 0.05) == 0.2

@@ -25,6 +25,12 @@ from devcore._watch_scope import Entry, Root, stat_entry
 logger = logging.getLogger("devcore.watch")
 
 
+def poll_delay(interval_s: float, scan_s: float) -> float:
+    """Seconds from one scan's start to the next: the interval, stretched so that scanning
+    a large tree takes at most a quarter of the time."""
+    return max(interval_s, 4 * scan_s)
+
+
 class Marks:
     """What happened since the last flush: paths to re-stat, renames, or a full scan."""
 
@@ -106,6 +112,7 @@ class Batcher:
     def mark_move(self, source: Path, destination: Path, *, deep: bool) -> None:
         """Record a rename and mark both of its ends."""
         with self._cond:
+            self._writing.difference_update((source, destination))  # a renamed file is complete
             self._marks.moves.append((source, destination))
             target = self._marks.deep if deep else self._marks.shallow
             target.update((source, destination))
@@ -115,6 +122,11 @@ class Batcher:
         """Keep ``path`` out of change sets until ``release`` (a writer has it open)."""
         with self._cond:
             self._writing.add(path)
+
+    def forget(self, path: Path) -> None:
+        """``path`` is gone: stop holding it back (its writer will not be seen closing it)."""
+        with self._cond:
+            self._writing.discard(path)
 
     def release(self, path: Path) -> None:
         """The writer of ``path`` closed it: report it."""
@@ -232,8 +244,10 @@ class Batcher:
         if not self.polling:
             self._on_tick()
             return
+        started = time.monotonic()
         scan = scan_for_polling(self.roots)
         with self._cond:
+            self._next_poll = started + poll_delay(self._poll_interval_s, time.monotonic() - started)
             self._stable = scan == self._last_scan
             if not self._stable:  # confirm quiet after a debounce, not a whole interval
                 self._marks.full = scan
@@ -272,7 +286,7 @@ class Batcher:
                 before = self._base.get(path)
                 if entry.is_dir and (before is None or not before.is_dir):
                     deep.add(path)
-        for path in self._base:
+        for path in self._base if link_dirs or deep else ():
             if path.parent in link_dirs:
                 old_keys.add(path)
                 entry = stat_entry(path)

@@ -131,6 +131,9 @@ class NativeBackend:
             batcher.mark_move(source, Path(os.fsdecode(event.dest_path)), deep=event.is_directory)
         elif event.is_directory:
             batcher.mark(source, deep=kind in ("created", "deleted"))
+        elif kind == "deleted":
+            batcher.forget(source)
+            batcher.mark(source)
         elif kind == "closed":
             batcher.release(source)
         elif self._close_write and kind in ("created", "modified") and _is_regular_file(source):
