@@ -21,6 +21,7 @@ import pickle
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,18 @@ WRITES = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
 Row = tuple[str, str, str, str]  # benchmark, subject, result, against the anchor
 
 
-def best_of(action: Callable[[], object]) -> float:
-    """The shortest of REPEAT timed runs, in seconds."""
-    best = float("inf")
+def best_of(actions: dict[str, Callable[[], object]]) -> dict[str, float]:
+    """The shortest of REPEAT timed runs of each action, in seconds.
+
+    The actions take turns within each round, so that load from other processes falls on all
+    of them alike rather than on whichever ran during a busy moment.
+    """
+    best = dict.fromkeys(actions, float("inf"))
     for _ in range(REPEAT):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
+        for name, action in actions.items():
+            start = time.perf_counter()
+            action()
+            best[name] = min(best[name], time.perf_counter() - start)
     return best
 
 
@@ -65,7 +71,7 @@ def hashing_rows(directory: Path) -> list[Row]:
         "hashlib.blake2b": hashlib_file(path, "blake2b"),
         "devcore hash_file (blake3)": lambda: hash_file(path),
     }
-    speeds = {name: HASH_MIB / 1024 / best_of(action) for name, action in subjects.items()}
+    speeds = {name: HASH_MIB / 1024 / seconds for name, seconds in best_of(subjects).items()}
     anchor = speeds["hashlib.sha256"]
     label = f"hash a {HASH_MIB} MiB file"
     return [
@@ -107,16 +113,13 @@ def serial_rows(
     label: str, data: object, anchors: dict[str, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
 ) -> list[Row]:
     contenders = {"devcore serial (msgpack)": (packb, unpackb), **anchors}
-    times: dict[str, tuple[float, float, int]] = {}
-    for name, (dump, load) in contenders.items():
-        blob = dump(data)
-        if load(blob) != data:
+    blobs = {name: dump(data) for name, (dump, _) in contenders.items()}
+    for name, (_, load) in contenders.items():
+        if load(blobs[name]) != data:
             raise SystemExit(f"{name} did not round-trip the {label} records")
-        times[name] = (
-            best_of(lambda dump=dump: dump(data)),
-            best_of(lambda load=load, blob=blob: load(blob)),
-            len(blob),
-        )
+    packs = best_of({name: partial(dump, data) for name, (dump, _) in contenders.items()})
+    unpacks = best_of({name: partial(load, blobs[name]) for name, (_, load) in contenders.items()})
+    times = {name: (packs[name], unpacks[name], len(blobs[name])) for name in contenders}
     rows = []
     ours_pack, ours_unpack, _ = times["devcore serial (msgpack)"]
     for name, (pack_s, unpack_s, size) in times.items():

@@ -168,3 +168,17 @@ def test_a_writer_killed_mid_write_leaves_old_or_new_whole(tmp_path: Path, durab
         leftovers = [p for p in tmp_path.iterdir() if p != target]
         assert sorted(sweep_stale(tmp_path, older_than_s=0)) == sorted(leftovers)
         assert siblings(tmp_path) == ["victim.bin"]
+
+
+@pytest.mark.parametrize(
+    ("module", "absent"),
+    [
+        ("devcore.files", ("blake3", "msgpack", "filelock", "watchdog")),
+        ("devcore.serial", ("watchdog", "filelock")),
+        ("devcore.hashing", ("watchdog", "filelock")),
+    ],
+)
+def test_modules_load_only_what_they_need(module: str, absent: tuple[str, ...]) -> None:
+    code = f"import sys, {module}; print(sorted(m for m in {absent!r} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
