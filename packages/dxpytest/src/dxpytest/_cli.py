@@ -2,12 +2,112 @@
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from dxpytest.__about__ import __version__
+from dxpytest._errors import DxpytestError
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dxpytest")
-def main() -> None:
-    """Fast runner for pytest-style suites: static discovery, warm workers, work stealing."""
+@click.argument("args", nargs=-1)
+@click.option("-k", "keyword", metavar="EXPR", help="Only tests whose names match (pytest's -k grammar).")
+@click.option("-m", "markexpr", metavar="EXPR", help="Only tests whose marks match (pytest's -m grammar).")
+@click.option("-v", "--verbose", count=True, help="More verbose (passed on to pytest's hooks).")
+@click.option("-q", "--quiet", count=True, help="Less verbose (passed on to pytest's hooks).")
+@click.option("-x", "--exitfirst", is_flag=True, help="Stop after the first failure or error.")
+@click.option("--maxfail", type=int, default=0, metavar="N", help="Stop after N failures or errors.")
+@click.option(
+    "--lf", "--last-failed", "last_failed", is_flag=True, help="Only the tests that failed last time."
+)
+@click.option(
+    "--ff", "--failed-first", "failed_first", is_flag=True, help="The tests that failed last time first."
+)
+@click.option(
+    "-n", "--numprocesses", "workers", default="auto", show_default=True, help="Workers, or 'auto'."
+)
+@click.option("--collect-only", "--co", "collect_only", is_flag=True, help="List the node ids; run nothing.")
+@click.option(
+    "--junitxml", "--junit-xml", "junitxml", metavar="FILE", help="Write JUnit XML (pytest's names)."
+)
+@click.option("--durations", type=int, default=None, metavar="N", help="Show the N slowest tests (0: all).")
+@click.option("--shard", metavar="K/N", help="Run shard K of N, balanced by recorded durations.")
+@click.option("--ci", is_flag=True, help="Plain output, no live display (also when not on a TTY).")
+@click.option("--verify-collection", is_flag=True, help="Diff our collection against pytest --collect-only.")
+@click.option("--pytest", "use_pytest", is_flag=True, help="Hand the suite to plain pytest.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the outcome.")
+@click.option(
+    "-o", "--override-ini", "overrides", multiple=True, metavar="NAME=VALUE", help="As pytest's -o."
+)
+@click.option(
+    "--deadline",
+    "deadline_s",
+    type=float,
+    default=lambda: float(os.environ.get("DXPYTEST_DEADLINE_S", "3600")),
+    help="Hard limit for the whole session in seconds [env DXPYTEST_DEADLINE_S; default 3600].",
+)
+@click.option(
+    "--timeout", "test_timeout_s", type=float, default=None, help="Kill a test's worker after S seconds."
+)
+def main(
+    args: tuple[str, ...],
+    keyword: str | None,
+    markexpr: str | None,
+    verbose: int,
+    quiet: int,
+    exitfirst: bool,
+    maxfail: int,
+    last_failed: bool,
+    failed_first: bool,
+    workers: str,
+    collect_only: bool,
+    junitxml: str | None,
+    durations: int | None,
+    shard: str | None,
+    ci: bool,
+    verify_collection: bool,
+    use_pytest: bool,
+    as_json: bool,
+    overrides: tuple[str, ...],
+    deadline_s: float,
+    test_timeout_s: float | None,
+) -> None:
+    """Run a pytest suite fast: static collection index, warm forked workers, work stealing.
+
+    ARGS are paths, node ids (file.py::Class::test) or globs over node ids (tests/*::test_io*).
+    Results, counts and exit codes are pytest's.
+    """
+    from dxpytest._run import Options, Session
+
+    options = Options(
+        args=list(args),
+        keyword=keyword,
+        markexpr=markexpr,
+        verbosity=verbose - quiet,
+        maxfail=1 if exitfirst else maxfail,
+        last_failed=last_failed,
+        failed_first=failed_first,
+        workers=workers,
+        collect_only=collect_only,
+        junitxml=junitxml,
+        durations=durations,
+        shard=shard,
+        ci=ci,
+        verify_collection=verify_collection,
+        pytest=use_pytest,
+        json=as_json,
+        overrides=list(overrides),
+        deadline_s=deadline_s,
+        test_timeout_s=test_timeout_s,
+    )
+    color = sys.stdout.isatty() and not ci and not as_json and not os.environ.get("NO_COLOR")
+    try:
+        code = Session(options, sys.stdout, color=color).run()
+    except DxpytestError as error:
+        click.echo(f"ERROR: {error}", err=True)
+        code = 4
+    sys.stdout.flush()
+    sys.exit(code)

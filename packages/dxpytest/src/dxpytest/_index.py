@@ -1,0 +1,242 @@
+"""The test index: per file, what pytest collects from it, and per test, its last result.
+
+Stored as one ``devcore.serial`` framed file. A file's entry is reused when its
+(mtime_ns, size, inode) is unchanged; when the stat changed the content is hashed and the entry
+still counts if the digest is the same. An entry also records the conftest chain it was made
+under (paths and digests). The whole collection part is keyed by the Python version, the
+dxpytest version, the configuration and the plugin set; results survive a key change.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dxpytest.__about__ import __version__
+
+MAGIC = b"DXPY"
+FORMAT_VERSION = 1
+Stat = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Item:
+    """A collected test: node id, mark names and extra ``-k`` keywords."""
+
+    nodeid: str
+    marks: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass
+class FileEntry:
+    """What the index knows about one unit (a file or a directory collected whole).
+
+    Attributes:
+        stat: (mtime_ns, size, inode) when the entry was made.
+        digest: blake3 of the content (of every ``.py`` file, for a directory).
+        chain: (conftest path, digest) pairs the entry depends on.
+        exact: True when the static analysis produced the items; False when pytest did.
+        reason: Why the unit is dynamic (empty when exact).
+        items: The collected items, in pytest's order.
+        errors: Collection errors pytest reported: (node id, message).
+    """
+
+    stat: Stat
+    digest: str
+    chain: tuple[tuple[str, str], ...]
+    exact: bool
+    reason: str
+    items: list[Item]
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """The last outcome of a test: "passed", "failed", "skipped"... and its duration in seconds."""
+
+    outcome: str
+    duration_s: float
+
+
+def stat_key(path: Path) -> Stat | None:
+    """(mtime_ns, size, inode) of `path`, or None if it is gone."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def digest_path(path: Path) -> str:
+    """blake3 of a file, or of a directory tree's Python sources."""
+    from devcore.hashing import hash_file, hash_tree
+
+    if path.is_dir():
+        return hash_tree(path, ignore=["__pycache__", "*.pyc", ".*"])
+    return hash_file(path)
+
+
+def directory_stat(path: Path) -> Stat:
+    """A cheap summary of a directory tree: newest mtime, total size, number of files."""
+    newest = 0
+    total = 0
+    count = 0
+    for base, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        for name in files:
+            if name.endswith(".pyc"):
+                continue
+            info = os.stat(os.path.join(base, name))
+            newest = max(newest, info.st_mtime_ns)
+            total += info.st_size
+            count += 1
+    return (newest, total, count)
+
+
+def unit_stat(path: Path) -> Stat | None:
+    """The validation stat of a unit: a file's own stat, or a directory's summary."""
+    return directory_stat(path) if path.is_dir() else stat_key(path)
+
+
+class Index:
+    """The on-disk index of one rootdir.
+
+    Args:
+        path: The index file (created on `save`).
+        key: What the collection part depends on besides file contents.
+    """
+
+    def __init__(self, path: Path, key: tuple[Any, ...]) -> None:
+        self.path = path
+        self.key = [sys.version_info[:2], __version__, *key]
+        self.files: dict[str, FileEntry] = {}
+        self.conftests: dict[str, tuple[Stat, str, Any]] = {}
+        self.results: dict[str, Result] = {}
+        self.warm: list[str] = []
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        from devcore.serial import CorruptFileError, read_framed
+
+        try:
+            data = read_framed(self.path, magic=MAGIC, version=FORMAT_VERSION)
+        except (FileNotFoundError, CorruptFileError):
+            return
+        try:
+            self.results = {nodeid: Result(*value) for nodeid, value in data["results"].items()}
+            self.warm = [str(name) for name in data.get("warm", [])]
+            if list(data["key"]) != _plain(self.key):
+                self.dirty = True
+                return
+            self.files = {path: _entry_from(value) for path, value in data["files"].items()}
+            self.conftests = {path: (tuple(v[0]), v[1], v[2]) for path, v in data["conftests"].items()}
+        except (KeyError, TypeError, ValueError):
+            self.files, self.conftests, self.results = {}, {}, {}
+            self.dirty = True
+
+    def lookup(self, path: Path, chain: tuple[tuple[str, str], ...]) -> FileEntry | None:
+        """The entry of `path` if it is still valid, re-hashing only when the stat changed."""
+        entry = self.files.get(str(path))
+        if entry is None or entry.chain != chain:
+            return None
+        current = unit_stat(path)
+        if current is None:
+            return None
+        if current == entry.stat:
+            return entry
+        if digest_path(path) != entry.digest:
+            return None
+        entry.stat = current
+        self.dirty = True
+        return entry
+
+    def store(self, path: Path, entry: FileEntry) -> None:
+        """Record the entry of `path`."""
+        self.files[str(path)] = entry
+        self.dirty = True
+
+    def conftest_entry(self, path: Path) -> tuple[str, Any] | None:
+        """(digest, cached analysis) of a conftest if still valid."""
+        cached = self.conftests.get(str(path))
+        if cached is None:
+            return None
+        stat, digest, value = cached
+        current = stat_key(path)
+        if current == stat:
+            return digest, value
+        if current is None or digest_path(path) != digest:
+            return None
+        self.conftests[str(path)] = (current, digest, value)
+        self.dirty = True
+        return digest, value
+
+    def store_conftest(self, path: Path, digest: str, value: Any) -> None:
+        """Record a conftest's analysis."""
+        stat = stat_key(path)
+        if stat is not None:
+            self.conftests[str(path)] = (stat, digest, value)
+            self.dirty = True
+
+    def remember_imports(self, modules: list[str]) -> None:
+        """Third-party modules the tests used: the zygote imports them next time."""
+        if modules != self.warm:
+            self.warm = modules
+            self.dirty = True
+
+    def record(self, nodeid: str, outcome: str, duration_s: float) -> None:
+        """Remember the latest outcome of a test."""
+        self.results[nodeid] = Result(outcome, duration_s)
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the index atomically if anything changed."""
+        from devcore.serial import write_framed
+
+        if not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "key": _plain(self.key),
+            "files": {path: _entry_to(entry) for path, entry in self.files.items()},
+            "conftests": {path: [list(v[0]), v[1], v[2]] for path, v in self.conftests.items()},
+            "results": {nodeid: [r.outcome, r.duration_s] for nodeid, r in self.results.items()},
+            "warm": list(self.warm),
+        }
+        write_framed(self.path, data, magic=MAGIC, version=FORMAT_VERSION)
+        self.dirty = False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _entry_to(entry: FileEntry) -> list[Any]:
+    return [
+        list(entry.stat),
+        entry.digest,
+        [list(pair) for pair in entry.chain],
+        entry.exact,
+        entry.reason,
+        [[item.nodeid, list(item.marks), list(item.keywords)] for item in entry.items],
+        [list(error) for error in entry.errors],
+    ]
+
+
+def _entry_from(value: list[Any]) -> FileEntry:
+    stat, digest, chain, exact, reason, items, errors = value
+    return FileEntry(
+        stat=(int(stat[0]), int(stat[1]), int(stat[2])),
+        digest=str(digest),
+        chain=tuple((str(a), str(b)) for a, b in chain),
+        exact=bool(exact),
+        reason=str(reason),
+        items=[Item(str(n), tuple(m), tuple(k)) for n, m, k in items],
+        errors=[(str(a), str(b)) for a, b in errors],
+    )

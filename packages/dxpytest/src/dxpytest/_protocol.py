@@ -1,0 +1,141 @@
+"""The wire between the controller, the zygote and the workers.
+
+A frame is a fixed 10-byte header — magic ``DXPW``, protocol version (u8), message type (u8),
+body length (u32, big-endian) — followed by a msgpack body (``devcore.serial``) that must be a
+map with string keys. Anything else (another magic or version, an unknown type, a body over
+`MAX_BODY_BYTES` or not a map) raises `ProtocolError`; the reader then drops the connection.
+"""
+
+from __future__ import annotations
+
+import enum
+import socket
+import struct
+from typing import Any
+
+from dxpytest._errors import ProtocolError
+
+MAGIC = b"DXPW"
+VERSION = 1
+HEADER = struct.Struct("!4sBBI")
+MAX_BODY_BYTES = 16 * 1024 * 1024
+
+
+class Kind(enum.IntEnum):
+    """Message types."""
+
+    HELLO = 1  # worker → controller: {"worker": id, "pid": pid}
+    WANT = 2  # worker → controller: {} asks for more work
+    RUN = 3  # controller → worker: {"paths": [...], "nodeids": [...]}
+    COLLECT = 4  # controller → worker: {"paths": [...]}
+    COLLECTED = 5  # worker → controller: {"units": [{"path", "items", "errors"}]}
+    START = 6  # worker → controller: {"nodeid": id}
+    REPORT = 7  # worker → controller: one test phase report
+    STOP = 8  # controller → worker: finish now
+    INIT = 9  # controller → zygote: {"imports": [...]}
+    READY = 10  # zygote → controller: {"pid": pid, "imported": n}
+    FORK = 11  # controller → zygote: {"worker": id}
+    FORKED = 12  # zygote → controller: {"worker": id, "pid": pid}
+    EXITED = 13  # zygote → controller: {"pid": pid, "code": exit code or -signal}
+    WARNING = 14  # worker → controller: {"nodeid": id, "message": text}
+    BYE = 15  # worker → controller: {} the worker finished cleanly
+
+
+def encode(kind: Kind, body: dict[str, Any]) -> bytes:
+    """One frame: the header and the msgpack body.
+
+    Raises:
+        ProtocolError: The body is larger than `MAX_BODY_BYTES`.
+    """
+    from devcore.serial import packb
+
+    payload = packb(body)
+    if len(payload) > MAX_BODY_BYTES:
+        raise ProtocolError(f"body of {len(payload)} bytes exceeds {MAX_BODY_BYTES}")
+    return HEADER.pack(MAGIC, VERSION, int(kind), len(payload)) + payload
+
+
+def _decode_body(payload: bytes) -> dict[str, Any]:
+    from devcore.serial import SerialError, unpackb
+
+    try:
+        body = unpackb(payload)
+    except (SerialError, ValueError, TypeError, OverflowError, RecursionError) as error:
+        raise ProtocolError(f"undecodable body ({type(error).__name__})") from error
+    except Exception as error:  # msgpack raises its own exception classes for bad data
+        raise ProtocolError(f"undecodable body ({type(error).__name__})") from error
+    if not isinstance(body, dict) or not all(isinstance(key, str) for key in body):
+        raise ProtocolError("body is not a map with string keys")
+    return body
+
+
+class Decoder:
+    """Incremental frame reader: feed bytes, get (kind, body) messages."""
+
+    def __init__(self, *, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+        self._buffer = bytearray()
+        self._max = max_body_bytes
+
+    def feed(self, data: bytes) -> list[tuple[Kind, dict[str, Any]]]:
+        """Add received bytes; return the complete messages they finish.
+
+        Raises:
+            ProtocolError: The stream is malformed; the connection must be closed.
+        """
+        self._buffer += data
+        messages: list[tuple[Kind, dict[str, Any]]] = []
+        while len(self._buffer) >= HEADER.size:
+            magic, version, kind, length = HEADER.unpack_from(self._buffer)
+            if magic != MAGIC:
+                raise ProtocolError("bad magic")
+            if version != VERSION:
+                raise ProtocolError(f"unsupported version {version}")
+            if kind not in Kind._value2member_map_:
+                raise ProtocolError(f"unknown message type {kind}")
+            if length > self._max:
+                raise ProtocolError(f"body of {length} bytes exceeds {self._max}")
+            end = HEADER.size + length
+            if len(self._buffer) < end:
+                break
+            payload = bytes(self._buffer[HEADER.size : end])
+            del self._buffer[:end]
+            messages.append((Kind(kind), _decode_body(payload)))
+        return messages
+
+    @property
+    def pending(self) -> int:
+        """Bytes received but not yet part of a complete frame."""
+        return len(self._buffer)
+
+
+class Channel:
+    """A blocking, framed connection over a socket (used inside workers)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._decoder = Decoder()
+        self._inbox: list[tuple[Kind, dict[str, Any]]] = []
+
+    def send(self, kind: Kind, body: dict[str, Any] | None = None) -> None:
+        """Send one message."""
+        self.sock.sendall(encode(kind, body or {}))
+
+    def receive(self, *, block: bool = True) -> tuple[Kind, dict[str, Any]] | None:
+        """The next message; None when not blocking and nothing is there.
+
+        Raises:
+            ProtocolError: The peer sent a malformed frame.
+            ConnectionError: The peer closed the connection.
+        """
+        while not self._inbox:
+            self.sock.setblocking(block)
+            try:
+                data = self.sock.recv(65536)
+            except BlockingIOError:
+                return None
+            finally:
+                self.sock.setblocking(True)
+            if not data:
+                raise ConnectionError("peer closed the connection")
+            self._inbox.extend(self._decoder.feed(data))
+        return self._inbox.pop(0)

@@ -1,0 +1,261 @@
+"""A worker: one ``pytest.main`` whose collection and run loop are driven by the controller.
+
+The worker is forked from the zygote, so ``import pytest`` and the plugins are already paid
+for. Its pytest session collects nothing up front; on ``RUN`` it collects just the files of the
+node ids it is given and runs those items through pytest's own ``pytest_runtest_protocol``
+(fixtures, conftests, hooks, assertion rewriting, plugins). Reports go back as framed messages.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from typing import TYPE_CHECKING, Any
+
+from dxpytest._protocol import Channel, Kind
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def _longrepr(report: Any) -> str:
+    if report.longrepr is None:
+        return ""
+    if isinstance(report.longrepr, tuple):
+        path, line, message = report.longrepr
+        return f"{path}:{line}: {message}"
+    return str(report.longreprtext)
+
+
+def serialize_report(report: Any, config: Any) -> dict[str, Any]:
+    """The fields of a test or collection report that the controller needs."""
+    category, letter, word = config.hook.pytest_report_teststatus(report=report, config=config)
+    if isinstance(word, tuple):
+        word = word[0]
+    counts = getattr(report, "count_towards_summary", True)
+    return {
+        "nodeid": report.nodeid,
+        "when": getattr(report, "when", "collect"),
+        "outcome": report.outcome,
+        "category": category if counts else "",
+        "letter": letter,
+        "word": str(word),
+        "longrepr": _longrepr(report) if report.outcome != "passed" else "",
+        "duration": float(getattr(report, "duration", 0.0)),
+        "wasxfail": str(getattr(report, "wasxfail", "")) if hasattr(report, "wasxfail") else None,
+        "sections": [[title, text] for title, text in report.sections] if report.outcome == "failed" else [],
+        "location": list(report.location) if getattr(report, "location", None) else None,
+        "properties": [[str(k), str(v)] for k, v in getattr(report, "user_properties", [])],
+    }
+
+
+def describe_item(item: Any) -> list[Any]:
+    """[node id, mark names, -k names] of a collected item."""
+    from _pytest.mark import KeywordMatcher
+
+    names = sorted(KeywordMatcher.from_item(item)._names)
+    return [item.nodeid, [mark.name for mark in item.iter_markers()], names]
+
+
+class WorkerPlugin:
+    """The pytest plugin that turns a pytest session into a worker."""
+
+    def __init__(self, channel: Channel, worker_id: int, worker_count: int) -> None:
+        self.channel = channel
+        self.worker_id = worker_id
+        self.worker_count = worker_count
+        self.collect_errors: list[list[str]] = []
+        self.stopping = False
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+        config.workerinput = {  # type: ignore[attr-defined]
+            "workerid": f"gw{self.worker_id}",
+            "workercount": self.worker_count,
+            "testrunuid": os.environ.get("DXPYTEST_RUN_ID", "dxpytest"),
+        }
+
+    def pytest_collection(self, session: pytest.Session) -> bool:
+        return True
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_errors.append([report.nodeid, _longrepr(report)])
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.channel.send(Kind.START, {"nodeid": nodeid})
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.channel.send(Kind.REPORT, serialize_report(report, self.config))
+
+    def pytest_warning_recorded(self, warning_message: Any, when: str, nodeid: str, location: Any) -> None:
+        self.channel.send(Kind.WARNING, {"nodeid": nodeid, "message": str(warning_message.message)})
+
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        keep_collection_nodes(session)
+        pending: list[Any] = []
+        finished = False
+        while True:
+            if len(pending) <= 1 and not finished:
+                finished = self._fetch(session, pending)
+            if not pending or self.stopping:
+                break
+            item = pending.pop(0)
+            nextitem = pending[0] if pending else None
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
+            if self._stop_requested():
+                break
+        self.channel.send(Kind.BYE, {"modules": third_party_modules(str(session.config.rootpath))})
+        return True
+
+    def _stop_requested(self) -> bool:
+        message = self.channel.receive(block=False)
+        if message is not None and message[0] == Kind.STOP:
+            self.stopping = True
+        return self.stopping
+
+    def _fetch(self, session: pytest.Session, pending: list[Any]) -> bool:
+        """Ask for work until some arrives; True when the controller has no more."""
+        while True:
+            self.channel.send(Kind.WANT)
+            message = self.channel.receive()
+            assert message is not None
+            kind, body = message
+            if kind == Kind.STOP:
+                return True
+            if kind == Kind.COLLECT:
+                self._collect(session, body)
+            elif kind == Kind.RUN:
+                pending.extend(self._items(session, body))
+                if pending:
+                    return False
+
+    def _collect_paths(self, session: pytest.Session, paths: list[str]) -> list[Any]:
+        import pytest
+        from _pytest.warnings import catch_warnings_for_item
+
+        self.collect_errors = []
+        try:
+            with catch_warnings_for_item(
+                config=session.config, ihook=session.config.hook, when="collect", item=None
+            ):
+                return list(session.perform_collect(paths))
+        except pytest.UsageError as error:
+            self.collect_errors.append([paths[0] if paths else "", str(error)])
+            return []
+
+    def _collect(self, session: pytest.Session, body: dict[str, Any]) -> None:
+        units = []
+        for path in body.get("paths", []):
+            items = self._collect_paths(session, [str(path)])
+            units.append(
+                {
+                    "path": path,
+                    "items": [describe_item(item) for item in items],
+                    "errors": self.collect_errors,
+                }
+            )
+        self.channel.send(Kind.COLLECTED, {"units": units})
+
+    def _items(self, session: pytest.Session, body: dict[str, Any]) -> list[Any]:
+        collected = self._collect_paths(session, [str(path) for path in body.get("paths", [])])
+        for nodeid, message in self.collect_errors:
+            self.channel.send(
+                Kind.REPORT,
+                {
+                    "nodeid": nodeid,
+                    "when": "collect",
+                    "outcome": "failed",
+                    "category": "error",
+                    "letter": "E",
+                    "word": "ERROR",
+                    "longrepr": message,
+                    "duration": 0.0,
+                    "wasxfail": None,
+                    "sections": [],
+                    "location": None,
+                    "properties": [],
+                },
+            )
+        by_id = {item.nodeid: item for item in collected}
+        chosen = []
+        for nodeid in body.get("nodeids", []):
+            item = by_id.get(nodeid)
+            if item is None:
+                self.channel.send(Kind.REPORT, _missing(nodeid))
+            else:
+                chosen.append(item)
+        return chosen
+
+
+def keep_collection_nodes(session: Any) -> None:
+    """Make the session reuse its collector nodes across ``perform_collect`` calls.
+
+    pytest binds conftest fixtures to the Directory node *object* that first collected them
+    (pytest ≥ 9.1), and ``perform_collect`` starts from fresh caches each call. A worker
+    collects one batch at a time, so it keeps the caches: the same Dir/Package/Module nodes are
+    found again, their fixtures stay visible and module-scoped fixtures are not set up twice.
+    """
+    collection_cache: dict[Any, Any] = {}
+    path_cache: dict[Any, Any] = {}
+    base = type(session)
+
+    class WorkerSession(base):  # type: ignore[valid-type, misc]
+        @property
+        def _collection_cache(self) -> dict[Any, Any]:
+            return collection_cache
+
+        @_collection_cache.setter
+        def _collection_cache(self, value: dict[Any, Any]) -> None:
+            return
+
+        def _collect_path(self, path: Any, _path_cache: dict[Any, Any]) -> Any:
+            return base._collect_path(self, path, path_cache)
+
+    session.__class__ = WorkerSession
+
+
+def third_party_modules(rootdir: str) -> list[str]:
+    """Top-level modules loaded in this process that live outside the project."""
+    names = []
+    for name, module in list(sys.modules.items()):
+        if "." in name or name.startswith("_") or name == "__main__":
+            continue
+        location = getattr(module, "__file__", None)
+        if location and not location.startswith(rootdir + os.sep):
+            names.append(name)
+    return sorted(names)
+
+
+def _missing(nodeid: str) -> dict[str, Any]:
+    return {
+        "nodeid": nodeid,
+        "when": "collect",
+        "outcome": "failed",
+        "category": "error",
+        "letter": "E",
+        "word": "ERROR",
+        "longrepr": f"dxpytest: {nodeid} was not found when pytest collected its file (stale index?)",
+        "duration": 0.0,
+        "wasxfail": None,
+        "sections": [],
+        "location": None,
+        "properties": [],
+        "missing": True,
+    }
+
+
+def run_worker(sock: socket.socket, worker_id: int, worker_count: int, pytest_args: list[str]) -> int:
+    """Run one worker over `sock` until the controller stops it; returns pytest's exit code."""
+    import pytest
+
+    channel = Channel(sock)
+    channel.send(Kind.HELLO, {"worker": worker_id, "pid": os.getpid()})
+    os.environ["PYTEST_XDIST_WORKER"] = f"gw{worker_id}"
+    os.environ["PYTEST_XDIST_WORKER_COUNT"] = str(worker_count)
+    plugin = WorkerPlugin(channel, worker_id, worker_count)
+    args = [*pytest_args, "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    code = pytest.main(args, plugins=[plugin])
+    sys.stdout.flush()
+    return int(code)
