@@ -204,18 +204,12 @@ def _decode_path(data: bytes) -> str:
     return data.decode("utf-8", _UNICODE_ERRORS)
 
 
-def _set_items(data: bytes) -> list[Any]:
+def _items(data: bytes) -> list[Any]:
+    """The items of a tuple or set extension: one msgpack array."""
     items = _unpack(data)
     if not isinstance(items, list):
-        raise SerialError("a set extension must hold an array")
+        raise SerialError("a tuple or set extension must hold an array")
     return items
-
-
-def _tuple_items(data: bytes) -> tuple[Any, ...]:
-    items = _unpack(data)
-    if not isinstance(items, list):
-        raise SerialError("a tuple extension must hold an array")
-    return tuple(items)
 
 
 _BASES: tuple[tuple[type, Callable[[Any], object]], ...] = (
@@ -245,9 +239,9 @@ _ENCODERS: dict[type, Callable[[Any], object]] = {
 _ENCODERS[type(Path())] = _ENCODERS[Path]
 
 _DECODERS: dict[int, Callable[[bytes], object]] = {
-    _TUPLE: _tuple_items,
-    _SET: lambda data: set(_set_items(data)),
-    _FROZENSET: lambda data: frozenset(_set_items(data)),
+    _TUPLE: lambda data: tuple(_items(data)),
+    _SET: lambda data: set(_items(data)),
+    _FROZENSET: lambda data: frozenset(_items(data)),
     _PATH: lambda data: Path(_decode_path(data)),
     _PURE_POSIX_PATH: lambda data: PurePosixPath(_decode_path(data)),
     _PURE_WINDOWS_PATH: lambda data: PureWindowsPath(_decode_path(data)),
