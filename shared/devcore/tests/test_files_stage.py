@@ -4,12 +4,16 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from devcore.files import staged_directory, sweep_stale
+from devcore.hashing import hash_tree
 
 HANG_GUARD_S = 120
 OLD_S = time.time() - 3600
@@ -135,3 +139,28 @@ def test_sweep_keeps_live_recent_and_foreign_entries(tmp_path: Path) -> None:
     assert sweep_stale(tmp_path) == [dead_old]
     assert names(tmp_path) == sorted(p.name for p in (dead_recent, live_old, foreign))
     assert sweep_stale(tmp_path, older_than_s=0) == [dead_recent]
+
+
+file_names = st.lists(st.sampled_from(["a", "b", "c.txt", "é"]), min_size=1, max_size=3).map("/".join)
+trees = st.dictionaries(file_names, st.binary(max_size=40), max_size=6).filter(
+    lambda files: not any(other.startswith(name + "/") for name in files for other in files)
+)
+
+
+@given(trees)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+def test_a_staged_tree_arrives_exactly_as_built(tmp_path: Path, files: dict[str, bytes]) -> None:
+    base = Path(tempfile.mkdtemp(dir=tmp_path))
+    direct = base / "direct"
+    direct.mkdir()
+    write_tree(direct, files)
+    with staged_directory(base / "staged", durable=False) as stage:
+        write_tree(stage, files)
+    assert hash_tree(base / "staged") == hash_tree(direct)
+    assert names(base) == ["direct", "staged"]
+
+
+def write_tree(root: Path, files: dict[str, bytes]) -> None:
+    for name, content in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)

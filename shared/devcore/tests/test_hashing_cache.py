@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -211,3 +212,17 @@ def test_threads_share_one_cache(tmp_path: Path) -> None:
     stats = cache.stats
     assert stats.hits + stats.misses == 180
     assert 30 <= stats.misses <= 180
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.binary(max_size=64), min_size=1, max_size=8))
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+def test_a_saved_cache_answers_every_file_without_reading_it(tmp_path: Path, files: dict[str, bytes]) -> None:
+    directory = Path(tempfile.mkdtemp(dir=tmp_path))
+    paths = {name: write(directory / name, content) for name, content in files.items()}
+    first = FingerprintCache(directory / "cache.bin")
+    expected = {name: first.digest(path) for name, path in paths.items()}
+    first.save()
+    second = FingerprintCache(directory / "cache.bin")
+    assert {name: second.digest(path) for name, path in paths.items()} == expected
+    assert second.stats == CacheStats(hits=len(files), misses=0)
+    assert expected == {name: hash_bytes(content) for name, content in files.items()}
