@@ -25,6 +25,7 @@ from pygen.emulator._service import DMSService
 
 API_PREFIX = "/api/v1/projects/{project}/models"
 TOKEN_PATH = "/oauth2/token"
+STATS_PATH = "/emulator/stats"
 
 
 @dataclass
@@ -206,7 +207,16 @@ def create_app(
         except RequestError as error:
             return JSONResponse({"error": error.message}, status_code=error.code)
 
-    app = Starlette(routes=[*routes, Route(TOKEN_PATH, token, methods=["POST"])])
+    async def stats(request: Request) -> Response:
+        return JSONResponse({"requests": dict(gate.requests)})
+
+    app = Starlette(
+        routes=[
+            *routes,
+            Route(TOKEN_PATH, token, methods=["POST"]),
+            Route(STATS_PATH, stats, methods=["GET"]),
+        ]
+    )
     app.state.gate = gate
     app.state.service = service
     return app
