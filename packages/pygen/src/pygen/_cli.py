@@ -11,6 +11,7 @@ from pygen.__about__ import __version__
 # name -> "module:attribute" of a click command; loaded on first use so `pygen --help` stays fast.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "emulator": ("pygen._cli_emulator", "emulator"),
+    "generate": ("pygen._cli_generate", "generate"),
 }
 
 

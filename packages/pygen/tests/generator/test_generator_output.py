@@ -63,14 +63,8 @@ def test_every_reserved_name_round_trips_to_its_dms_alias(
         keywords_cls = module.Keywords
         names = keywords_cls.dms_names()
         assert sorted(names.values()) == sorted({*keyword.kwlist, *keyword.softkwlist})
-        write = (
-            module.FieldWrite_(
-                space="s", external_id="x", my_prop="a", n_3d=1.5, foo_bar="b", foo_bar_2=2, foo_bar_3=True
-            )
-            if hasattr(module, "FieldWrite_")
-            else module.FieldWrite(
-                space="s", external_id="x", my_prop="a", n_3d=1.5, foo_bar="b", foo_bar_2=2, foo_bar_3=True
-            )
+        write = module.FieldWrite(
+            space="s", external_id="x", my_prop="a", n_3d=1.5, foo_bar=2, foo_bar_2=True, foo_bar_3="b"
         )
         (node,) = write.dump()
         assert node.sources[0].properties == {

@@ -8,7 +8,6 @@ import pytest
 from pygen import ModelError
 from pygen.ir import (
     ViewRef,
-    apply_python_naming,
     edge_case_data_model,
     flatten_inheritance,
     load_model_file,
@@ -60,7 +59,7 @@ def test_flattening_a_cycle_raises() -> None:
 
 
 def test_python_naming_is_safe_unique_and_keeps_aliases() -> None:
-    model = apply_python_naming(parse_data_models(edge_case_data_model()))
+    model = prepare_python(parse_data_models(edge_case_data_model()))
     class_names = [c.name for c in model.classes] + [e.name for e in model.enums]
     assert len(set(class_names)) == len(class_names)
     assert "FieldWrite" not in class_names  # the write class of view Field owns that name
@@ -75,9 +74,9 @@ def test_python_naming_is_safe_unique_and_keeps_aliases() -> None:
     assert {p.dms_name: p.name for p in field.properties} == {
         "my-prop": "my_prop",
         "3d": "n_3d",
-        "fooBar": "foo_bar",
-        "foo_bar": "foo_bar_2",
-        "FooBar": "foo_bar_3",
+        "foo_bar": "foo_bar",
+        "FooBar": "foo_bar_2",
+        "fooBar": "foo_bar_3",
         "kind": "kind",
     }
 

@@ -30,7 +30,7 @@ from pygen.ir._model import (
 from pygen.ir._parse import load_model_file, parse_data_models
 from pygen.ir._serialize import from_dict, to_dict
 from pygen.ir._synthetic import edge_case_data_model, synthetic_data_model
-from pygen.ir._transform import apply_python_naming, flatten_inheritance, prepare_python
+from pygen.ir._transform import apply_python_naming, flatten_inheritance, prepare_python, select_views
 from pygen.ir._validate import Issue, check, validate
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "load_model_file",
     "parse_data_models",
     "prepare_python",
+    "select_views",
     "synthetic_data_model",
     "to_dict",
     "unwrap",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from fnmatch import fnmatchcase
 
 from pygen._errors import ModelError
 from pygen.ir._model import (
     ClassDef,
+    DirectRelation,
+    EdgeRelation,
     Enum,
     EnumType,
     ListOf,
@@ -18,6 +21,7 @@ from pygen.ir._model import (
     ScalarType,
     TypeRef,
     ViewRef,
+    unwrap,
 )
 from pygen.ir._names import class_name, enum_member_name, member_name, unique
 
@@ -139,16 +143,23 @@ def _claim_class(name: str, taken: set[str], suffixes: tuple[str, ...] = _DERIVE
 
 
 def _name_members(cls: ClassDef, enum_name: Callable[[str], str]) -> ClassDef:
+    """Snake_case names, unique in the class; a DMS name that is already one keeps it first."""
+    members = [*cls.properties, *cls.relationships]
+    exact_first = sorted(
+        range(len(members)), key=lambda i: member_name(members[i].dms_name) != members[i].dms_name
+    )
     taken: set[str] = set()
+    names: dict[int, str] = {}
+    for index in exact_first:
+        names[index] = unique(member_name(members[index].dms_name), taken)
+    count = len(cls.properties)
     return replace(
         cls,
         properties=tuple(
-            replace(p, name=unique(member_name(p.dms_name), taken), type=_rename_enum(p.type, enum_name))
-            for p in cls.properties
+            replace(p, name=names[i], type=_rename_enum(p.type, enum_name))
+            for i, p in enumerate(cls.properties)
         ),
-        relationships=tuple(
-            replace(r, name=unique(member_name(r.dms_name), taken)) for r in cls.relationships
-        ),
+        relationships=tuple(replace(r, name=names[count + i]) for i, r in enumerate(cls.relationships)),
     )
 
 
@@ -168,6 +179,90 @@ def _rename_scalar(type_: ScalarType, enum_name: Callable[[str], str]) -> Scalar
     return EnumType(enum_name(type_.enum)) if isinstance(type_, EnumType) else type_
 
 
+def sort_members(model: Model) -> Model:
+    """Order classes by view id and members by DMS name, so the server's order never matters."""
+    return replace(
+        model,
+        classes=tuple(
+            replace(
+                cls,
+                properties=tuple(sorted(cls.properties, key=lambda p: p.dms_name)),
+                relationships=tuple(sorted(cls.relationships, key=lambda r: r.dms_name)),
+            )
+            for cls in sorted(model.classes, key=lambda c: (c.view.external_id, c.view.space, c.view.version))
+        ),
+    )
+
+
 def prepare_python(model: Model) -> Model:
-    """The pipeline the Python generator runs: flatten inheritance, then Python naming."""
-    return apply_python_naming(flatten_inheritance(model))
+    """The pipeline the Python generator runs: flatten inheritance, sort, then Python naming."""
+    return apply_python_naming(sort_members(flatten_inheritance(model)))
+
+
+def select_views(
+    model: Model,
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    include_spaces: Sequence[str] = (),
+    exclude_spaces: Sequence[str] = (),
+) -> Model:
+    """Keep the views whose external id and space match (shell patterns such as `Cognite*`).
+
+    Relationships to a view left out are dropped; a direct relation to one becomes an untyped
+    reference; a parent left out is forgotten (its inherited members stay in the child).
+
+    Args:
+        model: The model.
+        include: View external id patterns to keep (default: all).
+        exclude: View external id patterns to drop.
+        include_spaces: Space patterns to keep (default: all).
+        exclude_spaces: Space patterns to drop.
+
+    Returns:
+        The model with the selected classes.
+    """
+
+    def keep(view: ViewRef) -> bool:
+        return (
+            (not include or any(fnmatchcase(view.external_id, p) for p in include))
+            and not any(fnmatchcase(view.external_id, p) for p in exclude)
+            and (not include_spaces or any(fnmatchcase(view.space, p) for p in include_spaces))
+            and not any(fnmatchcase(view.space, p) for p in exclude_spaces)
+        )
+
+    kept = {cls.view for cls in model.classes if keep(cls.view)}
+
+    def related(rel: Relationship) -> bool:
+        if rel.target not in kept:
+            return False
+        if isinstance(rel, EdgeRelation):
+            return rel.edge_class is None or rel.edge_class in kept
+        return rel.through_view in kept
+
+    def untarget(prop: Property) -> Property:
+        scalar = unwrap(prop.type)[0]
+        if isinstance(scalar, DirectRelation) and scalar.target is not None and scalar.target not in kept:
+            return replace(prop, type=_retype(prop.type, DirectRelation(None)))
+        return prop
+
+    classes = tuple(
+        replace(
+            cls,
+            parents=tuple(p for p in cls.parents if p in kept),
+            properties=tuple(untarget(p) for p in cls.properties),
+            relationships=tuple(r for r in cls.relationships if related(r)),
+        )
+        for cls in model.classes
+        if cls.view in kept
+    )
+    used = {unwrap(p.type)[0] for cls in classes for p in cls.properties}
+    enums = tuple(e for e in model.enums if EnumType(e.name) in used)
+    return replace(model, classes=classes, enums=enums)
+
+
+def _retype(type_: TypeRef, scalar: ScalarType) -> TypeRef:
+    if isinstance(type_, Nullable):
+        inner = type_.inner
+        return Nullable(replace(inner, item=scalar) if isinstance(inner, ListOf) else scalar)
+    return replace(type_, item=scalar) if isinstance(type_, ListOf) else scalar
