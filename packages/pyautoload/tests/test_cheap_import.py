@@ -30,22 +30,18 @@ HEAVY = [
     "devcore",
 ]
 
-# What a site-less interpreter lacks that a normal start has loaded already, plus two tiny modules.
+# What a site-less interpreter lacks that a normal start has loaded already, plus two tiny modules
+# (`__future__` for the annotations import, `keyword` for the naming rule).
 LIGHT = {
     "__future__",
     "_collections_abc",
     "_stat",
     "genericpath",
-    "importlib",
-    "importlib._bootstrap",
-    "importlib._bootstrap_external",
-    "importlib.machinery",
     "keyword",
     "os",
     "os.path",
     "posixpath",
     "stat",
-    "warnings",
 }
 
 

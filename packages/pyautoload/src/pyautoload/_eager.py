@@ -6,11 +6,11 @@ callbacks exactly like first use would; a name already used costs a dict hit.
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
 from pyautoload import _trace
+from pyautoload._finder import import_module
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def _touches(entry: Entry, within: str) -> bool:
 
 def load_entry(loader: Loader, entry: Entry, *, force: bool, within: str | None = None) -> None:
     """Import a namespace and resolve the names of its subtree (``within`` a directory, if given)."""
-    module = sys.modules.get(entry.module) or importlib.import_module(entry.module)
+    module = sys.modules.get(entry.module) or import_module(entry.module)
     loader.ensure_scanned(entry)
     assert entry.children is not None
     for child in sorted(dict.fromkeys(entry.children.values()), key=lambda c: c.module):

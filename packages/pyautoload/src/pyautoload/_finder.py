@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib.machinery import ModuleSpec, PathFinder, SourceFileLoader
+
+# importlib.machinery's own objects, from the frozen modules every interpreter has loaded: importing
+# the importlib package for them would cost `import pyautoload` two modules (importlib, warnings).
+from _frozen_importlib import ModuleSpec
+from _frozen_importlib_external import PathFinder, SourceFileLoader
 
 from pyautoload import _registry
 from pyautoload._namespace import Autoloads, attach
@@ -23,6 +27,12 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from pyautoload._registry import Entry
+
+
+def import_module(name: str) -> ModuleType:
+    """``importlib.import_module`` for an absolute name."""
+    __import__(name)
+    return sys.modules[name]
 
 
 class NamespaceLoader:

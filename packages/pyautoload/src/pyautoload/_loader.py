@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import _thread
-import importlib
 import os
 import sys
 import time
+from _frozen_importlib_external import PathFinder
 
-from pyautoload import _eager, _finder, _registry, _trace
+from pyautoload import _finder, _registry, _trace
 from pyautoload._errors import ConflictError, DirectoryNotFound, InvalidNamespace, NotManaged, SetupRequired
+from pyautoload._finder import import_module
 from pyautoload._inflector import Inflector, PackageInflector
 from pyautoload._namespace import Autoloads, attach
 from pyautoload._registry import LOCK, MODULES, ROOT, ROOT_DIRS, Entry, Registry
@@ -297,7 +298,7 @@ class Loader:
                 return
         module = sys.modules.get(namespace)
         if module is None and (namespace in MODULES or self._owned_elsewhere(namespace, dirs)):
-            module = importlib.import_module(namespace)
+            module = import_module(namespace)
         entry = Entry(namespace, ROOT, self, dirs=list(dirs), adopted=module is not None)
         self.registry.add(entry)
         self.root_entries.append(entry)
@@ -313,7 +314,7 @@ class Loader:
         parent = namespace.rpartition(".")[0]
         parent_path = None
         if parent:
-            parent_module = importlib.import_module(parent)
+            parent_module = import_module(parent)
             parent_path = getattr(parent_module, "__path__", None)
             if parent_path is None:
                 raise InvalidNamespace(namespace, f"{parent} is a module, not a package")
@@ -367,8 +368,6 @@ class Loader:
         foreign = [p for p in getattr(module, "__path__", ()) if p not in parent.dirs]
         if not foreign:
             return False
-        from importlib.machinery import PathFinder
-
         spec = PathFinder.find_spec(child.module, foreign)
         if spec is None:
             return False
@@ -397,7 +396,7 @@ class Loader:
     def autoload(self, hook: Autoloads, name: str, child: Entry) -> object:
         """Resolve ``name`` of ``hook``'s namespace (called by the namespace's ``__getattr__``)."""
         if name != child.attribute:
-            module = importlib.import_module(child.module)
+            module = import_module(child.module)
             hook.module.__dict__.setdefault(name, module)
             return module
         stack: list[Entry] | None = getattr(_stacks, "stack", None)
@@ -410,7 +409,7 @@ class Loader:
         started = time.perf_counter() if self._sink is not None else 0.0
         stack.append(child)
         try:
-            module = importlib.import_module(child.module)
+            module = import_module(child.module)
         finally:
             stack.pop()
         value = module.__dict__.get(name, _MISSING)
@@ -448,6 +447,8 @@ class Loader:
             SetupRequired: before ``setup()``.
         """
         self._require_setup("eager_load()")
+        from pyautoload import _eager
+
         _eager.eager_load(self, force=force)
 
     def eager_load_dir(self, path: str | os.PathLike[str]) -> None:
@@ -458,12 +459,16 @@ class Loader:
             raise DirectoryNotFound(directory)
         if not any(_under(directory, root) or _under(root, directory) for root in self._roots):
             raise NotManaged(directory, f"it is not inside the roots of loader {self.tag!r}")
+        from pyautoload import _eager
+
         _eager.eager_load_dir(self, directory)
 
     def eager_load_namespace(self, namespace: str | ModuleType) -> None:
         """Load every managed file of ``namespace`` (a module or a dotted name) and below it."""
         self._require_setup("eager_load_namespace()")
         name = namespace if isinstance(namespace, str) else namespace.__name__
+        from pyautoload import _eager
+
         _eager.eager_load_namespace(self, name)
 
     def load_file(self, path: str | os.PathLike[str]) -> object:
@@ -484,7 +489,7 @@ class Loader:
                 file, f"loader {self.tag!r} does not autoload it (outside roots, ignored or shadowed)"
             )
         with _trace.reason("load_file"):
-            parent = importlib.import_module(entry.parent)
+            parent = import_module(entry.parent)
             return getattr(parent, entry.attribute)
 
     def excluded(self, entry: Entry) -> bool:

@@ -36,15 +36,24 @@ def is_module_name(name: str) -> bool:
 
 
 def has_python_files(directory: str, loader: Loader) -> bool:
-    """Whether a directory holds a managed ``.py`` file, at any depth."""
-    for name, path, is_dir in listing(directory):
-        if is_dir:
-            skip = name == "__pycache__" or path in ROOT_DIRS or loader.is_ignored(path)
-            if not skip and has_python_files(path, loader):
-                return True
-        elif name.endswith(".py") and not loader.is_ignored(path):
-            return True
-    return False
+    """Whether a directory holds a managed ``.py`` file, at any depth (stops at the first)."""
+    subdirs = []
+    try:
+        with os.scandir(directory) as it:
+            for entry in it:
+                name = entry.name
+                if name.startswith(".") or name == "__pycache__":
+                    continue
+                if entry.is_dir():
+                    subdirs.append(entry.path)
+                elif name.endswith(".py") and not loader.is_ignored(entry.path):
+                    return True
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    return any(
+        path not in ROOT_DIRS and not loader.is_ignored(path) and has_python_files(path, loader)
+        for path in subdirs
+    )
 
 
 class _Level:
