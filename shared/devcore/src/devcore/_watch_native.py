@@ -8,9 +8,11 @@ save (temp file renamed over the real one) is seen like any other write.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 import threading
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -55,6 +57,7 @@ class NativeBackend:
         with self._lock:
             self._observer = Observer()
             self._handler = _handler_class()(self)
+            _OVERFLOW.listen(self)
             try:
                 for root in roots:
                     self._schedule(root)
@@ -93,6 +96,12 @@ class NativeBackend:
             return False
         reader = getattr(observer, "_inotify_fd", None)  # watchdog's inotify reader thread
         return not isinstance(reader, threading.Thread) or reader.is_alive()
+
+    def overflowed(self) -> None:
+        """The kernel dropped events: have everything watched re-stated."""
+        keys = list(self._watches)  # no lock: stop() holds it while joining the reader calling this
+        for directory, _ in keys:
+            self._batcher.mark(directory, deep=True)
 
     def unwatched(self, directories: Iterable[tuple[Path, int]]) -> list[Path]:
         """Which of these existing directories (path, inode) inotify does not watch.
@@ -141,6 +150,36 @@ class NativeBackend:
             batcher.mark(source)
         else:
             batcher.mark(source, touched=kind in ("created", "modified"))
+
+
+class _OverflowListener(logging.Filter):
+    """Hears watchdog's "Inotify queue overflowed" warning and tells every native backend.
+
+    When the kernel's event queue (``max_queued_events``) overflows, events are lost and
+    watchdog only logs it; the backends then re-stat everything they watch. Installed on
+    watchdog's logger by the first native start, never on import.
+    """
+
+    LOGGER = "watchdog.observers.inotify_c"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._backends: weakref.WeakSet[NativeBackend] = weakref.WeakSet()
+
+    def listen(self, backend: NativeBackend) -> None:
+        logger = logging.getLogger(self.LOGGER)
+        if self not in logger.filters:
+            logger.addFilter(self)
+        self._backends.add(backend)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Inotify queue overflowed"):
+            for backend in list(self._backends):
+                backend.overflowed()
+        return True
+
+
+_OVERFLOW = _OverflowListener()
 
 
 def _inotify_fd(observer: BaseObserver | None) -> int | None:
