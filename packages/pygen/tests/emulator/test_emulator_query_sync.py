@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from pygen.client import DMSAPIError, DMSClient
@@ -52,7 +54,7 @@ def test_query_follows_edges_up_to_max_distance(client: DMSClient) -> None:
             start_node=Ref(SPACE, a),
             end_node=Ref(SPACE, b),
         )
-        for i, (a, b) in enumerate(zip(chain, chain[1:], strict=False))
+        for i, (a, b) in enumerate(itertools.pairwise(chain))
     ]
     client.instances.apply(edges, auto_create_start_nodes=True, auto_create_end_nodes=True)
     for distance, expected in ((1, ["e0"]), (2, ["e0", "e1"]), (None, ["e0", "e1", "e2", "e3"])):
