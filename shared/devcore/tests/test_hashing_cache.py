@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from devcore._hash_cache import digest_trusted
 from devcore.hashing import CacheStats, FingerprintCache, hash_bytes
 from devcore.serial import write_framed
 
@@ -78,13 +79,19 @@ def test_a_recently_modified_file_is_rehashed_until_it_is_old_enough(tmp_path: P
     assert cache.stats == CacheStats(hits=1, misses=3)
 
 
-def test_whole_second_mtimes_get_a_wider_racy_window(tmp_path: Path) -> None:
-    second_ns = (time.time_ns() // 1_000_000_000) * 1_000_000_000
-    target = write(tmp_path / "coarse.txt", b"x", mtime_ns=second_ns)
-    cache = FingerprintCache()
-    cache.digest(target)
-    cache.digest(target)
-    assert cache.stats.misses == 2
+@pytest.mark.parametrize(
+    ("mtime_ns", "started_ns", "window_ns", "trusted"),
+    [
+        (10_000_000_001, 10_030_000_000, 20_000_000, True),  # 30 ms old, fine timestamps
+        (10_000_000_001, 10_010_000_000, 20_000_000, False),  # 10 ms old: same tick possible
+        (10_000_000_001, 9_000_000_000, 20_000_000, False),  # modified after hashing started
+        (10_000_000_000, 11_000_000_000, 20_000_000, False),  # whole seconds: a 2 s window
+        (10_000_000_000, 12_000_000_001, 20_000_000, True),
+        (10_000_000_001, 10_000_000_001, 0, True),  # a zero window trusts everything
+    ],
+)
+def test_the_racy_rule(mtime_ns: int, started_ns: int, window_ns: int, trusted: bool) -> None:
+    assert digest_trusted(mtime_ns, started_ns, window_ns) is trusted
 
 
 def test_a_zero_window_trusts_every_digest(tmp_path: Path) -> None:

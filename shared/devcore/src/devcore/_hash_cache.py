@@ -118,7 +118,8 @@ class FingerprintCache:
             with self._lock:
                 self._misses += 1
                 if after == before:
-                    self._entries[name] = _Entry(after, digest, self._trusted(after, started_ns))
+                    trusted = digest_trusted(after.mtime_ns, started_ns, self._window_ns)
+                    self._entries[name] = _Entry(after, digest, trusted)
                     self._dirty = True
                     return digest
         return digest  # the file kept changing while it was read: answer, but do not cache
@@ -158,12 +159,18 @@ class FingerprintCache:
             self._dirty = False
         write_framed(self._path, table, magic=_MAGIC, version=_VERSION, durable=False)
 
-    def _trusted(self, key: _Key, started_ns: int) -> bool:
-        """Whether a later same-size rewrite would surely change the recorded mtime."""
-        if self._window_ns <= 0:
-            return True
-        window = _COARSE_WINDOW_NS if key.mtime_ns % 1_000_000_000 == 0 else self._window_ns
-        return key.mtime_ns < started_ns - window
+
+def digest_trusted(mtime_ns: int, started_ns: int, window_ns: int) -> bool:
+    """Whether a later same-size rewrite would surely change the recorded mtime.
+
+    It would not if the file was modified within one timestamp tick of the moment hashing
+    started: ``window_ns`` for fine timestamps, 2 s for whole-second ones (FAT, some network
+    file systems); a window of 0 trusts every digest.
+    """
+    if window_ns <= 0:
+        return True
+    window = _COARSE_WINDOW_NS if mtime_ns % 1_000_000_000 == 0 else window_ns
+    return mtime_ns < started_ns - window
 
 
 def _stat_key(name: str) -> _Key:
