@@ -142,6 +142,8 @@ class Select(Generic[RootT]):
             key = node._key()
             with_.update(node._expressions(limit))
             select[key] = SelectExpression(sources=[SourceSelector(source=node._read_class.view_id())])
+            if node._relation is not None and node._relation.kind == "edge":
+                select[f"{key}:edges"] = SelectExpression()  # the edges themselves link parents to children
         return QueryRequest(with_=with_, select=select, cursors={"0": cursor} if cursor else None)
 
     def _expressions(self, limit: int) -> dict[str, ResultSetExpression]:
