@@ -164,3 +164,50 @@ def test_delete_removes_node_and_its_edges(client: DMSClient, omni: Emulator) ->
     ]
     assert client.instances.list("edge") == []
     assert client.instances.retrieve(NodeId(SPACE, "ConnectionItemA:Jason")) == []
+
+
+def test_direct_relation_targets_must_have_data_in_the_required_container(emulator: Emulator) -> None:
+    service = emulator.service
+    service.apply_schema("spaces", {"items": [{"space": "s"}]})
+    containers = [
+        {"space": "s", "externalId": "Target", "properties": {"name": {"type": {"type": "text"}}}},
+        {
+            "space": "s",
+            "externalId": "Source",
+            "properties": {
+                "to": {"type": {"type": "direct", "container": {"space": "s", "externalId": "Target"}}}
+            },
+        },
+    ]
+    service.apply_schema("containers", {"items": containers})
+    with emulator.client() as client:
+
+        def point_at(external_id: str) -> list[dict[str, object]]:
+            node = {
+                "instanceType": "node",
+                "space": "s",
+                "externalId": f"from-{external_id}",
+                "sources": [
+                    {
+                        "source": {"type": "container", "space": "s", "externalId": "Source"},
+                        "properties": {"to": {"space": "s", "externalId": external_id}},
+                    }
+                ],
+            }
+            return [node]
+
+        with pytest.raises(DMSAPIError, match="no data in container s:Target"):
+            client.instances.apply(point_at("empty"))
+        target = {
+            "instanceType": "node",
+            "space": "s",
+            "externalId": "good",
+            "sources": [
+                {
+                    "source": {"type": "container", "space": "s", "externalId": "Target"},
+                    "properties": {"name": "t"},
+                }
+            ],
+        }
+        client.instances.apply([target])
+        assert client.instances.apply(point_at("good"))[0].was_modified

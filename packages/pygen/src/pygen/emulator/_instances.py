@@ -34,6 +34,7 @@ class InstanceWriter:
         self.auto_end = bool(flags.get("autoCreateEndNodes", False))
         self.skip_conflicts = bool(flags.get("skipOnVersionConflict", False))
         self.now = now_ms()
+        self.target_containers: list[tuple[str, dict[str, str], str]] = []
 
     def apply(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Validate and write `items`; returns the result items."""
@@ -63,6 +64,7 @@ class InstanceWriter:
                 written.append(record)
             results.append(_result(record, modified))
         written.extend(self._auto_create(references, {r.key for r in written} | set(keys)))
+        self._check_target_containers({r.key: r for r in written})
         if written:
             self.store.put_many(written)
         return results
@@ -169,7 +171,12 @@ class InstanceWriter:
             if cprop.get("immutable") and old is not None and old != stored:
                 raise bad_request(f"Property '{name}' is immutable and already has a value.")
             values[ckey][cprop_name] = stored
-            references.extend(("direct", target) for target in direct_targets(cprop, stored))
+            targets = direct_targets(cprop, stored)
+            references.extend(("direct", target) for target in targets)
+            required = cprop["type"].get("container")
+            if required:
+                required_key = f"{required['space']}:{required['externalId']}"
+                self.target_containers.extend((name, target, required_key) for target in targets)
         for ckey, props in values.items():
             self._merge(record, ckey, props)
 
@@ -200,6 +207,16 @@ class InstanceWriter:
             record.data[ckey] = merged
         else:
             record.data[ckey].update(props)
+
+    def _check_target_containers(self, batch: dict[tuple[str, str], Record]) -> None:
+        """Direct relations whose type names a container must point at nodes with data in it."""
+        for name, target, ckey in self.target_containers:
+            key = (target["space"], target["externalId"])
+            record = batch.get(key) or self.store.get(*key)
+            if record is None or ckey not in record.data:
+                raise bad_request(
+                    f"Property '{name}': the direct relation target {key[0]}:{key[1]} has no data in container {ckey}."
+                )
 
     def _auto_create(
         self, references: list[tuple[str, dict[str, str]]], known: set[tuple[str, str]]
