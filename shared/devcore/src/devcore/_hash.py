@@ -18,6 +18,7 @@ StrPath = str | os.PathLike[str]
 #: Files at least this large are hashed through mmap with blake3's threads (bytes).
 MMAP_THRESHOLD = 8 * 1024 * 1024
 _CHUNK = 1024 * 1024
+_THREADS_FROM = 1024 * 1024  # bytes in memory from which blake3's threads help
 _TREE_FORMAT = b"devcore-tree-v1\x00"
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so that a FIFO does not block the walk
 _O_BINARY = getattr(os, "O_BINARY", 0)
@@ -25,19 +26,26 @@ _O_BINARY = getattr(os, "O_BINARY", 0)
 
 def digest_bytes(data: bytes | bytearray | memoryview) -> bytes:
     """The raw 32-byte blake3 digest of ``data``."""
-    return blake3.blake3(data).digest()
+    return _hasher(data).digest()
+
+
+def _hasher(data: bytes | bytearray | memoryview) -> blake3.blake3:
+    """blake3 over ``data``, on all cores when it is large enough for threads to pay."""
+    large = memoryview(data).nbytes >= _THREADS_FROM
+    return blake3.blake3(data, max_threads=blake3.blake3.AUTO if large else 1)
 
 
 def hash_bytes(data: bytes | bytearray | memoryview) -> str:
     """Hash bytes with blake3.
 
     Args:
-        data: the bytes to hash (any buffer: bytes, bytearray, memoryview).
+        data: the bytes to hash (any buffer: bytes, bytearray, memoryview); from 1 MiB,
+            on all cores.
 
     Returns:
         The digest as 64 lowercase hex characters.
     """
-    return blake3.blake3(data).hexdigest()
+    return _hasher(data).hexdigest()
 
 
 def hash_file(path: StrPath, *, use_mmap: bool | None = None) -> str:
