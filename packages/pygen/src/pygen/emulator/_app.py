@@ -158,6 +158,9 @@ def create_app(
                 result = handler(request, body)
             except RequestError as error:
                 return _error_response(error, request_id)
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+                malformed = bad_request(f"Malformed request body: {type(exc).__name__}: {exc}.")
+                return _error_response(malformed, request_id)
             return JSONResponse(result, headers={"x-request-id": request_id})
 
         return run
