@@ -5,6 +5,8 @@
 - serialization: ``packb`` / ``unpackb`` against ``json`` and ``pickle`` on 100,000 records
   (``DEVCORE_BENCH_RECORDS``); plain records for all three, and records with paths,
   datetimes, tuples and sets against ``pickle`` (JSON cannot carry them);
+- atomic files: writers of 1 MiB killed by SIGKILL at a random moment, ``atomic_writer``
+  against a plain ``open(path, "wb")`` (``DEVCORE_BENCH_CRASH_TRIALS``, 40 each): torn files;
 - watching: file write to callback latency, p50/p99 over 200 writes
   (``DEVCORE_BENCH_WRITES``), from ``bench_watch.measure`` beside this script when present.
 
@@ -18,6 +20,10 @@ import hashlib
 import json
 import os
 import pickle
+import random
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -33,6 +39,7 @@ REPEAT = int(os.environ.get("DEVCORE_BENCH_REPEAT", "3"))
 HASH_MIB = int(os.environ.get("DEVCORE_BENCH_HASH_MIB", "256"))
 RECORDS = int(os.environ.get("DEVCORE_BENCH_RECORDS", "100000"))
 WRITES = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
+CRASH_TRIALS = int(os.environ.get("DEVCORE_BENCH_CRASH_TRIALS", "40"))
 
 Row = tuple[str, str, str, str]  # benchmark, subject, result, against the anchor
 
@@ -133,6 +140,51 @@ def serial_rows(
     return rows
 
 
+CRASH_WRITER = """
+import sys
+from devcore.files import atomic_writer
+path, atomic = sys.argv[1], sys.argv[2] == "atomic"
+round_ = 0
+while True:
+    letter = b"AB"[round_ % 2 : round_ % 2 + 1]
+    with (atomic_writer(path, durable=False) if atomic else open(path, "wb")) as stream:
+        for _ in range(64):
+            stream.write(letter * 16384)
+    round_ += 1
+    print(round_, flush=True)
+"""
+
+
+def torn_after_kills(directory: Path, mode: str, rng: random.Random) -> int:
+    """How many of CRASH_TRIALS writers killed at a random moment left a torn file."""
+    target = directory / f"{mode}.bin"
+    whole = {letter * (64 * 16384) for letter in (b"A", b"B")}
+    torn = 0
+    for _ in range(CRASH_TRIALS):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CRASH_WRITER, str(target), mode], stdout=subprocess.PIPE
+        )
+        assert child.stdout is not None
+        for _ in range(rng.randint(1, 3)):
+            child.stdout.readline()
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        torn += target.read_bytes() not in whole
+    return torn
+
+
+def crash_rows(directory: Path) -> list[Row]:
+    rng = random.Random(7)
+    naive = torn_after_kills(directory, "naive", rng)
+    atomic = torn_after_kills(directory, "atomic", rng)
+    label = f"writer SIGKILLed mid-write ({CRASH_TRIALS} trials)"
+    return [
+        (label, "open(path, 'wb').write", f"{naive:3} torn files", "the anchor"),
+        (label, "devcore atomic_writer", f"{atomic:3} torn files", f"{naive - atomic} fewer torn files"),
+    ]
+
+
 def watch_rows() -> list[Row]:
     try:
         import bench_watch  # type: ignore[import-not-found]  # the watch benchmark beside this script
@@ -165,6 +217,7 @@ def main() -> None:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="devcore-bench-") as directory:
         rows += hashing_rows(Path(directory))
+        rows += crash_rows(Path(directory))
     rows += serial_rows("plain records", plain_records(), {"json": json_codec, "pickle": pickle_codec})
     rows += serial_rows("records with Path, datetime, tuple, set", rich_records(), {"pickle": pickle_codec})
     rows += watch_rows()
