@@ -437,7 +437,8 @@ def test_environment_forces_polling(tree: Path, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_non_recursive_watch_sees_only_the_top_level(mode: str, tree: Path, collector: Collector) -> None:
-    with Watcher(tree, callback=collector, recursive=False, **options(mode)):  # type: ignore[arg-type]
+    with Watcher(tree, callback=collector, recursive=False, **options(mode)) as watcher:  # type: ignore[arg-type]
+        assert watcher.backend == mode  # subdirectories unwatched on purpose are no reason to poll
         (tree / "pkg" / "deep.py").write_text("unseen")
         (tree / "top.txt").write_text("seen")
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "top.txt"})
@@ -486,3 +487,21 @@ def test_moving_in_and_out_of_the_watched_tree(mode: str, tmp_path: Path, collec
         collector.clear()
         os.rename(watched / "pkg", outside / "back")
         assert collector.wait_until(lambda c: c.deleted >= arrived) == only(deleted=arrived)
+
+
+def test_symlinked_directories_are_not_followed(
+    mode: str, tree: Path, tmp_path: Path, collector: Collector
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tree / "link").symlink_to(elsewhere, target_is_directory=True)
+    with Watcher(tree, callback=collector, **options(mode)) as watcher:  # type: ignore[arg-type]
+        assert watcher.backend == mode
+        (elsewhere / "outside.txt").write_text("not below the tree")
+        (tree / "inside.txt").write_text("below the tree")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "inside.txt"})
+        (tree / "new-link").symlink_to(elsewhere, target_is_directory=True)
+        assert collector.wait_until(lambda c: tree / "new-link" in c.added) == only(
+            added={tree / "inside.txt", tree / "new-link"}
+        )
+        assert watcher.backend == mode

@@ -170,12 +170,19 @@ class Batcher:
 
     def directories(self) -> list[tuple[Path, int]]:
         """The (path, inode) of every watched directory: the roots' and those below them."""
-        found = [(path, entry.ino) for path, entry in self._base.items() if entry.is_dir]
+        found = [(path, entry.ino) for path, entry in self._base.items() if self._watched_below(path, entry)]
         for root in self.roots:
             entry = stat_entry(root.watch_dir)
             if entry is not None:
                 found.append((root.watch_dir, entry.ino))
         return found
+
+    def _watched_below(self, path: Path, entry: Entry) -> bool:
+        """Whether native events for ``path`` come from a watch of its own (a directory
+        below a recursive root, not a symlink)."""
+        if not entry.is_dir or os.path.islink(path):
+            return False
+        return any(root.recursive and not root.is_file and root.covers(path) for root in self.roots)
 
     def stop(self) -> None:
         """Stop the worker thread (waits for it unless called from it)."""
@@ -301,7 +308,9 @@ class Batcher:
         for path in old_keys:
             self._base.pop(path, None)
         self._base.update(new)
-        appeared = [(path, entry.ino) for path, entry in new.items() if entry.is_dir and path not in old]
+        appeared = [
+            (path, e.ino) for path, e in new.items() if path not in old and self._watched_below(path, e)
+        ]
         if appeared:
             self._on_new_directories(appeared)
         return diff_entries(

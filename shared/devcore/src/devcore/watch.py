@@ -10,7 +10,6 @@ Environment: ``DEVCORE_WATCH_POLLING=1`` forces polling wherever ``polling=None`
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import os
@@ -309,6 +308,8 @@ async def awatch(
     Yields:
         One ChangeSet per debounced batch.
     """
+    import asyncio
+
     loop = asyncio.get_running_loop()
     changes: asyncio.Queue[ChangeSet] = asyncio.Queue()
 
