@@ -105,11 +105,15 @@ def test_key_depends_on_requirements_settings_and_constraints() -> None:
     assert cache_key(["requirement:a"], IndexSettings(compile_bytecode=True)) != key
 
 
-def test_interpreter_tag_names_interpreter_abi_and_platform() -> None:
-    interpreter, abi, platform = interpreter_tag().split("-")
+def test_interpreter_tag_is_one_packaging_also_yields() -> None:
+    from packaging.tags import sys_tags
+
+    tag = interpreter_tag()
+    assert tag in {str(t) for t in sys_tags()}
+    interpreter, abi, platform = tag.split("-")
     assert interpreter.startswith(("cp", "pp"))
-    assert abi
-    assert platform
+    assert abi != "none"
+    assert platform != "any"
 
 
 @given(

@@ -10,7 +10,6 @@ one warning.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -22,11 +21,10 @@ import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning, XtnsmgrError
 from xtnsmgr._importation import PthPolicy, add_package_to_import_path
-from xtnsmgr._installation import Installer, default_installer
 from xtnsmgr._keys import cache_key, interpreter_tag
 from xtnsmgr._layout import (
     QUARANTINE_NAME,
@@ -39,6 +37,9 @@ from xtnsmgr._layout import (
 from xtnsmgr._metadata import Distribution, EntryMetadata, InvalidMetadata, read_metadata, write_metadata
 from xtnsmgr._settings import IndexSettings
 from xtnsmgr._specification import Specification, parse_specification
+
+if TYPE_CHECKING:
+    from xtnsmgr._installation import Installer
 
 DEFAULT_TTL_S = 7 * 24 * 3600.0
 DEFAULT_LOCK_TIMEOUT_S = 900.0
@@ -216,6 +217,8 @@ class CacheManager:
         found = self._lookup(specification, isolate, ttl_s)
         if found is not None:
             return found
+        import asyncio
+
         return await asyncio.to_thread(self._ensure, specification, isolate, installer, ttl_s)
 
     async def aensure_many(
@@ -226,6 +229,8 @@ class CacheManager:
         Returns:
             One item per specification, in order: the entry, or the error that prevented it.
         """
+        import asyncio
+
         gate = asyncio.Semaphore(max(1, concurrency))
 
         async def one(specification: str) -> Installed | XtnsmgrError:
@@ -355,6 +360,7 @@ class CacheManager:
         self, spec: Specification, key: str, installer: Installer | None, ttl_s: float | None
     ) -> tuple[EntryMetadata, Source]:
         from devcore.files import file_lock
+        from xtnsmgr._installation import default_installer
 
         lock = self.layout.lock(key)
         with _thread_lock(lock), file_lock(lock, timeout_s=self.lock_timeout_s):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import sys
+import sysconfig
 from collections.abc import Iterable
 
 from xtnsmgr._settings import IndexSettings
@@ -12,14 +14,23 @@ KEY_LENGTH = 32
 
 @functools.cache
 def interpreter_tag() -> str:
-    """The most specific wheel tag of this interpreter, e.g. ``cp311-cp311-manylinux_2_35_x86_64``.
+    """This interpreter's wheel tag, e.g. ``cp311-cp311-linux_x86_64`` or ``cp313-cp313t-...``.
 
     Entries built for one interpreter, ABI (free-threaded, debug) or platform are never served to
-    another: the tag is a directory level of the cache.
+    another: the tag is a directory level of the cache. Computed from :mod:`sys` and
+    :mod:`sysconfig` (the generic tag ``packaging.tags`` also yields), without loading packaging.
     """
-    from packaging.tags import sys_tags
-
-    return str(next(iter(sys_tags())))
+    name = sys.implementation.name
+    short = {"cpython": "cp", "pypy": "pp"}.get(name, name)
+    version = f"{sys.version_info.major}{sys.version_info.minor}"
+    if name == "cpython":
+        abi = f"cp{version}{'t' if sysconfig.get_config_var('Py_GIL_DISABLED') else ''}"
+        abi += "d" if sysconfig.get_config_var("Py_DEBUG") else ""
+    else:
+        soabi = sysconfig.get_config_var("SOABI") or "none"
+        abi = soabi.replace(".", "_").replace("-", "_")
+    platform = sysconfig.get_platform().replace("-", "_").replace(".", "_").replace(" ", "_")
+    return f"{short}{version}-{abi}-{platform}"
 
 
 def cache_key(identities: Iterable[str], settings: IndexSettings) -> str:
@@ -33,9 +44,9 @@ def cache_key(identities: Iterable[str], settings: IndexSettings) -> str:
         32 hexadecimal characters.
     """
     from devcore.hashing import hash_bytes
-    from devcore.serial import packb
 
-    return hash_bytes(packb(sorted(set(identities))) + _settings_material(settings))[:KEY_LENGTH]
+    material = "\0".join(sorted(set(identities))).encode("utf-8", "surrogatepass")
+    return hash_bytes(material + b"\1" + _settings_material(settings))[:KEY_LENGTH]
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,7 +8,6 @@ reinstalls, it never trusts it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -75,28 +74,53 @@ def to_payload(meta: EntryMetadata) -> dict[str, Any]:
     }
 
 
+_TEXT_FIELDS = ("key", "tag", "generation", "installer")
+_TEXTS_FIELDS = ("requirements", "modules", "pth_files")
+_TIME_FIELDS = ("created", "last_verified")
+
+
 def from_payload(payload: object) -> EntryMetadata:
-    """Validate a decoded payload.
+    """Validate a decoded payload (the hit path runs this: plain type checks, no helpers per field).
 
     Raises:
         InvalidMetadata: a field is missing, of the wrong type, or the format is unknown.
     """
-    if not isinstance(payload, Mapping):
+    if type(payload) is not dict:
         raise InvalidMetadata(f"payload is {type(payload).__name__}, not a map")
     if payload.get("format") != FORMAT_VERSION:
         raise InvalidMetadata(f"unknown format {payload.get('format')!r}")
+    try:
+        key, tag, generation, installer = (payload[name] for name in _TEXT_FIELDS)
+        requirements, modules, pth_files = (payload[name] for name in _TEXTS_FIELDS)
+        created, last_verified = (payload[name] for name in _TIME_FIELDS)
+        distributions, retired = payload["distributions"], payload["retired"]
+    except KeyError as error:
+        raise InvalidMetadata(f"missing field {error}") from None
+    for name, value in zip(_TEXT_FIELDS, (key, tag, generation, installer), strict=True):
+        if type(value) is not str:
+            raise InvalidMetadata(f"field {name!r} is not text")
+    for name, items in zip(_TEXTS_FIELDS, (requirements, modules, pth_files), strict=True):
+        if type(items) is not list or not all(type(item) is str for item in items):
+            raise InvalidMetadata(f"field {name!r} is not a list of text")
+    for name, value in zip(_TIME_FIELDS, (created, last_verified), strict=True):
+        if not _is_time(value):
+            raise InvalidMetadata(f"field {name!r} is not a time")
+    if not generation or "/" in generation or "\\" in generation or generation.startswith("."):
+        raise InvalidMetadata(f"generation {generation!r} is not a directory name")
+    if type(distributions) is not list or type(retired) is not list:
+        raise InvalidMetadata("distributions and retired must be lists")
     return EntryMetadata(
-        key=_text(payload, "key"),
-        tag=_text(payload, "tag"),
-        requirements=_texts(payload, "requirements"),
-        generation=_generation(payload),
-        distributions=tuple(_distribution(item) for item in _list(payload, "distributions")),
-        modules=_texts(payload, "modules"),
-        pth_files=_texts(payload, "pth_files"),
-        created=_time(payload, "created"),
-        last_verified=_time(payload, "last_verified"),
-        installer=_text(payload, "installer"),
-        retired=tuple(_retired(item) for item in _list(payload, "retired")),
+        key=key,
+        tag=tag,
+        requirements=tuple(requirements),
+        generation=generation,
+        distributions=tuple(_distribution(item) for item in distributions),
+        modules=tuple(modules),
+        pth_files=tuple(pth_files),
+        created=float(created),
+        last_verified=float(last_verified),
+        installer=installer,
+        retired=tuple(_retired(item) for item in retired),
     )
 
 
@@ -122,52 +146,17 @@ def write_metadata(path: Path, meta: EntryMetadata, *, durable: bool = True) -> 
     write_framed(path, to_payload(meta), magic=MAGIC, version=FORMAT_VERSION, durable=durable)
 
 
-def _field(payload: Mapping[Any, Any], name: str, check: Callable[[object], bool], what: str) -> Any:
-    value = payload.get(name)
-    if not check(value):
-        raise InvalidMetadata(f"field {name!r} is not {what}")
-    return value
-
-
-def _text(payload: Mapping[Any, Any], name: str) -> str:
-    return str(_field(payload, name, lambda v: isinstance(v, str), "text"))
-
-
-def _list(payload: Mapping[Any, Any], name: str) -> list[Any]:
-    return list(_field(payload, name, lambda v: isinstance(v, list | tuple), "a list"))
-
-
-def _texts(payload: Mapping[Any, Any], name: str) -> tuple[str, ...]:
-    items = _list(payload, name)
-    if not all(isinstance(item, str) for item in items):
-        raise InvalidMetadata(f"field {name!r} holds something other than text")
-    return tuple(items)
-
-
 def _is_time(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _time(payload: Mapping[Any, Any], name: str) -> float:
-    return float(_field(payload, name, _is_time, "a time"))
-
-
-def _generation(payload: Mapping[Any, Any]) -> str:
-    generation = _text(payload, "generation")
-    if not generation or "/" in generation or "\\" in generation or generation.startswith("."):
-        raise InvalidMetadata(f"generation {generation!r} is not a directory name")
-    return generation
-
-
 def _distribution(item: object) -> Distribution:
-    if not (isinstance(item, list | tuple) and len(item) == 3 and all(isinstance(x, str) for x in item)):
+    if type(item) is not list or len(item) != 3 or not all(type(x) is str for x in item):
         raise InvalidMetadata("a distribution is not [name, version, digest]")
     return Distribution(item[0], item[1], item[2])
 
 
 def _retired(item: object) -> tuple[str, float]:
-    if not (
-        isinstance(item, list | tuple) and len(item) == 2 and isinstance(item[0], str) and _is_time(item[1])
-    ):
+    if type(item) is not list or len(item) != 2 or type(item[0]) is not str or not _is_time(item[1]):
         raise InvalidMetadata("a retired generation is not [name, time]")
     return item[0], float(item[1])
