@@ -9,7 +9,8 @@ Raw watchdog is the anchor: its first event for the written file, no batching at
 
 ``measure(writes)`` is what ``run.py`` imports; run this file alone for a table:
 ``hatch run bench:python shared/devcore/benchmarks/bench_watch.py``
-(``DEVCORE_BENCH_WRITES``, default 200).
+(``DEVCORE_BENCH_WRITES``, default 200), then a burst of ``DEVCORE_BENCH_BURST`` (1000) writes
+counted in batches and losses.
 """
 
 from __future__ import annotations
@@ -123,6 +124,29 @@ def measure(writes: int) -> list[Row]:
     return rows
 
 
+def burst(writes: int, *, polling: bool) -> tuple[int, int]:
+    """Write ``writes`` files as fast as possible with default options; (batches, files lost)."""
+    with tempfile.TemporaryDirectory(prefix="devcore-bench-burst-") as name:
+        directory = Path(name)
+        batches: list[ChangeSet] = []
+        expected = {directory / f"burst{index:05d}.txt" for index in range(writes)}
+        arrived = threading.Event()
+
+        def on_change(changes: ChangeSet) -> None:
+            batches.append(changes)
+            if expected <= set().union(*(batch.added for batch in batches)):
+                arrived.set()
+
+        with Watcher(directory, callback=on_change, polling=polling):
+            time.sleep(0.2)
+            for path in sorted(expected):
+                path.write_text(path.name)
+            arrived.wait(HANG_GUARD_S)
+            time.sleep(0.5)  # anything late would be a further batch
+        seen: set[Path] = set().union(*(batch.added for batch in batches))
+        return len(batches), len(expected - seen)
+
+
 def main() -> None:
     writes = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
     rows = measure(writes)
@@ -140,6 +164,10 @@ def main() -> None:
         beyond = p50 - windows[name]
         print(f"{name:<16} {p50:8.1f} {p99:8.1f} {beyond:18.1f} ms {p50 - anchor:+17.1f} ms")
     print(f"polling: p99 {rows[1][2] / POLL_INTERVAL_MS:.2f} poll intervals from write to callback")
+    bursts = int(os.environ.get("DEVCORE_BENCH_BURST", "1000"))
+    for mode, polling in (("native", False), ("polling", True)):
+        batches, lost = burst(bursts, polling=polling)
+        print(f"burst of {bursts} writes, {mode}, default options: {batches} batch(es), {lost} lost")
 
 
 if __name__ == "__main__":

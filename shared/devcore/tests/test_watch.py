@@ -6,6 +6,9 @@ import asyncio
 import logging
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -505,3 +508,33 @@ def test_symlinked_directories_are_not_followed(
             added={tree / "inside.txt", tree / "new-link"}
         )
         assert watcher.backend == mode
+
+
+INTERRUPTED_CHILD = r"""
+import sys
+from devcore.watch import Watcher
+
+try:
+    with Watcher(sys.argv[1]) as watcher:
+        print("ready", flush=True)
+        for changes in watcher:
+            pass
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+"""
+
+
+def test_ctrl_c_ends_a_blocking_iteration(tmp_path: Path) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_CHILD, str(tmp_path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=HANG_GUARD_S)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert (out.strip(), child.returncode) == ("interrupted", 0)
