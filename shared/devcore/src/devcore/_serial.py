@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import threading
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -46,7 +45,9 @@ _UUID = 12
 
 _GC_PAUSE_BYTES = 1 << 16
 _TOTALLY_ORDERED = frozenset({str, bytes, int})
-_PACKERS = threading.local()
+_IDLE_PACKERS: list[msgpack.Packer] = []
+# An extension built without ExtType's argument checks: our codes and payloads are valid.
+_ext = msgpack.ExtType._make
 
 # Strings may hold lone surrogates (file names that are not UTF-8 decode to them).
 _UNICODE_ERRORS = "surrogatepass"
@@ -111,25 +112,20 @@ def unpackb(data: bytes | bytearray | memoryview) -> Any:
 
 
 def _pack(obj: object) -> bytes:
-    """Pack with a packer of this thread that is not in use.
+    """Pack with an idle packer, taken from the pool for the time of the call.
 
     Packers are neither thread-safe nor re-entrant, and extensions pack their items while an
-    outer packer is busy, so each thread keeps a pool; a packer is reset when it fails.
+    outer packer is busy; ``list.pop`` and ``append`` are atomic, so no two calls ever share
+    a packer. A packer that fails is reset by msgpack and can be reused.
     """
-    pool = _thread_pool()
-    packer = pool.pop() if pool else _new_packer()
+    try:
+        packer = _IDLE_PACKERS.pop()
+    except IndexError:
+        packer = _new_packer()
     try:
         return packer.pack(obj)
     finally:
-        pool.append(packer)
-
-
-def _thread_pool() -> list[msgpack.Packer]:
-    try:
-        pool: list[msgpack.Packer] = _PACKERS.pool
-    except AttributeError:
-        pool = _PACKERS.pool = []
-    return pool
+        _IDLE_PACKERS.append(packer)
 
 
 def _new_packer() -> msgpack.Packer:
@@ -146,11 +142,6 @@ def _unpack(data: bytes | bytearray | memoryview) -> Any:
         ext_hook=_ext_hook,
         unicode_errors=_UNICODE_ERRORS,
     )
-
-
-def _ext(code: int, payload: bytes) -> msgpack.ExtType:
-    """An extension without ExtType's argument checks: our codes and payloads are valid."""
-    return msgpack.ExtType._make((code, payload))
 
 
 def _array_header(length: int) -> bytes:
@@ -189,11 +180,17 @@ def _pack_set(code: int, items: set[Any] | frozenset[Any]) -> msgpack.ExtType:
 
     Elements of one totally ordered type are sorted by value; others by their packed bytes.
     """
-    kinds = {type(item) for item in items}
-    if len(kinds) == 1 and kinds <= _TOTALLY_ORDERED:
-        return _ext(code, _pack(sorted(items)))
+    ordered = sorted(items) if _one_ordered_type(items) else None
+    if ordered is not None:
+        return _ext((code, _pack(ordered)))
     parts = sorted(_pack(item) for item in items)
-    return _ext(code, _array_header(len(parts)) + b"".join(parts))
+    return _ext((code, _array_header(len(parts)) + b"".join(parts)))
+
+
+def _one_ordered_type(items: set[Any] | frozenset[Any]) -> bool:
+    """Whether every item is of one type among str, bytes and int (a total order)."""
+    kinds = set(map(type, items))
+    return len(kinds) == 1 and kinds <= _TOTALLY_ORDERED
 
 
 def _encode_path(path: os.PathLike[str]) -> bytes:
@@ -222,18 +219,18 @@ _BASES: tuple[tuple[type, Callable[[Any], object]], ...] = (
 
 # Looked up by exact type first, then in this order by isinstance (subclasses before bases).
 _ENCODERS: dict[type, Callable[[Any], object]] = {
-    Path: lambda v: _ext(_PATH, _encode_path(v)),
-    tuple: lambda v: _ext(_TUPLE, _pack(list(v))),
+    Path: lambda v: _ext((_PATH, _encode_path(v))),
+    tuple: lambda v: _ext((_TUPLE, _pack(list(v)))),
     set: lambda v: _pack_set(_SET, v),
     frozenset: lambda v: _pack_set(_FROZENSET, v),
-    PurePosixPath: lambda v: _ext(_PURE_POSIX_PATH, _encode_path(v)),
-    PureWindowsPath: lambda v: _ext(_PURE_WINDOWS_PATH, _encode_path(v)),
-    dt.datetime: lambda v: _ext(_DATETIME, encode_datetime(v)),
-    dt.date: lambda v: _ext(_DATE, encode_date(v)),
-    dt.time: lambda v: _ext(_TIME, encode_time(v)),
-    dt.timedelta: lambda v: _ext(_TIMEDELTA, encode_timedelta(v)),
-    Decimal: lambda v: _ext(_DECIMAL, str(v).encode("ascii")),
-    uuid.UUID: lambda v: _ext(_UUID, v.bytes),
+    PurePosixPath: lambda v: _ext((_PURE_POSIX_PATH, _encode_path(v))),
+    PureWindowsPath: lambda v: _ext((_PURE_WINDOWS_PATH, _encode_path(v))),
+    dt.datetime: lambda v: _ext((_DATETIME, encode_datetime(v))),
+    dt.date: lambda v: _ext((_DATE, encode_date(v))),
+    dt.time: lambda v: _ext((_TIME, encode_time(v))),
+    dt.timedelta: lambda v: _ext((_TIMEDELTA, encode_timedelta(v))),
+    Decimal: lambda v: _ext((_DECIMAL, str(v).encode("ascii"))),
+    uuid.UUID: lambda v: _ext((_UUID, v.bytes)),
 }
 # Concrete paths (PosixPath or WindowsPath) come back as this platform's Path.
 _ENCODERS[type(Path())] = _ENCODERS[Path]

@@ -9,6 +9,7 @@ another kind is written as its fixed offset at that instant.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import struct
 from zoneinfo import ZoneInfo
 
@@ -73,13 +74,25 @@ def decode_timedelta(data: bytes) -> dt.timedelta:
 def _encode_zone(zone: dt.tzinfo | None, aware: dt.datetime | dt.time) -> bytes:
     if zone is None:
         return b""
+    if type(zone) is dt.timezone:
+        return _encode_fixed_zone(zone.utcoffset(None), zone.tzname(None))
     if isinstance(zone, ZoneInfo) and zone.key is not None:
-        return b"Z" + zone.key.encode("utf-8", _TEXT_ERRORS)
+        return _encode_zone_key(zone.key)
     offset = aware.utcoffset()
     if offset is None:
         raise SerialError(f"cannot serialize tzinfo {zone!r}: it gives no UTC offset")
+    return _encode_fixed_zone(offset, None)
+
+
+@functools.lru_cache(maxsize=256)
+def _encode_zone_key(key: str) -> bytes:
+    return b"Z" + key.encode("utf-8", _TEXT_ERRORS)
+
+
+@functools.lru_cache(maxsize=256)
+def _encode_fixed_zone(offset: dt.timedelta, name: str | None) -> bytes:
+    """An offset, and a name unless it is the one ``timezone(offset)`` would give itself."""
     offset_us = _OFFSET.pack(offset // _MICROSECOND)
-    name = zone.tzname(None) if isinstance(zone, dt.timezone) else None
     if name is None or name == dt.timezone(offset).tzname(None):
         return b"O" + offset_us
     return b"N" + offset_us + name.encode("utf-8", _TEXT_ERRORS)
