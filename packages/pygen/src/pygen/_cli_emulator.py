@@ -38,6 +38,11 @@ def emulator() -> None:
     type=click.Path(exists=True, path_type=Path),
     help="Model, container or instance YAML (or a directory) to load first; repeatable.",
 )
+@click.option(
+    "--snapshot",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from a snapshot written by `pygen emulator snapshot`.",
+)
 @click.option("--var", "variables", multiple=True, help="NAME=VALUE for {{ NAME }} placeholders; repeatable.")
 @click.option("--global", "is_global", is_flag=True, help="Mark the loaded schema as global.")
 @click.option(
@@ -65,6 +70,7 @@ def serve(
     port: int,
     db: str,
     loads: tuple[Path, ...],
+    snapshot: Path | None,
     variables: tuple[str, ...],
     is_global: bool,
     tokens: tuple[str, ...],
@@ -89,6 +95,8 @@ def serve(
     faults = FaultConfig(rate=fault_rate, retry_after_s=retry_after, latency_ms=latency_ms)
     try:
         instance = Emulator(db, auth=auth, faults=faults)
+        if snapshot is not None:
+            instance.load_snapshot(snapshot)
         counts = [
             instance.load(path, variables=_pairs(variables, "NAME=VALUE", "="), is_global=is_global)
             for path in loads
@@ -108,6 +116,20 @@ def serve(
     _wait_for_stop()
     server.stop()
     instance.close()
+
+
+@emulator.command()
+@click.argument("db", type=click.Path(exists=True, dir_okay=False))
+@click.argument("output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def snapshot(db: str, output: Path, as_json: bool) -> None:
+    """Write the content of emulator database DB to the snapshot file OUTPUT."""
+    from pygen.emulator import Emulator
+
+    with Emulator(db) as instance:
+        instance.save_snapshot(output)
+        counts = {kind: len(items) for kind, items in instance.store.export()["schema"].items()}
+    click.echo(json.dumps({"snapshot": str(output), **counts}) if as_json else f"wrote {output}: {counts}")
 
 
 def _wait_for_stop() -> None:

@@ -16,6 +16,7 @@ from pygen.emulator._app import TOKEN_PATH, AuthConfig, FaultConfig, create_app
 from pygen.emulator._loader import Loader
 from pygen.emulator._server import InProcessTransport, serving
 from pygen.emulator._service import DMSService
+from pygen.emulator._snapshot import load_snapshot, save_snapshot
 from pygen.emulator._store import Store
 
 IN_PROCESS_URL = "http://emulator.local"
@@ -71,6 +72,21 @@ class Emulator:
             ModelLoadError: a file cannot be read, parsed or applied (names the file).
         """
         return Loader(self.service, variables=variables, is_global=is_global).load(path)
+
+    def save_snapshot(self, path: str | Path) -> None:
+        """Write all schema and instances to one framed, checksummed file (atomically)."""
+        with self.service.lock:
+            save_snapshot(self.store, path)
+
+    def load_snapshot(self, path: str | Path) -> None:
+        """Replace all data with a snapshot written by `save_snapshot`.
+
+        Raises:
+            ModelLoadError: the file is missing, damaged or not a snapshot (nothing is changed).
+        """
+        with self.service.lock:
+            load_snapshot(self.store, path)
+            self.service.reload()
 
     def transport(self) -> InProcessTransport:
         """A blocking httpx transport into this emulator (closed with the emulator)."""

@@ -77,6 +77,11 @@ class DMSService:
         self.schema = Schema(store)
         self.lock = threading.RLock()
 
+    def reload(self) -> None:
+        """Re-read the schema from the store (after its content was replaced)."""
+        with self.lock:
+            self.schema = Schema(self.store)
+
     def resolver(self) -> Resolver:
         """A property resolver over the current schema."""
         return Resolver(self.schema, self._lookup)

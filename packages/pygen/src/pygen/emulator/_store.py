@@ -234,3 +234,32 @@ class Store:
         with self._lock:
             row = self._db.execute("SELECT value FROM counters WHERE name = 'change'").fetchone()
         return 0 if row is None else int(row[0])
+
+    # --- snapshots ------------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        """Everything in the store as plain data: schema items by kind, instance rows, the change counter."""
+        with self._lock:
+            schema = {kind: self.schema_items(kind) for kind in ("space", "container", "view", "datamodel")}
+            rows = self._db.execute(
+                "SELECT seq, space, external_id, instance_type, change, deleted, body FROM instances ORDER BY seq"
+            ).fetchall()
+            return {"schema": schema, "instances": [list(row) for row in rows], "change": self.last_change()}
+
+    def replace_all(self, data: dict[str, Any]) -> None:
+        """Replace the whole content with `export()` data, in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for table in ("schema_items", "instances", "counters"):
+                    self._db.execute(f"DELETE FROM {table}")
+                for kind, items in data["schema"].items():
+                    for body in items:
+                        key = (body["space"], body.get("externalId", ""), str(body.get("version", "")))
+                        self.put_schema_item(kind, key, body)
+                self._db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?)", data["instances"])
+                self._db.execute("INSERT INTO counters VALUES ('change', ?)", (data["change"],))
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise

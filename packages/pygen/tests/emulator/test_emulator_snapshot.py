@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pygen.client import DMSClient
+from pygen.emulator import Emulator, ModelLoadError
+
+CLI = [sys.executable, "-c", "from pygen._cli import main; main()"]
+
+
+def _state(client: DMSClient) -> tuple[object, ...]:
+    return (
+        [v.dump() for v in client.views.list(limit=None)],
+        [n.dump() for n in client.instances.list(limit=None)],
+        client.instances.sync(
+            {"with": {"all": {"nodes": {}, "limit": 1000}}, "select": {"all": {}}}
+        ).next_cursor,
+    )
+
+
+def test_snapshot_round_trip(omni: Emulator, client: DMSClient, tmp_path: Path) -> None:
+    path = tmp_path / "omni.snapshot"
+    omni.save_snapshot(path)
+    with Emulator() as fresh, fresh.client() as other:
+        fresh.load_snapshot(path)
+        assert _state(other) == _state(client)
+
+
+def test_a_damaged_snapshot_changes_nothing(omni: Emulator, client: DMSClient, tmp_path: Path) -> None:
+    path = tmp_path / "omni.snapshot"
+    omni.save_snapshot(path)
+    path.write_bytes(path.read_bytes()[:-10])
+    before = _state(client)
+    with pytest.raises(ModelLoadError, match=r"omni\.snapshot"):
+        omni.load_snapshot(path)
+    assert _state(client) == before
+
+
+def test_cli_snapshot_of_a_database(tmp_path: Path, fixtures_dir: Path) -> None:
+    db = tmp_path / "dms.db"
+    with Emulator(db) as emulator:
+        emulator.load(fixtures_dir / "Omni" / "model.yaml")
+    out = subprocess.run(
+        [*CLI, "emulator", "snapshot", str(db), str(tmp_path / "s.bin"), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert '"view": 23' in out.stdout
+    with Emulator() as emulator, emulator.client() as client:
+        emulator.load_snapshot(tmp_path / "s.bin")
+        assert len(client.views.list(limit=None)) == 23
