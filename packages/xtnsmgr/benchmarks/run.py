@@ -14,9 +14,7 @@ a temporary folder warmed once, nothing touches the network.
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime as dt
-import hashlib
 import json
 import os
 import statistics
@@ -24,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -32,28 +29,9 @@ from xtnsmgr import CacheManager, IndexSettings, ensure_package_sync, set_defaul
 from xtnsmgr._importation import _added
 from xtnsmgr._installation import find_uv
 from xtnsmgr._specification import _parse_requirement
+from xtnsmgr.testing import write_wheel
 
 MODULES_PER_PACKAGE = 60
-
-
-def write_wheel(folder: Path, name: str, files: dict[str, str], requires: list[str]) -> None:
-    dist = name.replace("-", "_")
-    info = f"{dist}-1.0.dist-info"
-    files = dict(files)
-    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n" + "".join(
-        f"Requires-Dist: {r}\n" for r in requires
-    )
-    files[f"{info}/WHEEL"] = (
-        "Wheel-Version: 1.0\nGenerator: bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    )
-    lines = []
-    for path, text in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=").decode()
-        lines.append(f"{path},sha256={digest},{len(text.encode())}")
-    files[f"{info}/RECORD"] = "\n".join([*lines, f"{info}/RECORD,,"]) + "\n"
-    with zipfile.ZipFile(folder / f"{dist}-1.0-py3-none-any.whl", "w") as archive:
-        for path, text in files.items():
-            archive.writestr(path, text)
 
 
 def package_files(module: str) -> dict[str, str]:
@@ -69,11 +47,11 @@ def package_files(module: str) -> dict[str, str]:
 
 
 def build_wheels(folder: Path) -> None:
-    write_wheel(folder, "bench-lib-a", package_files("bench_lib_a"), [])
-    write_wheel(folder, "bench-lib-b", package_files("bench_lib_b"), [])
+    write_wheel(folder, "bench-lib-a", "1.0", package_files("bench_lib_a"))
+    write_wheel(folder, "bench-lib-b", "1.0", package_files("bench_lib_b"))
     app = package_files("bench_app")
     app["bench_app/__init__.py"] = "import bench_lib_a, bench_lib_b\n" + app["bench_app/__init__.py"]
-    write_wheel(folder, "bench-app", app, ["bench-lib-a", "bench-lib-b"])
+    write_wheel(folder, "bench-app", "1.0", app, requires=["bench-lib-a", "bench-lib-b"])
 
 
 def per_call_ns(function: Callable[[], object], *, calls: int) -> float:

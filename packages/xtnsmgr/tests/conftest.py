@@ -2,53 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import sys
-import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from xtnsmgr import CacheManager, IndexSettings, UvInstaller, cleanup_import_paths
-
-
-def make_wheel(
-    directory: Path,
-    name: str,
-    version: str,
-    files: Mapping[str, str],
-    *,
-    requires: Sequence[str] = (),
-    tag: str = "py3-none-any",
-    entry_points: str = "",
-) -> Path:
-    """Write a valid wheel (METADATA, WHEEL, RECORD with sha256) and return its path."""
-    dist = name.replace("-", "_")
-    info = f"{dist}-{version}.dist-info"
-    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    metadata += "".join(f"Requires-Dist: {req}\n" for req in requires)
-    contents = dict(files)
-    contents[f"{info}/METADATA"] = metadata
-    contents[f"{info}/WHEEL"] = (
-        f"Wheel-Version: 1.0\nGenerator: xtnsmgr-tests\nRoot-Is-Purelib: true\nTag: {tag}\n"
-    )
-    if entry_points:
-        contents[f"{info}/entry_points.txt"] = entry_points
-    record = []
-    for path, text in contents.items():
-        data = text.encode()
-        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        record.append(f"{path},sha256={digest},{len(data)}")
-    record.append(f"{info}/RECORD,,")
-    contents[f"{info}/RECORD"] = "\n".join(record) + "\n"
-    wheel = directory / f"{dist}-{version}-{tag}.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for path, text in contents.items():
-            archive.writestr(path, text)
-    return wheel
+from xtnsmgr.testing import write_wheel as make_wheel
 
 
 def build_corpus(directory: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
 import sys
@@ -315,22 +316,23 @@ class CacheManager:
         return Installed(spec.text, None, None, (Distribution(spec.name, version),), source="host")
 
     def host_distributions(self) -> dict[str, str]:
-        """The host environment's distributions (canonical name -> version), cache entries excluded.
+        """The host environment's distributions (canonical name -> version).
 
-        Computed once per manager; :meth:`forget` recomputes it.
+        Read once per manager from the ``*.dist-info`` / ``*.egg-info`` directory names of
+        ``sys.path`` (no metadata file is opened), leaving out every cache entry added by
+        xtnsmgr; :meth:`forget` reads it again.
         """
         if self._host is None:
-            from importlib.metadata import distributions
+            from xtnsmgr._importation import added_import_paths
 
-            from packaging.utils import canonicalize_name
-
+            ours = {item for items in added_import_paths().values() for item in items}
             root = os.path.join(os.fspath(self.root), "")
-            paths = [p for p in sys.path if not os.path.abspath(p or ".").startswith(root)]
             host: dict[str, str] = {}
-            for distribution in distributions(path=paths):
-                name = distribution.metadata["Name"]
-                if name:
-                    host.setdefault(canonicalize_name(name), distribution.version)
+            for entry in sys.path:
+                if entry in ours or os.path.abspath(entry or ".").startswith(root):
+                    continue
+                for name, version in _installed_in(entry or "."):
+                    host.setdefault(name, version)
             self._host = host
         return self._host
 
@@ -376,6 +378,8 @@ class CacheManager:
                 fresh = self._build(spec, key, installer or default_installer(), previous)
             except ExtensionInstallationError as error:
                 if previous is None:
+                    with contextlib.suppress(OSError):
+                        os.rmdir(self.layout.entry(key))  # leave no empty entry behind
                     raise
                 return self._stale(spec, previous, error)
         return fresh, "install"
@@ -576,6 +580,29 @@ class CacheManager:
         self._memo.clear()
         self._isolated.clear()
         self._host = None
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def _installed_in(directory: str) -> list[tuple[str, str]]:
+    """(canonical name, version) of each distribution whose metadata directory sits in ``directory``."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        if name.endswith(".dist-info"):
+            stem = name[: -len(".dist-info")]
+        elif name.endswith(".egg-info"):
+            stem = name[: -len(".egg-info")].split("-py", 1)[0]
+        else:
+            continue
+        distribution, _, version = stem.partition("-")
+        if distribution and version:
+            found.append((_SEPARATORS.sub("-", distribution).lower(), version))
+    return found
 
 
 def _smoke_test_from_environment() -> SmokeTest:

@@ -163,7 +163,7 @@ class UvInstaller(_SubprocessInstaller):
         if uv is None:
             raise ExtensionInstallationError(" ".join(requirements), "uv is not installed", installer="uv")
         command = [uv, "pip", "install", "--python", sys.executable, "--target", str(target)]
-        command += ["--no-progress", "--color", "never"]
+        command += ["--quiet", "--no-progress", "--color", "never"]
         if settings.offline:
             command.append("--offline")
         if settings.require_hashes:
