@@ -538,3 +538,13 @@ def test_ctrl_c_ends_a_blocking_iteration(tmp_path: Path) -> None:
             child.kill()
             child.wait()
     assert (out.strip(), child.returncode) == ("interrupted", 0)
+
+
+def test_paths_are_spelled_as_given_even_through_a_symlink(
+    mode: str, tree: Path, collector: Collector
+) -> None:
+    alias = tree.parent / "alias"
+    alias.symlink_to(tree, target_is_directory=True)
+    with Watcher(alias, callback=collector, **options(mode)):  # type: ignore[arg-type]
+        (tree / "via-the-real-path.txt").write_text("x")
+        assert collector.wait_until(lambda c: bool(c.added)) == only(added={alias / "via-the-real-path.txt"})

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from devcore._watch_batch import poll_delay
 from devcore._watch_diff import diff_entries
 from devcore._watch_ignore import IgnoreRules, is_link_internal
+from devcore._watch_limits import parse_fdinfo
 from devcore._watch_polling import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_for_polling
 from devcore._watch_scope import Entry, Root
 from devcore.watch import DEFAULT_IGNORE, ChangeSet, polling_requested
@@ -176,3 +177,16 @@ def test_root_scan_skips_ignored_and_link_internal_entries(tmp_path: Path) -> No
 def test_polling_slows_down_only_for_trees_that_take_long_to_scan() -> None:
     assert poll_delay(0.1, 0.001) == 0.1
     assert poll_delay(0.1, 0.05) == 0.2
+
+
+@given(
+    inodes=st.lists(st.integers(1, 2**64 - 1), max_size=20),
+    junk=st.lists(st.text(st.characters(blacklist_characters="\n"), max_size=30), max_size=5),
+)
+def test_fdinfo_lists_the_watched_inodes(inodes: list[int], junk: list[str]) -> None:
+    lines = ["pos:\t0", "flags:\t02004000", "mnt_id:\t15", *(j for j in junk if not j.startswith("inotify"))]
+    lines += [
+        f"inotify wd:{i + 1:x} ino:{inode:x} sdev:fd00 mask:fce ignored_mask:0"
+        for i, inode in enumerate(inodes)
+    ]
+    assert parse_fdinfo("\n".join(lines) + "\n") == set(inodes)

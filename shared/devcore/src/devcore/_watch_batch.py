@@ -201,10 +201,13 @@ class Batcher:
                 poll_due, marks = self._wait()
                 if marks is None and not poll_due:
                     return
-            if poll_due:
-                self._poll()
-            if marks is not None:
-                self._flush(marks)
+            try:
+                if poll_due:
+                    self._poll()
+                if marks is not None:
+                    self._flush(marks)
+            except Exception:  # keep watching: a dead worker would leave the watcher deaf
+                logger.exception("devcore.watch: unexpected error in the watcher thread")
 
     def _wait(self) -> tuple[bool, Marks | None]:
         while not self._stopping:

@@ -21,6 +21,11 @@ def watched_inodes(inotify_fd: int) -> set[int] | None:
         text = Path(f"/proc/self/fdinfo/{inotify_fd}").read_text()
     except OSError:
         return None
+    return parse_fdinfo(text)
+
+
+def parse_fdinfo(text: str) -> set[int]:
+    """The inodes of the ``inotify wd:... ino:<hex> ...`` lines of an fdinfo file."""
     return {int(match.group(1), 16) for match in _WATCH_LINE.finditer(text)}
 
 

@@ -49,6 +49,7 @@ class NativeBackend:
         self._observer: BaseObserver | None = None
         self._handler: FileSystemEventHandler | None = None
         self._watches: dict[tuple[Path, bool], tuple[ObservedWatch, int]] = {}
+        self._aliases: dict[Path, Path] = {}  # resolved directory -> as scheduled, where they differ
 
     def start(self, roots: list[Root]) -> None:
         """Create the observer, schedule every root and start watching."""
@@ -122,10 +123,23 @@ class NativeBackend:
             self._handler, str(key[0]), recursive=key[1], event_filter=_event_filter()
         )
         self._watches[key] = (watch, 1)
+        resolved = key[0].resolve()
+        if resolved != key[0]:
+            self._aliases[resolved] = key[0]
+
+    def _path(self, raw: bytes | str) -> Path:
+        """An event's path, spelled under the directory as scheduled: some backends
+        (FSEvents) report resolved paths, e.g. ``/private/var/...`` for ``/var/...``."""
+        path = Path(os.fsdecode(raw))
+        for resolved, scheduled in list(self._aliases.items()):
+            if path.is_relative_to(resolved):
+                return scheduled / path.relative_to(resolved)
+        return path
 
     def _stop_observer(self) -> None:
         observer, self._observer = self._observer, None
         self._watches.clear()
+        self._aliases.clear()
         if observer is not None:
             observer.stop()
             if observer.is_alive():
@@ -134,10 +148,10 @@ class NativeBackend:
     def on_event(self, event: FileSystemEvent) -> None:
         """Translate one watchdog event into marks (called on the observer's thread)."""
         batcher = self._batcher
-        source = Path(os.fsdecode(event.src_path))
+        source = self._path(event.src_path)
         kind = event.event_type
         if kind == "moved":
-            batcher.mark_move(source, Path(os.fsdecode(event.dest_path)), deep=event.is_directory)
+            batcher.mark_move(source, self._path(event.dest_path), deep=event.is_directory)
         elif event.is_directory:
             batcher.mark(source, deep=kind in ("created", "deleted"))
         elif kind == "deleted":
