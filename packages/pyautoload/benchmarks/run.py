@@ -170,23 +170,31 @@ def main() -> None:
         root = Path(tmp)
         for variant in VARIANTS:
             layout(root, variant, args.subpackages, args.modules)
-        rows = {}
+        samples: dict[str, dict[str, list[dict[str, float]]]] = {
+            v: {"lazy": [], "one": [], "all": []} for v in VARIANTS
+        }
         for variant in VARIANTS:
             probe(root, variant, ALL[variant])  # compiles every .pyc: the runs below are warm
-            lazy = [probe(root, variant, "pass") for _ in range(args.repeat)]
-            one = [probe(root, variant, USE_ONE) for _ in range(args.repeat)]
-            every = [probe(root, variant, ALL[variant]) for _ in range(args.repeat)]
-            rows[variant] = {
-                "import": median(lazy, "import_ms"),
-                "use_one": median(one, "total_ms"),
-                "all": median(every, "total_ms"),
-                "rss_one": median(one, "rss_mb"),
-                "rss_all": median(every, "rss_mb"),
+        for _ in range(args.repeat):  # round robin, so a busy moment hits every layout alike
+            for variant in VARIANTS:
+                samples[variant]["lazy"].append(probe(root, variant, "pass"))
+                samples[variant]["one"].append(probe(root, variant, USE_ONE))
+                samples[variant]["all"].append(probe(root, variant, ALL[variant]))
+        rows = {
+            variant: {
+                "import": median(runs["lazy"], "import_ms"),
+                "use_one": median(runs["one"], "total_ms"),
+                "all": median(runs["all"], "total_ms"),
+                "rss_one": median(runs["one"], "rss_mb"),
+                "rss_all": median(runs["all"], "rss_mb"),
             }
+            for variant, runs in samples.items()
+        }
     import_time("pyautoload")  # warm its .pyc too
     import_time("lazy_loader")
-    own = statistics.median(import_time("pyautoload") for _ in range(args.repeat))
-    anchor = statistics.median(import_time("lazy_loader") for _ in range(args.repeat))
+    pairs = [(import_time("pyautoload"), import_time("lazy_loader")) for _ in range(args.repeat)]
+    own = statistics.median(p[0] for p in pairs)
+    anchor = statistics.median(p[1] for p in pairs)
     report(rows, own, anchor, args)
 
 

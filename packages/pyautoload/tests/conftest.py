@@ -58,7 +58,8 @@ def clean_import_state(tmp_path: Path) -> Iterator[None]:
         if id(loader) not in loaders:
             loader.unregister()
     for name in set(sys.modules) - modules:
-        del sys.modules[name]
+        if name.split(".")[0] != "pyautoload":  # its lazily imported parts stay, as in any process
+            del sys.modules[name]
     sys.meta_path[:] = meta_path
     for key in set(sys.path_importer_cache) - importer_cache:
         del sys.path_importer_cache[key]

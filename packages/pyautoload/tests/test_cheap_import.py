@@ -61,8 +61,14 @@ def new_modules(code: str) -> set[str]:
     return set(json.loads(result.stdout))
 
 
-def test_import_pyautoload_loads_nothing_heavy() -> None:
-    loaded = new_modules("import pyautoload")
+def test_import_pyautoload_loads_only_its_front() -> None:
+    assert new_modules("import pyautoload") == {"__future__", "pyautoload", "pyautoload.__about__"}
+
+
+def test_using_the_public_names_loads_nothing_heavy() -> None:
+    loaded = new_modules(
+        "import pyautoload\n        for name in pyautoload.__all__:\n            getattr(pyautoload, name)"
+    )
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     others = {name for name in loaded if not name.startswith("pyautoload")}
     assert others <= LIGHT, others - LIGHT

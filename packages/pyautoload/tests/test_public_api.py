@@ -45,3 +45,19 @@ def test_error_is_the_root_of_the_hierarchy() -> None:
         "SetupRequired",
     ]:
         assert issubclass(getattr(pyautoload, name), pyautoload.Error)
+
+
+def test_names_resolve_lazily_and_stay_cached() -> None:
+    assert set(pyautoload.__all__) <= set(dir(pyautoload))
+    loader_class = pyautoload.Loader
+    assert vars(pyautoload)["Loader"] is loader_class
+    assert pyautoload.Loader.__module__ == "pyautoload._loader"
+
+
+def test_unknown_attribute_is_an_attribute_error() -> None:
+    try:
+        pyautoload.Nothing  # noqa: B018
+    except AttributeError as error:
+        assert error.name == "Nothing"
+    else:
+        raise AssertionError("pyautoload.Nothing resolved")

@@ -11,28 +11,31 @@ import app
 app.models.HtmlParser  # imports src/app/models/html_parser.py on first use, then a dict hit
 ```
 
-Importing this package is cheap: no ``ast``, ``difflib``, ``logging``, ``threading``,
-``typing`` or ``importlib.abc``; those load only when used.
+Importing this package is cheap: it loads its submodules on first use of a name (PEP 562, the
+mechanism it offers to you), and never ``ast``, ``difflib``, ``logging``, ``threading``,
+``typing`` or ``importlib.abc`` unless a feature needs them.
 """
 
 from __future__ import annotations
 
 from pyautoload.__about__ import __version__
-from pyautoload._errors import (
-    CircularImportError,
-    ConflictError,
-    DirectoryNotFound,
-    InvalidNamespace,
-    NameError,
-    NotManaged,
-    PyautoloadError,
-    SetupRequired,
-)
-from pyautoload._inflector import Inflector, NullInflector, PackageInflector
-from pyautoload._loader import Loader, all_dirs, eager_load_all, eager_load_namespace, loaders
-from pyautoload._registry import Entry, Registry
 
-Error = PyautoloadError
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pyautoload._errors import (
+        CircularImportError,
+        ConflictError,
+        DirectoryNotFound,
+        InvalidNamespace,
+        NameError,
+        NotManaged,
+        PyautoloadError,
+        SetupRequired,
+    )
+    from pyautoload._errors import PyautoloadError as Error
+    from pyautoload._inflector import Inflector, NullInflector, PackageInflector
+    from pyautoload._loader import Loader, all_dirs, eager_load_all, eager_load_namespace, loaders
+    from pyautoload._registry import Entry, Registry
 
 __all__ = [
     "CircularImportError",
@@ -56,3 +59,39 @@ __all__ = [
     "eager_load_namespace",
     "loaders",
 ]
+
+_HOMES = {
+    "CircularImportError": "_errors",
+    "ConflictError": "_errors",
+    "DirectoryNotFound": "_errors",
+    "Error": "_errors",
+    "InvalidNamespace": "_errors",
+    "NameError": "_errors",
+    "NotManaged": "_errors",
+    "PyautoloadError": "_errors",
+    "SetupRequired": "_errors",
+    "Inflector": "_inflector",
+    "NullInflector": "_inflector",
+    "PackageInflector": "_inflector",
+    "Loader": "_loader",
+    "all_dirs": "_loader",
+    "eager_load_all": "_loader",
+    "eager_load_namespace": "_loader",
+    "loaders": "_loader",
+    "Entry": "_registry",
+    "Registry": "_registry",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'pyautoload' has no attribute {name!r}", name=name)
+    module = __import__(f"pyautoload.{home}", fromlist=["_"])
+    value = getattr(module, "PyautoloadError" if name == "Error" else name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

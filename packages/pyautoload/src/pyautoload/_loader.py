@@ -8,11 +8,10 @@ import sys
 import time
 from _frozen_importlib_external import PathFinder
 
-from pyautoload import _finder, _registry, _trace
+from pyautoload import _finder, _registry
 from pyautoload._errors import ConflictError, DirectoryNotFound, InvalidNamespace, NotManaged, SetupRequired
-from pyautoload._finder import import_module
+from pyautoload._finder import Autoloads, attach, import_module
 from pyautoload._inflector import Inflector, PackageInflector
-from pyautoload._namespace import Autoloads, attach
 from pyautoload._registry import LOCK, MODULES, ROOT, ROOT_DIRS, Entry, Registry
 from pyautoload._scan import is_module_name, scan
 
@@ -59,9 +58,13 @@ class Loader:
     ) -> None:
         self.inflector = inflector if inflector is not None else Inflector()
         self._tag = tag
-        self._sink: Sink | None = _trace.sink_for(logger)
-        if self._sink is None and _trace.logging_from_environment():
-            self._sink = _trace.to_stderr
+        self._sink: Sink | None = None
+        if logger is not None or "PYAUTOLOAD_LOG" in os.environ:
+            from pyautoload import _trace
+
+            self._sink = _trace.sink_for(logger)
+            if self._sink is None and _trace.logging_from_environment():
+                self._sink = _trace.to_stderr
         self._roots: dict[str, str] = {}
         self._patterns: dict[str, list[str]] = {"ignore": [], "collapse": []}
         self._ignored: set[str] = set()
@@ -240,6 +243,8 @@ class Loader:
 
     def log(self) -> None:
         """Log every autoload, scan and setup step of this loader to stderr."""
+        from pyautoload import _trace
+
         self._sink = _trace.to_stderr
 
     @property
@@ -249,6 +254,8 @@ class Loader:
 
     @logger.setter
     def logger(self, logger: object) -> None:
+        from pyautoload import _trace
+
         self._sink = _trace.sink_for(logger)
 
     def trace(self, message: str) -> None:
@@ -427,7 +434,9 @@ class Loader:
         fullname = child.name or name
         if self._sink is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            self.trace(f"autoloaded {fullname} from {child.file} in {elapsed_ms:.2f} ms ({_trace.trigger()})")
+            from pyautoload._trace import trigger
+
+            self.trace(f"autoloaded {fullname} from {child.file} in {elapsed_ms:.2f} ms ({trigger()})")
         self._run_on_load(fullname, value, child.path)
         return value
 
@@ -488,7 +497,9 @@ class Loader:
             raise NotManaged(
                 file, f"loader {self.tag!r} does not autoload it (outside roots, ignored or shadowed)"
             )
-        with _trace.reason("load_file"):
+        from pyautoload._trace import reason
+
+        with reason("load_file"):
             parent = import_module(entry.parent)
             return getattr(parent, entry.attribute)
 

@@ -17,8 +17,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from pyautoload._finder import Autoloads
     from pyautoload._loader import Loader
-    from pyautoload._namespace import Autoloads
 
 ROOT = "root"
 NAMESPACE = "namespace"
