@@ -99,3 +99,43 @@ def test_list_limit_is_validated_like_the_api(emulator: Emulator) -> None:
         client._http.request("GET", "/models/spaces", params={"limit": 1001})
     assert info.value.code == 400
     assert "between 1 and 1000" in info.value.message
+
+
+def test_inherited_properties_can_be_left_out(emulator: Emulator) -> None:
+    mapped = {"container": {"space": "s", "externalId": "C"}, "containerPropertyIdentifier": "a"}
+    service = emulator.service
+    service.apply_schema("spaces", {"items": [{"space": "s"}]})
+    service.apply_schema(
+        "containers",
+        {"items": [{"space": "s", "externalId": "C", "properties": {"a": {"type": {"type": "text"}}}}]},
+    )
+    parent = {"space": "s", "externalId": "Parent", "version": "1", "properties": {"a": mapped}}
+    child = {
+        "space": "s",
+        "externalId": "Child",
+        "version": "1",
+        "implements": [{"space": "s", "externalId": "Parent", "version": "1"}],
+        "properties": {"b": mapped},
+    }
+    service.apply_schema("views", {"items": [parent, child]})
+    with emulator.client() as client:
+        (full,) = client.views.retrieve(ViewId("s", "Child", "1"))
+        (own,) = client.views.retrieve(ViewId("s", "Child", "1"), include_inherited_properties=False)
+        assert set(full.properties) == {"a", "b"}
+        assert set(own.properties) == {"b"}
+        listed = client.views.list(limit=None, include_inherited_properties=False)
+        assert {v.external_id: set(v.properties) for v in listed} == {"Parent": {"a"}, "Child": {"b"}}
+
+
+def test_typing_describes_the_returned_properties(client: DMSClient) -> None:
+    view = {"type": "view", "space": "sp_pygen_models", "externalId": "PrimitiveNullable", "version": "1"}
+    body = {
+        "instanceType": "node",
+        "sources": [{"source": view, "properties": ["*"]}],
+        "includeTyping": True,
+        "limit": 2,
+    }
+    typing = client._http.request("POST", "/models/instances/list", json=body)["typing"]
+    props = typing["sp_pygen_models"]["PrimitiveNullable/1"]
+    assert props["int32"]["type"] == {"type": "int32", "list": False}
+    assert props["text"]["nullable"] is True

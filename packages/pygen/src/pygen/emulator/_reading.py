@@ -16,6 +16,7 @@ LIST_LIMIT = 1000
 SEARCH_LIMIT = 1000
 AGGREGATE_LIMIT = 1000
 SOURCES_LIMIT = 10
+_TYPING_FIELDS = ("type", "nullable", "autoIncrement", "immutable", "defaultValue", "name", "description")
 
 
 def check_limit(limit: Any, maximum: int, *, default: int) -> int:
@@ -32,6 +33,7 @@ class Projector:
 
     def __init__(self, schema: Schema, selectors: list[dict[str, Any]] | None) -> None:
         self._views = []
+        self._typing: dict[str, dict[str, Any]] = {}
         if selectors and len(selectors) > SOURCES_LIMIT:
             raise bad_request(f"Cannot request more than {SOURCES_LIMIT} sources, got {len(selectors)}.")
         for selector in selectors or []:
@@ -50,6 +52,15 @@ class Projector:
             }
             ckeys = {f"{s}:{x}" for s, x in containers}
             self._views.append((view["space"], f"{view['externalId']}/{view['version']}", props, ckeys))
+            self._typing.setdefault(view["space"], {})[f"{view['externalId']}/{view['version']}"] = {
+                name: {k: p[k] for k in _TYPING_FIELDS if k in p}
+                for name, p in view["properties"].items()
+                if "container" in p and name in props
+            }
+
+    def typing(self) -> dict[str, Any]:
+        """The `typing` block of a response: the type of every returned property, by space and view."""
+        return self._typing
 
     def dump(self, record: Record) -> dict[str, Any]:
         """The wire form of a record."""
@@ -138,7 +149,10 @@ def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[
                 break
             page.append(record)
         cursor = encode_cursor({"s": page[-1].seq}) if more else None
-    return {"items": [projector.dump(r) for r in page], "nextCursor": cursor}
+    response = {"items": [projector.dump(r) for r in page], "nextCursor": cursor}
+    if body.get("includeTyping"):
+        response["typing"] = projector.typing()
+    return response
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)

@@ -110,7 +110,11 @@ class DMSService:
         if kind == "container":
             return self.schema.containers[key[:2]]
         if kind == "view":
-            return self.schema.resolve_view(key)
+            view = self.schema.resolve_view(key)
+            if not _flag(params, "includeInheritedProperties", True):
+                own = set(self.schema.views[key].get("properties", {}))
+                view = {**view, "properties": {k: v for k, v in view["properties"].items() if k in own}}
+            return view
         return self.schema.data_model_read(key, inline_views=_flag(params, "inlineViews", False))
 
     def _all_keys(self, kind: str) -> list[SchemaKey]:
@@ -201,7 +205,10 @@ class DMSService:
                 record = found.get((item.get("space", ""), item.get("externalId", "")))
                 if record is not None and record.instance_type == item.get("instanceType", "node"):
                     result.append(projector.dump(record))
-            return {"items": result}
+            response: dict[str, Any] = {"items": result}
+            if body.get("includeTyping"):
+                response["typing"] = projector.typing()
+            return response
 
     def delete_instances(self, body: Any) -> dict[str, Any]:
         """`POST /models/instances/delete`."""
