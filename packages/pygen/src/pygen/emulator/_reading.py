@@ -149,7 +149,7 @@ def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[
                 break
             page.append(record)
         cursor = encode_cursor({"s": page[-1].seq}) if more else None
-    response = {"items": [projector.dump(r) for r in page], "nextCursor": cursor}
+    response: dict[str, Any] = {"items": [projector.dump(r) for r in page], "nextCursor": cursor}
     if body.get("includeTyping"):
         response["typing"] = projector.typing()
     return response
