@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 import pyautoload
 
 
@@ -55,9 +57,6 @@ def test_names_resolve_lazily_and_stay_cached() -> None:
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
-    try:
+    with pytest.raises(AttributeError) as info:
         pyautoload.Nothing  # noqa: B018
-    except AttributeError as error:
-        assert error.name == "Nothing"
-    else:
-        raise AssertionError("pyautoload.Nothing resolved")
+    assert info.value.name == "Nothing"
