@@ -83,16 +83,15 @@ def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _private_uv_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """uv's own cache in a temporary folder: no test reads or writes the user's."""
-    old = os.environ.get("UV_CACHE_DIR")
-    os.environ["UV_CACHE_DIR"] = str(tmp_path_factory.mktemp("uv-cache"))
-    yield
-    if old is None:
-        os.environ.pop("UV_CACHE_DIR", None)
-    else:
-        os.environ["UV_CACHE_DIR"] = old
+@pytest.fixture(scope="session")
+def uv_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("uv-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_uv_cache(uv_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv's own cache in a temporary folder: no test here reads or writes the user's."""
+    monkeypatch.setenv("UV_CACHE_DIR", str(uv_cache))
 
 
 @pytest.fixture
