@@ -139,3 +139,34 @@ def test_typing_describes_the_returned_properties(client: DMSClient) -> None:
     props = typing["sp_pygen_models"]["PrimitiveNullable/1"]
     assert props["int32"]["type"] == {"type": "int32", "list": False}
     assert props["text"]["nullable"] is True
+
+
+def test_versions_latest_by_default_all_on_request(emulator: Emulator) -> None:
+    service = emulator.service
+    service.apply_schema("spaces", {"items": [{"space": "s"}]})
+    service.apply_schema(
+        "containers",
+        {"items": [{"space": "s", "externalId": "C", "properties": {"a": {"type": {"type": "text"}}}}]},
+    )
+    mapped = {"container": {"space": "s", "externalId": "C"}, "containerPropertyIdentifier": "a"}
+    with emulator.client() as client:
+        for version in ("1", "2"):
+            client.views.apply(
+                {"space": "s", "externalId": "V", "version": version, "properties": {f"p{version}": mapped}}
+            )
+            client.data_models.apply(
+                {
+                    "space": "s",
+                    "externalId": "M",
+                    "version": version,
+                    "views": [{"space": "s", "externalId": "V", "version": version}],
+                }
+            )
+        assert [v.version for v in client.views.list(limit=None)] == ["2"]
+        assert sorted(v.version for v in client.views.list(limit=None, all_versions=True)) == ["1", "2"]
+        assert [m.version for m in client.data_models.list(limit=None)] == ["2"]
+        assert len(client.data_models.list(limit=None, all_versions=True)) == 2
+        (v1,) = client.views.retrieve(ViewId("s", "V", "1"))
+        assert set(v1.properties) == {"p1"}
+        (latest,) = client.views.retrieve({"space": "s", "externalId": "V"})
+        assert latest.version == "2"
