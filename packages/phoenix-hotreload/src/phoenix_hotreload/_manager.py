@@ -81,7 +81,8 @@ class HotReloadManager:
             ``__`` nests: ``APP_DB__PORT`` sets ``db.port``); ``None`` reads none.
         sources: explicit sources instead of ``paths`` / ``profile`` / ``env_prefix``.
         validators: callables run on each candidate snapshot (see `add_validator`).
-        max_versions: how many versions (applied and rejected) the history keeps.
+        max_versions: how many versions (applied and rejected) the history keeps; the live
+            version is always kept.
         history_dir: directory where versions persist across restarts; ``None`` keeps them in memory.
         watch: watch the files' directories and reload on change while started.
         polling: ``True`` forces polling, ``None`` lets devcore pick native events with fallback.
@@ -239,6 +240,8 @@ class HotReloadManager:
         name: str = "",
     ) -> Subscription:
         """Call ``callback(event)`` after each applied version that changes a matching path.
+
+        The initial load is not an event: read it with `snapshot`.
 
         Args:
             pattern: ``"db.pool"`` (that path, above and below), a glob over dotted segments
@@ -418,7 +421,8 @@ class HotReloadManager:
         snapshot = replace(new, info=info)
         self._current = snapshot
         self._record(info)
-        self._notifier.publish(diff_trees(old.data, snapshot.data), old, snapshot)
+        if old.version != 0:
+            self._notifier.publish(diff_trees(old.data, snapshot.data), old, snapshot)
         return info
 
     def _reject(
@@ -441,14 +445,24 @@ class HotReloadManager:
         with self._decided:
             self._next_version = info.version + 1
             self._history.append(info)
-            while len(self._history) > self.max_versions:
-                self._history.popleft()
+            self._evict()
             self._decided.notify_all()
         if self._store is not None:
             self._store.append(info)
             self._store.prune({v.version for v in self._history})
         if self.on_version is not None:
             self.on_version(info)
+
+    def _evict(self) -> None:
+        """Drop the oldest versions beyond ``max_versions``, never the live one."""
+        live = self._current.version
+        while len(self._history) > self.max_versions:
+            if self._history[0].version == live:
+                self._history.rotate(-1)
+                self._history.popleft()
+                self._history.rotate(1)
+            else:
+                self._history.popleft()
 
     def _restore(self, records: list[VersionInfo]) -> None:
         for info in records[-self.max_versions :]:
@@ -464,7 +478,9 @@ class HotReloadManager:
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> Self:
-        """Load the configuration and, when ``watch`` is set, start watching.
+        """Start watching (when ``watch`` is set), then load the configuration.
+
+        Watching starts first so that no edit between the load and the watch is missed.
 
         Raises:
             ConfigError: the initial configuration is missing, does not parse or is invalid
@@ -472,12 +488,13 @@ class HotReloadManager:
         """
         if self._started:
             return self
-        info = self.reload(trigger="initial", force=True)
-        if info is not None and not info.applied:
-            raise self._last_error or ConfigValidationError(info.problems)
         if self._watch:
             self._watcher = ConfigWatcher(self, **self._watch_options)
             self._watcher.start()
+        info = self.reload(trigger="initial", force=True)
+        if info is not None and not info.applied:
+            self.stop()
+            raise self._last_error or ConfigValidationError(info.problems)
         self._started = True
         return self
 
