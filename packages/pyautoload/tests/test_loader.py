@@ -257,3 +257,80 @@ def test_repr_names_tag_and_roots(with_files, new_loader) -> None:
     loader = new_loader({root / "app": "app"}, tag="web")
     assert "web" in repr(loader)
     assert str(root / "app") in repr(loader)
+
+
+def test_unregister_takes_the_autoloads_off_the_modules(with_files) -> None:
+    root = with_files(
+        {"app/x.py": "class X: pass", "app/y.py": "class Y: pass", "app/sub/z.py": "class Z: pass"}
+    )
+    loader = pyautoload.Loader()
+    loader.push_dir(root / "app", namespace="app")
+    loader.setup()
+    import app
+
+    x = app.X
+    app.sub  # noqa: B018
+    loader.unregister()
+    assert app.X is x  # resolved names stay
+    assert "__getattr__" not in vars(app)
+    assert "__getattr__" not in vars(app.sub)
+    assert not hasattr(app, "Y")
+
+
+def test_unregister_restores_a_packages_own_getattr(with_files, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/lib/__init__.py": "def __getattr__(name):\n    if name == 'dynamic':\n        return 1\n    raise AttributeError(name)\n",
+            "ext/x.py": "class X: pass",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    import lib
+
+    own = vars(lib)["__getattr__"]
+    loader = pyautoload.Loader()
+    loader.push_dir(root / "ext", namespace="lib")
+    loader.setup()
+    assert lib.X.__name__ == "X"
+    assert lib.dynamic == 1
+    loader.unregister()
+    assert vars(lib)["__getattr__"] is own
+
+
+class RecordingHook:
+    """A typeguard-style import hook: asks PathFinder itself and swaps in its own SourceFileLoader."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def find_spec(self, fullname, path=None, target=None):
+        if not fullname.startswith("app."):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+        if spec is not None and isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            hook = self
+
+            class Instrumenting(importlib.machinery.SourceFileLoader):
+                def exec_module(self, module) -> None:
+                    hook.seen.append(module.__name__)
+                    module.INSTRUMENTED = True
+                    super().exec_module(module)
+
+            spec.loader = Instrumenting(spec.loader.name, spec.loader.path)
+            return spec
+        return None
+
+
+def test_path_based_import_hooks_see_autoloaded_files(with_files, new_loader) -> None:
+    root = with_files({"app/models/user.py": "class User: pass", "app/models/post.py": "class Post: pass"})
+    new_loader({root / "app": "app"})
+    hook = RecordingHook()
+    sys.meta_path.insert(0, hook)
+    import app
+
+    assert app.models.User.__name__ == "User"
+    from app.models import Post
+
+    assert Post.__name__ == "Post"
+    assert hook.seen == ["app.models.user", "app.models.post"]
+    assert sys.modules["app.models.user"].INSTRUMENTED is True

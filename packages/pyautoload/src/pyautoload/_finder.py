@@ -81,6 +81,19 @@ def attach(module: ModuleType, entry: Entry) -> Autoloads:
     return hook
 
 
+def detach(hook: Autoloads) -> None:
+    """Take ``hook`` off its module, putting back what it had before (if nothing replaced it)."""
+    namespace = hook.module.__dict__
+    for key, previous in (("__getattr__", hook.fallback), ("__dir__", hook.fallback_dir)):
+        current = namespace.get(key)
+        if current is hook or current == hook.names:
+            if previous is None:
+                del namespace[key]
+            else:
+                namespace[key] = previous
+    hook.entry.hook = None
+
+
 def import_module(name: str) -> ModuleType:
     """``importlib.import_module`` for an absolute name."""
     __import__(name)

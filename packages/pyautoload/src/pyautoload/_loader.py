@@ -382,8 +382,14 @@ class Loader:
         return True
 
     def unregister(self) -> None:
-        """Stop managing: forget the roots and discovered modules (loaded ones stay)."""
+        """Stop managing: forget the roots and discovered modules, take the autoloads off them.
+
+        Modules already imported and names already resolved stay where they are.
+        """
         with self._setup_lock, LOCK:
+            for entry in self.registry:
+                if entry.hook is not None:
+                    _finder.detach(entry.hook)
             for module, entry in list(MODULES.items()):
                 if entry.owner is self:
                     del MODULES[module]
