@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 
 from devcore import WatchPathNotFound
+from devcore.files import atomic_write, staged_directory
 from devcore.watch import CLOSE_WRITE_SUPPORTED, ChangeSet, Watcher, awatch, watch
 
 HANG_GUARD_S = 10.0  # how long a test waits for an expected change set before failing
-SETTLE_S = 0.6  # extra quiet time to catch change sets that should not come
+SETTLE_S = 0.4  # extra quiet time to catch change sets that should not come
 BURST = int(os.environ.get("DEVCORE_WATCH_BURST", "1000"))
 
 # watchdog warns (RuntimeWarning) from its reader thread when a directory created inside a
@@ -548,3 +549,39 @@ def test_paths_are_spelled_as_given_even_through_a_symlink(
     with Watcher(alias, callback=collector, **options(mode)):  # type: ignore[arg-type]
         (tree / "via-the-real-path.txt").write_text("x")
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={alias / "via-the-real-path.txt"})
+
+
+def test_jetbrains_safe_write_is_one_modification(
+    watching: Watcher, tree: Path, collector: Collector
+) -> None:
+    (tree / "a.txt___jb_tmp___").write_text("alpha, as an IDE saves it")
+    os.rename(tree / "a.txt", tree / "a.txt___jb_old___")
+    os.rename(tree / "a.txt___jb_tmp___", tree / "a.txt")
+    (tree / "a.txt___jb_old___").unlink()
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={tree / "a.txt"})
+
+
+def test_devcore_atomic_write_is_one_modification(
+    watching: Watcher, tree: Path, collector: Collector
+) -> None:
+    atomic_write(tree / "a.txt", "alpha, written atomically")
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={tree / "a.txt"})
+    assert len(collector.batches) == 1
+
+
+def test_a_staged_tree_replacing_another_reports_file_changes(
+    watching: Watcher, tree: Path, collector: Collector
+) -> None:
+    entry = tree / "cache" / "entry"
+    entry.mkdir(parents=True)
+    (entry / "kept.txt").write_text("old")
+    (entry / "dropped.txt").write_text("old")
+    assert collector.wait_until(lambda c: entry / "dropped.txt" in c.added)
+    collector.clear()
+    with staged_directory(entry, replace=True) as stage:
+        (stage / "kept.txt").write_text("new")
+        (stage / "fresh.txt").write_text("new")
+    result = collector.wait_until(lambda c: bool(c.added and c.deleted and c.modified))
+    assert result == only(
+        added={entry / "fresh.txt"}, modified={entry / "kept.txt"}, deleted={entry / "dropped.txt"}
+    )
