@@ -214,3 +214,17 @@ def test_private_and_dunder_files_define_nothing(with_files, new_loader) -> None
     assert not hasattr(app, "Private")
     assert loader.expected_name_at(root / "app/_private.py") is None
     assert importlib.import_module("app._private").Private.__name__ == "Private"
+
+
+def test_an_inflection_that_is_not_a_python_name_defines_nothing(with_files, new_loader) -> None:
+    root = with_files({"app/odd.py": "X = 1", "app/ok.py": "class Ok: pass"})
+    lines: list[str] = []
+    loader = new_loader({root / "app": "app"}, setup=False, logger=lines.append)
+    loader.inflector.inflect({"odd": "Not-A-Name"})
+    loader.setup()
+    import app
+
+    assert loader.expected_name_at(root / "app/odd.py") is None
+    assert app.Ok.__name__ == "Ok"
+    assert importlib.import_module("app.odd").X == 1
+    assert any("not a Python name" in line for line in lines)

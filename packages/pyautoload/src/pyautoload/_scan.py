@@ -113,13 +113,22 @@ def scan(namespace: Entry, loader: Loader) -> list[Entry]:
     ]
 
 
+def _attribute(base: str, file: str, loader: Loader) -> str | None:
+    """The expected name of a file, or ``None`` (logged) if the inflector gives no identifier."""
+    name = loader.inflector.camelize(base, file)
+    if name.isidentifier():
+        return name
+    loader.trace(f"{file} inflects to {name!r}, which is not a Python name; it defines nothing")
+    return None
+
+
 def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
     module = f"{namespace.module}.{base}"
     file = level.files.get(base)
     dirs = level.subdirs.get(base)
     if dirs is None:
         assert file is not None
-        return Entry(module, FILE, loader, file=file, attribute=loader.inflector.camelize(base, file))
+        return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))
     init = level.inits.get(base)
     if file is None:
         return Entry(module, PACKAGE if init else NAMESPACE, loader, file=init, dirs=dirs)
@@ -130,6 +139,4 @@ def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
             path=file,
             other=init,
         )
-    return Entry(
-        module, EXPLICIT, loader, file=file, dirs=dirs, attribute=loader.inflector.camelize(base, file)
-    )
+    return Entry(module, EXPLICIT, loader, file=file, dirs=dirs, attribute=_attribute(base, file, loader))
