@@ -360,3 +360,106 @@ def test_our_own_directory_on_sys_path_is_still_ours(with_files, new_loader, mon
     assert type(app.__path__) is list
     assert app.X.__name__ == "X"
     assert "app" in sys.modules
+
+
+def test_explicit_namespaces_nest(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/a.py": "class A: pass",
+            "app/a/b.py": "class B: pass",
+            "app/a/b/c.py": "from app.a import B\nclass C:\n    parent = B\n",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.a.b.C.parent is app.a.B
+    assert app.A.__module__ == "app.a"
+
+
+def test_collapse_inside_an_explicit_namespace(with_files, new_loader) -> None:
+    root = with_files({"app/hotel.py": "class Hotel: pass", "app/hotel/parts/room.py": "class Room: pass"})
+    loader = new_loader({root / "app": "app"}, setup=False)
+    loader.collapse(root / "app/hotel/parts")
+    loader.setup()
+    import app
+
+    assert app.hotel.Room.__module__ == "app.hotel.room"
+
+
+def test_package_with_init_inside_a_namespace_inside_a_package(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/a/__init__.py": "",
+            "app/a/b/c/__init__.py": "FLAG = 'c'\n",
+            "app/a/b/c/d.py": "class D: pass",
+        }
+    )
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    assert app.a.b.c.FLAG == "c"
+    assert app.a.b.c.D.__name__ == "D"
+    assert loader.registry.get("app.a.b").kind == "namespace"
+    assert loader.registry.get("app.a.b.c").kind == "package"
+
+
+def test_namespace_shared_by_two_loaders_below_the_root(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "one/models/a.py": "class A: pass",
+            "two/models/b.py": "class B: pass",
+            "two/models/deep/c.py": "class C: pass",
+        }
+    )
+    new_loader({root / "one": "app"})
+    second = new_loader({root / "two": "app"})
+    import app
+
+    assert app.models.A.__name__ == "A"
+    assert app.models.B.__name__ == "B"
+    assert app.models.deep.C.__name__ == "C"
+    assert app.models.__path__ == [str(root / "one/models"), str(root / "two/models")]
+    assert second.expected_name_at(root / "two/models/b.py") == "app.models.B"
+
+
+def test_shared_namespace_loaded_before_the_second_loader(with_files, new_loader) -> None:
+    root = with_files({"one/models/a.py": "class A: pass", "two/models/b.py": "class B: pass"})
+    new_loader({root / "one": "app"})
+    import app
+
+    assert app.models.A
+    new_loader({root / "two": "app"})
+    assert app.models.B.__name__ == "B"
+
+
+def test_shared_namespace_eager_loads_from_both_loaders(with_files, new_loader) -> None:
+    root = with_files({"one/models/a.py": "class A: pass", "two/models/b.py": "class B: pass"})
+    new_loader({root / "one": "app"})
+    second = new_loader({root / "two": "app"})
+    second.eager_load()
+    assert "app.models.b" in sys.modules
+    assert "app.models.a" not in sys.modules
+    pyautoload.eager_load_all()
+    assert "app.models.a" in sys.modules
+
+
+def test_the_same_file_in_two_loaders_first_wins(with_files, new_loader) -> None:
+    root = with_files({"one/x.py": "class X:\n    origin = 1\n", "two/x.py": "class X:\n    origin = 2\n"})
+    lines: list[str] = []
+    new_loader({root / "one": "app"})
+    new_loader({root / "two": "app"}, logger=lines.append)
+    import app
+
+    assert app.X.origin == 1
+    assert any("belongs to loader" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "hidden", [".git/x.py", ".venv/lib/site.py", ".x.py", "__pycache__/x.cpython-311.py"]
+)
+def test_hidden_and_cache_entries_never_become_names(with_files, new_loader, hidden) -> None:
+    root = with_files({f"app/{hidden}": "raise RuntimeError", "app/ok.py": "class Ok: pass"})
+    loader = new_loader({root / "app": "app"})
+    assert sorted(loader.all_expected_names().values()) == ["app", "app.Ok"]
+    loader.eager_load()

@@ -81,6 +81,12 @@ def attach(module: ModuleType, entry: Entry) -> Autoloads:
     return hook
 
 
+def join_shared(module: ModuleType) -> None:
+    """Let the other loaders that share this namespace add their autoloads and directories."""
+    for entry in list(_registry.SHARED.get(module.__name__, ())):
+        entry.owner.adopt(module, entry)
+
+
 def detach(hook: Autoloads) -> None:
     """Take ``hook`` off its module, putting back what it had before (if nothing replaced it)."""
     namespace = hook.module.__dict__
@@ -111,6 +117,7 @@ class NamespaceLoader:
 
     def exec_module(self, module: ModuleType) -> None:
         attach(module, self.entry)
+        join_shared(module)
         self.entry.owner.trace(f"namespace {module.__name__} created for {', '.join(self.entry.dirs)}")
         self.entry.owner.namespace_loaded(self.entry, module)
 
@@ -131,6 +138,7 @@ class BodyLoader(SourceFileLoader):
 
     def exec_module(self, module: ModuleType) -> None:
         attach(module, self.entry)
+        join_shared(module)
         super().exec_module(module)
         if not isinstance(module.__dict__.get("__getattr__"), Autoloads):
             attach(module, self.entry)

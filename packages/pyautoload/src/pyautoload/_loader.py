@@ -353,7 +353,7 @@ class Loader:
 
     def _claim(self, parent: Entry, child: Entry) -> bool:
         other = MODULES.get(child.module)
-        if other is not None and other.owner is not self:
+        if other is not None and other.owner is not self and not (other.is_namespace and child.is_namespace):
             self.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
             return False
         self.registry.add(child)
@@ -362,17 +362,29 @@ class Loader:
             return True
         if parent.adopted and self._foreign_child(parent, child):
             return False
-        MODULES[child.module] = child
+        if other is not None and other.owner is not self:  # a namespace shared with another loader
+            child.adopted = True
+            _registry.SHARED.setdefault(child.module, []).append(child)
+            self.trace(f"namespace {child.module} is shared with loader {other.owner.tag!r}")
+        else:
+            MODULES[child.module] = child
         existing = sys.modules.get(child.module)
         if existing is not None and child.is_namespace:
             child.adopted = True
-            self.ensure_scanned(child)
-            attach(existing, child)
+            self.adopt(existing, child)
         return True
+
+    def adopt(self, module: ModuleType, entry: Entry) -> None:
+        """Add the autoloads and directories of ``entry`` to a module someone else created."""
+        self.ensure_scanned(entry)
+        attach(module, entry)
+        path = getattr(module, "__path__", None)
+        if isinstance(path, list):
+            path.extend(d for d in entry.dirs if d not in path)
 
     def _foreign_child(self, parent: Entry, child: Entry) -> bool:
         module = sys.modules.get(parent.module)
-        foreign = [p for p in getattr(module, "__path__", ()) if p not in parent.dirs]
+        foreign = [p for p in getattr(module, "__path__", ()) if not any(_under(p, root) for root in ROOT_DIRS)]
         if not foreign:
             return False
         spec = PathFinder.find_spec(child.module, foreign)
@@ -390,6 +402,9 @@ class Loader:
             for entry in self.registry:
                 if entry.hook is not None:
                     _finder.detach(entry.hook)
+                shared = _registry.SHARED.get(entry.module)
+                if shared is not None and entry in shared:
+                    shared.remove(entry)
             for module, entry in list(MODULES.items()):
                 if entry.owner is self:
                     del MODULES[module]

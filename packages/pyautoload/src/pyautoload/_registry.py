@@ -31,6 +31,7 @@ LOCK = _thread.RLock()
 MODULES: dict[str, Entry] = {}
 ROOT_DIRS: dict[str, Loader] = {}
 LOADERS: list[Loader] = []
+SHARED: dict[str, list[Entry]] = {}  # namespaces another loader's entries join when they load
 
 
 class Entry:
