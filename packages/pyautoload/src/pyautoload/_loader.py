@@ -384,7 +384,9 @@ class Loader:
 
     def _foreign_child(self, parent: Entry, child: Entry) -> bool:
         module = sys.modules.get(parent.module)
-        foreign = [p for p in getattr(module, "__path__", ()) if not any(_under(p, root) for root in ROOT_DIRS)]
+        foreign = [
+            p for p in getattr(module, "__path__", ()) if not any(_under(p, root) for root in ROOT_DIRS)
+        ]
         if not foreign:
             return False
         spec = PathFinder.find_spec(child.module, foreign)
