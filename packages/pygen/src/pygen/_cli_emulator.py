@@ -64,6 +64,11 @@ def emulator() -> None:
 @click.option(
     "--latency-ms", default=0.0, show_default=True, type=float, help="Latency added to every request."
 )
+@click.option(
+    "--strict-direct-relations",
+    is_flag=True,
+    help="Targets must have data in the container a direct type names.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the address as JSON.")
 def serve(
     host: str,
@@ -78,6 +83,7 @@ def serve(
     fault_rate: float,
     retry_after: float,
     latency_ms: float,
+    strict_direct_relations: bool,
     as_json: bool,
 ) -> None:
     """Serve the emulator over HTTP until interrupted (Ctrl-C or SIGTERM).
@@ -94,7 +100,7 @@ def serve(
     )
     faults = FaultConfig(rate=fault_rate, retry_after_s=retry_after, latency_ms=latency_ms)
     try:
-        instance = Emulator(db, auth=auth, faults=faults)
+        instance = Emulator(db, auth=auth, faults=faults, strict_direct_relations=strict_direct_relations)
         if snapshot is not None:
             instance.load_snapshot(snapshot)
         counts = [

@@ -166,48 +166,50 @@ def test_delete_removes_node_and_its_edges(client: DMSClient, omni: Emulator) ->
     assert client.instances.retrieve(NodeId(SPACE, "ConnectionItemA:Jason")) == []
 
 
-def test_direct_relation_targets_must_have_data_in_the_required_container(emulator: Emulator) -> None:
+def _constrained_schema(emulator: Emulator) -> None:
     service = emulator.service
     service.apply_schema("spaces", {"items": [{"space": "s"}]})
-    containers = [
-        {"space": "s", "externalId": "Target", "properties": {"name": {"type": {"type": "text"}}}},
-        {
-            "space": "s",
-            "externalId": "Source",
-            "properties": {
-                "to": {"type": {"type": "direct", "container": {"space": "s", "externalId": "Target"}}}
-            },
-        },
-    ]
-    service.apply_schema("containers", {"items": containers})
-    with emulator.client() as client:
+    target = {"space": "s", "externalId": "Target", "properties": {"name": {"type": {"type": "text"}}}}
+    to = {"type": {"type": "direct", "container": {"space": "s", "externalId": "Target"}}}
+    source = {"space": "s", "externalId": "Source", "properties": {"to": to}}
+    service.apply_schema("containers", {"items": [target, source]})
 
-        def point_at(external_id: str) -> list[dict[str, object]]:
-            node = {
-                "instanceType": "node",
-                "space": "s",
-                "externalId": f"from-{external_id}",
-                "sources": [
-                    {
-                        "source": {"type": "container", "space": "s", "externalId": "Source"},
-                        "properties": {"to": {"space": "s", "externalId": external_id}},
-                    }
-                ],
+
+def _pointing_at(external_id: str) -> dict[str, object]:
+    return {
+        "instanceType": "node",
+        "space": "s",
+        "externalId": f"from-{external_id}",
+        "sources": [
+            {
+                "source": {"type": "container", "space": "s", "externalId": "Source"},
+                "properties": {"to": {"space": "s", "externalId": external_id}},
             }
-            return [node]
+        ],
+    }
 
+
+GOOD_TARGET = {
+    "instanceType": "node",
+    "space": "s",
+    "externalId": "good",
+    "sources": [
+        {"source": {"type": "container", "space": "s", "externalId": "Target"}, "properties": {"name": "t"}}
+    ],
+}
+
+
+def test_strict_direct_relation_targets_need_data_in_the_required_container() -> None:
+    with Emulator(strict_direct_relations=True) as emulator, emulator.client() as client:
+        _constrained_schema(emulator)
         with pytest.raises(DMSAPIError, match="no data in container s:Target"):
-            client.instances.apply(point_at("empty"))
-        target = {
-            "instanceType": "node",
-            "space": "s",
-            "externalId": "good",
-            "sources": [
-                {
-                    "source": {"type": "container", "space": "s", "externalId": "Target"},
-                    "properties": {"name": "t"},
-                }
-            ],
-        }
-        client.instances.apply([target])
-        assert client.instances.apply(point_at("good"))[0].was_modified
+            client.instances.apply(_pointing_at("empty"))
+        client.instances.apply(GOOD_TARGET)
+        assert client.instances.apply(_pointing_at("good"))[0].was_modified
+
+
+def test_lenient_direct_relation_targets_are_placeholders(emulator: Emulator) -> None:
+    _constrained_schema(emulator)
+    with emulator.client() as client:
+        assert client.instances.apply(_pointing_at("empty"))[0].was_modified
+        assert [n.external_id for n in client.instances.retrieve(NodeId("s", "empty"))] == ["empty"]

@@ -29,6 +29,8 @@ class Emulator:
         db: a sqlite file, or `":memory:"` (the default).
         auth: bearer checks and OAuth clients (default: none required).
         faults: injected 429/503 faults and latency (default: none).
+        strict_direct_relations: require direct-relation targets to have data in the container their
+            type names, as CDF does (off by default).
 
     Example:
         >>> with Emulator() as emulator, emulator.client() as client:
@@ -41,9 +43,10 @@ class Emulator:
         *,
         auth: AuthConfig | None = None,
         faults: FaultConfig | None = None,
+        strict_direct_relations: bool = False,
     ) -> None:
         self.store = Store(str(db))
-        self.service = DMSService(self.store)
+        self.service = DMSService(self.store, strict_direct_relations=strict_direct_relations)
         self.auth = auth or AuthConfig()
         self.faults = faults or FaultConfig()
         self.app = create_app(self.service, auth=self.auth, faults=self.faults)

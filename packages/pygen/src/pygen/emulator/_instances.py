@@ -25,7 +25,9 @@ def _key_of(item: dict[str, Any]) -> tuple[str, str]:
 class InstanceWriter:
     """Applies one `POST /models/instances` request: everything is validated before anything is written."""
 
-    def __init__(self, schema: Schema, store: Store, flags: dict[str, Any]) -> None:
+    def __init__(
+        self, schema: Schema, store: Store, flags: dict[str, Any], *, strict_targets: bool = False
+    ) -> None:
         self.schema = schema
         self.store = store
         self.replace = bool(flags.get("replace", False))
@@ -34,6 +36,7 @@ class InstanceWriter:
         self.auto_end = bool(flags.get("autoCreateEndNodes", False))
         self.skip_conflicts = bool(flags.get("skipOnVersionConflict", False))
         self.now = now_ms()
+        self.strict_targets = strict_targets
         self.target_containers: list[tuple[str, dict[str, str], str]] = []
 
     def apply(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,7 +67,8 @@ class InstanceWriter:
                 written.append(record)
             results.append(_result(record, modified))
         written.extend(self._auto_create(references, {r.key for r in written} | set(keys)))
-        self._check_target_containers({r.key: r for r in written})
+        if self.strict_targets:
+            self._check_target_containers({r.key: r for r in written})
         if written:
             self.store.put_many(written)
         return results

@@ -19,6 +19,14 @@ SOURCES_LIMIT = 10
 _TYPING_FIELDS = ("type", "nullable", "autoIncrement", "immutable", "defaultValue", "name", "description")
 
 
+def instance_type_of(body: dict[str, Any], *, default: str | None = "node") -> str | None:
+    """The `instanceType` of a request, or the 400 the API answers."""
+    value = body.get("instanceType", default)
+    if value is not None and value not in ("node", "edge"):
+        raise bad_request(f"instanceType must be 'node' or 'edge', got {value!r}.")
+    return value
+
+
 def check_limit(limit: Any, maximum: int, *, default: int) -> int:
     """A valid `limit`, or the 400 the API answers."""
     if limit is None:
@@ -130,7 +138,7 @@ def matching(
 def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[str, Any]) -> dict[str, Any]:
     """`POST /models/instances/list`."""
     limit = check_limit(body.get("limit"), LIST_LIMIT, default=LIST_LIMIT)
-    instance_type = body.get("instanceType", "node")
+    instance_type = instance_type_of(body)
     projector = Projector(schema, body.get("sources"))
     flt = body.get("filter")
     if body.get("sort"):
@@ -195,7 +203,7 @@ def _view_candidates(
     view = schema.view_for(body.get("view") or {})
     has_view = {"hasData": [{**{k: view[k] for k in ("space", "externalId", "version")}, "type": "view"}]}
     flt = {"and": [has_view, body["filter"]]} if body.get("filter") else has_view
-    return view, list(matching(store, resolver, flt, body.get("instanceType", "node")))
+    return view, list(matching(store, resolver, flt, instance_type_of(body)))
 
 
 def search_instances(
@@ -285,7 +293,7 @@ def aggregate_instances(
         records = [
             r for r in records if search_score(r, view, body["query"], body.get("properties"), operator) > 0
         ]
-    instance_type = body.get("instanceType", "node")
+    instance_type = instance_type_of(body)
     group_by = body.get("groupBy") or []
     if not group_by:
         return {

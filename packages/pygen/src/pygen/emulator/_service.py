@@ -70,10 +70,13 @@ class DMSService:
 
     Args:
         store: where the data lives.
+        strict_direct_relations: enforce the `container` of direct-relation types (the target must
+            have data in that container, as CDF does); off by default so that placeholder targets work.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, strict_direct_relations: bool = False) -> None:
         self.store = store
+        self.strict_direct_relations = strict_direct_relations
         self.schema = Schema(store)
         self.lock = threading.RLock()
 
@@ -192,7 +195,10 @@ class DMSService:
         """`POST /models/instances`."""
         items = _items(body, 1000)
         with self.lock:
-            return {"items": InstanceWriter(self.schema, self.store, body).apply(items)}
+            writer = InstanceWriter(
+                self.schema, self.store, body, strict_targets=self.strict_direct_relations
+            )
+            return {"items": writer.apply(items)}
 
     def retrieve_instances(self, body: Any) -> dict[str, Any]:
         """`POST /models/instances/byids`."""
