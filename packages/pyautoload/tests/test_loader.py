@@ -334,3 +334,23 @@ def test_path_based_import_hooks_see_autoloaded_files(with_files, new_loader) ->
     assert Post.__name__ == "Post"
     assert hook.seen == ["app.models.user", "app.models.post"]
     assert sys.modules["app.models.user"].INSTRUMENTED is True
+
+
+def test_root_below_another_loaders_namespace_is_an_attribute(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "plugins/csv_export.py": "class CsvExport: pass"})
+    new_loader({root / "app": "app"})
+    new_loader({root / "plugins": "app.plugins"})
+    import app
+
+    assert app.X.__name__ == "X"
+    assert app.plugins.CsvExport.__module__ == "app.plugins.csv_export"
+
+
+def test_unregistering_the_inner_root_unlinks_it(with_files, new_loader) -> None:
+    root = with_files({"app/x.py": "class X: pass", "plugins/csv_export.py": "class CsvExport: pass"})
+    new_loader({root / "app": "app"})
+    inner = new_loader({root / "plugins": "app.plugins"})
+    inner.unregister()
+    import app
+
+    assert not hasattr(app, "plugins")

@@ -312,10 +312,18 @@ class Loader:
         if module is None:
             with LOCK:
                 MODULES[namespace] = entry
+                self._link_to_parent(entry)
             return
         self.ensure_scanned(entry)
         attach(module, entry)
         self.trace(f"namespace {namespace} exists already; adding autoloads to it")
+
+    def _link_to_parent(self, entry: Entry) -> None:
+        """Make a root below a managed namespace (``app.plugins`` below ``app``) an attribute of it."""
+        parent, _, last = entry.module.rpartition(".")
+        hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
+        if isinstance(hook, Autoloads) and hook.entry.children is not None:
+            hook.entry.children.setdefault(last, entry)
 
     def _owned_elsewhere(self, namespace: str, dirs: list[str]) -> bool:
         parent = namespace.rpartition(".")[0]
@@ -401,6 +409,15 @@ class Loader:
         Modules already imported and names already resolved stay where they are.
         """
         with self._setup_lock, LOCK:
+            for entry in self.root_entries:
+                parent, _, last = entry.module.rpartition(".")
+                hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
+                if (
+                    isinstance(hook, Autoloads)
+                    and hook.entry.children
+                    and hook.entry.children.get(last) is entry
+                ):
+                    del hook.entry.children[last]
             for entry in self.registry:
                 if entry.hook is not None:
                     _finder.detach(entry.hook)
