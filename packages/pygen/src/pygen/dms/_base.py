@@ -20,6 +20,7 @@ class DMSModel(BaseModel):
         populate_by_name=True,
         extra="allow",
         protected_namespaces=(),
+        defer_build=True,
     )
 
     # Fields written even when left at their default (discriminators such as `type`).

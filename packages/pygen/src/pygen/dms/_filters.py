@@ -22,7 +22,7 @@ PropertyReference = list[str]
 class Filter(BaseModel):
     """Base of every filter; `Filter.load(data)` parses any filter from its wire form."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True)
     name: ClassVar[str] = ""
 
     @staticmethod
