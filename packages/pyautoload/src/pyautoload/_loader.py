@@ -573,7 +573,9 @@ class Loader:
         target = os.path.abspath(path)
         for root in sorted(self._roots, key=len, reverse=True):
             if _under(target, root):
-                return self._name_below(root, target)
+                from pyautoload._introspect import name_below
+
+                return name_below(self, root, target)
         return None
 
     def walk_roots(self) -> list[Entry]:
@@ -588,47 +590,17 @@ class Loader:
             self._preview = [Entry(ns, ROOT, self, dirs=dirs, transient=True) for ns, dirs in groups.items()]
         return self._preview
 
-    def _name_below(self, root: str, target: str) -> str | None:
-        entry = next(e for e in self.walk_roots() if root in e.dirs)
-        current = root
-        if target == root:
-            return entry.module
-        parts = os.path.relpath(target, root).split(os.sep)
-        for part in parts:
-            current = os.path.join(current, part)
-            self.ensure_scanned(entry)
-            if current in entry.dirs:
-                if current == target:
-                    return entry.module
-                continue
-            assert entry.children is not None
-            found = next((c for c in entry.children.values() if current in c.dirs), None)
-            if found is None:
-                leaf = next((c for c in entry.children.values() if c.file == current and c.attribute), None)
-                return leaf.name if leaf is not None and current == target else None
-            entry = found
-        return entry.module
-
     def all_expected_names(self) -> dict[str, str]:
         """Every managed path → the name it defines (files) or the module it is (directories).
 
         Lists every directory below the roots; imports nothing.
         """
+        from pyautoload._introspect import collect
+
         result: dict[str, str] = {}
         for entry in self.walk_roots():
-            self._collect(entry, result)
+            collect(self, entry, result)
         return dict(sorted(result.items()))
-
-    def _collect(self, entry: Entry, result: dict[str, str]) -> None:
-        self.ensure_scanned(entry)
-        for directory in entry.dirs:
-            result.setdefault(directory, entry.module)
-        assert entry.children is not None
-        for child in dict.fromkeys(entry.children.values()):
-            if child.attribute is not None and child.file is not None:
-                result.setdefault(child.file, child.name or child.attribute)
-            if child.is_namespace:
-                self._collect(child, result)
 
     def __repr__(self) -> str:
         roots = ", ".join(f"{d} → {n}" for d, n in self._roots.items())
