@@ -68,6 +68,12 @@ def _config_path(value: str | None) -> Path | None:
 @click.option("--check", is_flag=True, help="Exit 1 when the SDK on disk is stale (for CI); write nothing.")
 @click.option("--watch", is_flag=True, help="Regenerate whenever a model file changes.")
 @click.option("--force", is_flag=True, help="Regenerate even when the model did not change.")
+@click.option(
+    "--wheel",
+    "wheel_dir",
+    type=click.Path(file_okay=False),
+    help="Also write the SDK as a wheel into this directory.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report.")
 def generate(**options: Any) -> None:
     """Generate a typed Python SDK from a data model: a file, a CDF project or an emulator."""
@@ -137,6 +143,7 @@ class _Run:
         if (
             not self.options["force"]
             and not self.options["dry_run"]
+            and not self.options["wheel_dir"]
             and is_current(self.output / package, model_key(model, package))
         ):
             report.update(status="current", written=[], seconds=round(time.perf_counter() - started, 3))
@@ -155,6 +162,10 @@ class _Run:
                 report, code, f"{len(diffs)} file(s) {verb}: {', '.join(sorted(diffs)) or '-'}"
             )
         written = write_sdk(sdk, self.output)
+        if self.options["wheel_dir"]:
+            from pygen.generator import write_wheel
+
+            report["wheel"] = str(write_wheel(sdk, self.options["wheel_dir"]))
         report.update(
             status="written",
             written=written.written,

@@ -16,6 +16,7 @@ from pygen.generator._sdk import (
     model_key,
     write_sdk,
 )
+from pygen.generator._wheel import write_wheel
 
 __all__ = [
     "GeneratedSDK",
@@ -26,4 +27,5 @@ __all__ = [
     "is_current",
     "model_key",
     "write_sdk",
+    "write_wheel",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pygen._errors import GenerationError
 
-LINE_LENGTH = 120
+LINE_LENGTH = 88
 
 
 def ruff_command() -> list[str]:

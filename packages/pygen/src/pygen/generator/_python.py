@@ -16,7 +16,7 @@ from pygen.ir._names import to_pascal
 def _docstring(text: Any, indent: int = 4) -> str:
     """One safe docstring paragraph, wrapped: no triple quotes, no backslashes, no trailing quote."""
     flat = " ".join(str(text).split()).replace("\\", "/").replace('"""', "'''").rstrip('"') or "."
-    lines = textwrap.wrap(flat, width=100 - indent)
+    lines = textwrap.wrap(flat, width=80 - indent)
     if len(lines) == 1:
         return lines[0]
     pad = " " * indent

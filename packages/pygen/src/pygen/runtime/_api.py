@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, Literal, TypedDict, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, overload
 
 from pygen._errors import PygenError
-from pygen.client import AsyncDMSClient, DMSClient
 from pygen.dms import (
     AggregateItem,
     DirectRelationReference,
@@ -31,6 +30,9 @@ from pygen.dms import (
 )
 from pygen.runtime._filters import build_filter
 from pygen.runtime._model import DomainEdge, DomainModel, DomainModelWrite, ReadT, WriteT
+
+if TYPE_CHECKING:
+    from pygen.client import AsyncDMSClient, DMSClient  # httpx is imported only by whoever builds a client
 
 Aggregation = Literal["count", "sum", "avg", "min", "max"]
 IdLike = str | DirectRelationReference | NodeId | EdgeId

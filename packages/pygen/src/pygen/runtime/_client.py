@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pygen.client import AsyncDMSClient, DMSClient
+if TYPE_CHECKING:
+    from pygen.client import AsyncDMSClient, DMSClient
 
 
 class GeneratedClient:
