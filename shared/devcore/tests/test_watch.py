@@ -221,6 +221,18 @@ def test_same_size_rewrite_in_the_same_tick_is_seen(
     assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={target})
 
 
+def test_a_same_size_rewrite_that_puts_an_old_mtime_back_is_seen(
+    mode: str, tree: Path, collector: Collector
+) -> None:
+    target = tree / "a.txt"
+    an_hour_ago = time.time_ns() - 3_600_000_000_000
+    os.utime(target, ns=(an_hour_ago, an_hour_ago))  # old enough not to be digested when polling
+    with Watcher(tree, callback=collector, **options(mode)):  # type: ignore[arg-type]
+        target.write_text("ALPHA")  # like `cp -p` or `rsync -t` of a same-size file
+        os.utime(target, ns=(an_hour_ago, an_hour_ago))
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={target})
+
+
 def test_a_single_file_is_watched_through_its_directory(mode: str, tree: Path, collector: Collector) -> None:
     target = tree / "a.txt"
     with Watcher(target, callback=collector, **options(mode)) as watcher:  # type: ignore[arg-type]

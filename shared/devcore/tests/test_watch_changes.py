@@ -14,7 +14,7 @@ from devcore._watch_batch import poll_delay
 from devcore._watch_diff import diff_entries
 from devcore._watch_ignore import IgnoreRules, is_link_internal
 from devcore._watch_limits import parse_fdinfo
-from devcore._watch_polling import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_for_polling
+from devcore._watch_racy import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_roots
 from devcore._watch_scope import Entry, Root
 from devcore.watch import DEFAULT_IGNORE, ChangeSet, polling_requested
 
@@ -27,6 +27,7 @@ entries = st.builds(
     ino=st.integers(1, 4),
     size=st.integers(0, 2),
     mtime_ns=st.integers(0, 2),
+    ctime_ns=st.integers(0, 2),
     digest=st.none() | st.sampled_from(["x", "y"]),
 )
 trees = st.dictionaries(paths, entries, max_size=6)
@@ -91,14 +92,21 @@ def test_native_moves_follow_chains_of_renames() -> None:
     assert unhinted.moved == frozenset()
 
 
-def test_touched_files_are_modified_even_with_the_same_entry() -> None:
-    entry = Entry(False, 1, 7, 10, 100)
-    assert diff_entries({Path("/w/a"): entry}, {Path("/w/a"): entry}, touched={Path("/w/a")}).modified == {
-        Path("/w/a")
-    }
-    assert diff_entries(
-        {Path("/w/a"): entry._replace(digest="x")}, {Path("/w/a"): entry._replace(digest="y")}
-    )
+def test_a_write_event_is_believed_only_where_the_entries_cannot_tell() -> None:
+    a = Path("/w/a")
+    racy = Entry(False, 1, 7, 10, 100, 100, digest="x")
+
+    def modified(before: Entry, after: Entry, *, touched: bool = True) -> bool:
+        return a in diff_entries({a: before}, {a: after}, touched={a} if touched else set()).modified
+
+    assert modified(racy, racy._replace(digest="y"), touched=False)  # same stat, other content
+    assert not modified(racy, racy)  # digests agree: a late event for content already seen
+    assert modified(racy, racy._replace(digest=None))  # racy then, not digested now: believe it
+    settled = racy._replace(digest=None)  # not racy when seen: a rewrite would move its mtime
+    assert not modified(settled, settled)
+    huge = settled._replace(size=RACY_MAX_BYTES + 1)  # never digested: believe the event
+    assert modified(huge, huge)
+    assert not modified(huge, huge, touched=False)
 
 
 @given(name=st.text(st.sampled_from("ab.~#_-4913swptmpgi/"), max_size=12).filter(lambda n: "/" not in n))
@@ -146,12 +154,12 @@ def test_only_recent_small_files_are_racy() -> None:
     assert not is_racy(recent._replace(is_dir=True), now)
 
 
-def test_polling_scan_digests_racy_files(tmp_path: Path) -> None:
+def test_scans_digest_racy_files(tmp_path: Path) -> None:
     (tmp_path / "fresh.txt").write_text("fresh")
     (tmp_path / "old.txt").write_text("old")
     an_hour_ago = time.time_ns() - 3_600_000_000_000
     os.utime(tmp_path / "old.txt", ns=(an_hour_ago, an_hour_ago))
-    scan = scan_for_polling([Root(tmp_path, IgnoreRules(()))])
+    scan = scan_roots([Root(tmp_path, IgnoreRules(()))])
     assert scan[tmp_path / "fresh.txt"].digest is not None
     assert scan[tmp_path / "old.txt"].digest is None
 
@@ -190,3 +198,12 @@ def test_fdinfo_lists_the_watched_inodes(inodes: list[int], junk: list[str]) -> 
         for i, inode in enumerate(inodes)
     ]
     assert parse_fdinfo("\n".join(lines) + "\n") == set(inodes)
+
+
+def test_a_rename_moves_the_ctime_without_a_modification() -> None:
+    before = Entry(False, 1, 7, 10, 100, ctime_ns=100)
+    renamed = before._replace(ctime_ns=200)
+    assert diff_entries({Path("/w/a"): before}, {Path("/w/b"): renamed}) == ChangeSet(
+        moved=frozenset({(Path("/w/a"), Path("/w/b"))})
+    )
+    assert diff_entries({Path("/w/a"): before}, {Path("/w/a"): renamed}).modified == {Path("/w/a")}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from devcore._watch_changes import ChangeSet
 from devcore._watch_diff import diff_entries
-from devcore._watch_polling import scan_for_polling
+from devcore._watch_racy import add_digests, scan_roots
 from devcore._watch_scope import Entry, Root, stat_entry
 
 logger = logging.getLogger("devcore.watch")
@@ -147,19 +147,13 @@ class Batcher:
 
     def start(self) -> None:
         """Take the first scan of every root and start the worker thread."""
-        base = scan_for_polling(self.roots) if self.polling else self._scan_roots()
+        base = scan_roots(self.roots)
         self._base = base
         self._last_scan = dict(base)
         self._stopping = False
         self._next_poll = time.monotonic() + self._poll_interval_s
         self._thread = threading.Thread(target=self._run, name="devcore-watch", daemon=True)
         self._thread.start()
-
-    def _scan_roots(self) -> dict[Path, Entry]:
-        base: dict[Path, Entry] = {}
-        for root in self.roots:
-            root.scan(base)
-        return base
 
     def switch_to_polling(self) -> None:
         """Poll from now on (native events failed); the first scan is due at once."""
@@ -255,7 +249,7 @@ class Batcher:
             self._on_tick()
             return
         started = time.monotonic()
-        scan = scan_for_polling(self.roots)
+        scan = scan_roots(self.roots)
         with self._cond:
             self._next_poll = started + poll_delay(self._poll_interval_s, time.monotonic() - started)
             self._stable = scan == self._last_scan
@@ -307,6 +301,7 @@ class Batcher:
         for directory in deep:
             for root in self.roots:
                 root.scan_below(directory, new)
+        add_digests(new)
         old = {path: self._base[path] for path in old_keys if path in self._base}
         for path in old_keys:
             self._base.pop(path, None)

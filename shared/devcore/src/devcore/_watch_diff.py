@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Set
 from pathlib import Path
 
 from devcore._watch_changes import ChangeSet
+from devcore._watch_racy import RACY_MAX_BYTES
 from devcore._watch_scope import Entry
 
 
@@ -51,7 +52,7 @@ def diff_entries(
                 if hints.leads(source, destination) if moves_need_hint else _kept(before, after):
                     candidates.remove(destination)
                     moved.add((source, destination))
-                    if _modified(before, after, destination in touched):
+                    if _modified(before, after, destination in touched, renamed=True):
                         modified.add(destination)
                     break
         deleted -= {source for source, _ in moved}
@@ -59,10 +60,21 @@ def diff_entries(
     return ChangeSet(frozenset(added), frozenset(modified), frozenset(deleted), frozenset(moved))
 
 
-def _modified(before: Entry, after: Entry, touched: bool) -> bool:
+def _modified(before: Entry, after: Entry, touched: bool, *, renamed: bool = False) -> bool:
+    """Whether a file's content changed; ``touched``: an event said it was written.
+
+    With equal stat entries an event is believed only where the entries cannot tell: the
+    file was racy when last seen (or too large to digest) and no digests of both sides
+    agree. A file that was not racy when last seen would have a new mtime if rewritten, so
+    a late event for it (delivered after its batch) is not reported twice.
+    """
     if before.is_dir and after.is_dir:
         return False
-    return touched or not before.same_content_as(after)
+    if not before.same_content_as(after, renamed=renamed):
+        return True
+    if not touched or (before.digest is not None and after.digest is not None):
+        return False
+    return before.digest is not None or before.size > RACY_MAX_BYTES
 
 
 def _kept(before: Entry, after: Entry) -> bool:

@@ -13,20 +13,31 @@ from devcore._watch_ignore import IgnoreRules, is_link_internal
 
 
 class Entry(NamedTuple):
-    """What a watcher remembers of a path: kind, identity, size, mtime, maybe a digest."""
+    """What a watcher remembers of a path: kind, identity, size, times, maybe a digest.
+
+    ``ctime_ns`` catches a same-size rewrite whose writer put the old mtime back (``cp -p``,
+    ``rsync -t``); it also moves on ``chmod``, so a mode change reads as a modification.
+    """
 
     is_dir: bool
     dev: int
     ino: int
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
     digest: str | None = None
 
-    def same_content_as(self, other: Entry) -> bool:
-        """Whether two entries of one path describe the same content."""
+    def same_content_as(self, other: Entry, *, renamed: bool = False) -> bool:
+        """Whether two entries of one file describe the same content.
+
+        Args:
+            other: the later entry.
+            renamed: the file was renamed in between (which moves its ctime).
+        """
         if self.is_dir or other.is_dir:
             return self.is_dir == other.is_dir
-        if self[:5] != other[:5]:
+        stat_fields = slice(3, 5) if renamed else slice(0, 6)
+        if self[stat_fields] != other[stat_fields]:
             return False
         return self.digest is None or other.digest is None or self.digest == other.digest
 
@@ -49,7 +60,7 @@ def stat_entry(path: Path) -> Entry | None:
 
 
 def _entry(st: os.stat_result) -> Entry:
-    return Entry(stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    return Entry(stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 @dataclass
