@@ -131,3 +131,20 @@ def test_setup_races_with_first_use(with_files, new_loader, runs, trial) -> None
     assert len({id(r) for r in results}) == 1
     assert runs == ["app.thing"]
     assert "app" in sys.modules
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_registry_reads_while_other_threads_discover(with_files, new_loader, runs, trial) -> None:
+    files = {f"app/n{i}/item_{j}.py": f"class Item{j}: pass" for i in range(THREADS // 2) for j in range(5)}
+    root = with_files(files)
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    def work(index: int) -> object:
+        if index % 2:
+            return [len(list(loader.registry)), len(loader.registry.names())]
+        return getattr(app, f"n{index // 2}").Item0
+
+    _, errors = run_threads(work)
+    assert errors == []
+    assert len(loader.registry.names()) >= THREADS // 2

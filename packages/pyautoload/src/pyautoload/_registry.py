@@ -149,7 +149,9 @@ class Registry:
         self._names.clear()
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(sorted(self._entries.values(), key=lambda entry: entry.module))
+        with LOCK:  # a snapshot: other threads may be discovering entries meanwhile
+            entries = list(self._entries.values())
+        return iter(sorted(entries, key=lambda entry: entry.module))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -180,7 +182,9 @@ class Registry:
 
     def names(self) -> dict[str, str]:
         """Expected name → defining file, for every discovered name."""
-        return {name: entry.path for name, entry in sorted(self._names.items())}
+        with LOCK:
+            names = list(self._names.items())
+        return {name: entry.path for name, entry in sorted(names)}
 
     def file_of(self, name: str) -> str | None:
         """The file that defines an expected name, or ``None``."""
@@ -190,7 +194,9 @@ class Registry:
     def name_defined_by(self, path: str | os.PathLike[str]) -> str | None:
         """The expected name a discovered file defines, or ``None``."""
         target = os.path.abspath(path)
-        for entry in self._names.values():
+        with LOCK:
+            entries = list(self._names.values())
+        for entry in entries:
             if entry.file == target:
                 return entry.name
         return None
