@@ -97,7 +97,7 @@ def tree(
     try:
         loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
         names = loader.all_expected_names()
-    except PyautoloadError as error:
+    except (PyautoloadError, OSError) as error:
         _fail(error)
         return
     if as_json:
@@ -162,7 +162,7 @@ def eager(
         loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
         loader.setup()
         files = [p for p, name in loader.all_expected_names().items() if p.endswith(".py")]
-    except PyautoloadError as error:
+    except (PyautoloadError, OSError) as error:
         _fail(error)
         return
     errors: list[dict[str, object]] = []
