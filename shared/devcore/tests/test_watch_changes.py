@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path, PurePath
 
@@ -16,7 +18,7 @@ from devcore._watch_ignore import IgnoreRules, is_link_internal
 from devcore._watch_limits import parse_fdinfo
 from devcore._watch_racy import RACY_MAX_BYTES, RACY_WINDOW_NS, is_racy, scan_roots
 from devcore._watch_scope import Entry, Root
-from devcore.watch import DEFAULT_IGNORE, ChangeSet, polling_requested
+from devcore.watch import DEFAULT_IGNORE, ChangeSet, Watcher, polling_requested
 
 NAMES = ["a", "b", "c", "d", "e", "f"]
 paths = st.sampled_from([Path("/w") / name for name in NAMES])
@@ -207,3 +209,32 @@ def test_a_rename_moves_the_ctime_without_a_modification() -> None:
         moved=frozenset({(Path("/w/a"), Path("/w/b"))})
     )
     assert diff_entries({Path("/w/a"): before}, {Path("/w/a"): renamed}).modified == {Path("/w/a")}
+
+
+def test_watch_public_surface_is_pinned() -> None:
+    import devcore.watch
+
+    assert sorted(devcore.watch.__all__) == [
+        "CLOSE_WRITE_SUPPORTED",
+        "ChangeSet",
+        "DEFAULT_IGNORE",
+        "WatchError",
+        "WatchOptions",
+        "WatchPathNotFound",
+        "Watcher",
+        "awatch",
+        "watch",
+    ]
+
+
+def test_importing_devcore_watch_loads_no_watchdog_asyncio_or_blake3() -> None:
+    code = "import sys, devcore.watch; print(sorted(m for m in ('watchdog', 'asyncio', 'blake3') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_watcher_describes_itself(tmp_path: Path) -> None:
+    watcher = Watcher(tmp_path, polling=True)
+    assert repr(watcher) == f"<Watcher [{str(tmp_path)!r}] stopped>"
+    with watcher:
+        assert repr(watcher) == f"<Watcher [{str(tmp_path)!r}] polling>"

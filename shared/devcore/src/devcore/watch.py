@@ -130,6 +130,10 @@ class Watcher:
         self._batcher: Batcher | None = None
         self._native: NativeBackend | None = None
 
+    def __repr__(self) -> str:
+        paths = [str(path) for path in self.paths]
+        return f"<Watcher {paths!r} {self.backend or 'stopped'}>"
+
     @property
     def backend(self) -> Backend | None:
         """``"native"`` or ``"polling"`` while running (polling after a fallback), else None."""
