@@ -93,8 +93,3 @@ PropertyType = Annotated[
     Discriminator(_property_type_tag),
 ]
 """Any container property type, chosen by its `type` field."""
-
-
-def is_list_type(property_type: Any) -> bool:
-    """Whether values of this property type are lists."""
-    return bool(getattr(property_type, "list", False))

@@ -128,11 +128,12 @@ def matching(
     flt: dict[str, Any] | None,
     instance_type: str | None,
     after_seq: int = 0,
+    *,
+    first_batch: int = 1000,
 ) -> Iterable[Record]:
-    """Live records of a type that match a filter, in creation order."""
-    return (
-        r for r in store.scan(after_seq=after_seq, instance_type=instance_type) if evaluate(flt, r, resolver)
-    )
+    """Live records of a type that match a filter, in creation order (read `first_batch` rows first)."""
+    records = store.scan(after_seq=after_seq, instance_type=instance_type, batch=first_batch)
+    return (r for r in records if evaluate(flt, r, resolver))
 
 
 def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[str, Any]) -> dict[str, Any]:
@@ -151,7 +152,8 @@ def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[
         after = decode_cursor(body.get("cursor"), "s")
         page = []
         more = False
-        for record in matching(store, resolver, flt, instance_type, after_seq=after):
+        first_batch = min(limit + 1, 1000)
+        for record in matching(store, resolver, flt, instance_type, after_seq=after, first_batch=first_batch):
             if len(page) == limit:
                 more = True
                 break

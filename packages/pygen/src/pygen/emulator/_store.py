@@ -197,7 +197,10 @@ class Store:
     def scan(
         self, *, after_seq: int = 0, instance_type: str | None = None, batch: int = 1000
     ) -> Iterator[Record]:
-        """Live records in creation order, starting after `after_seq`, read `batch` rows at a time."""
+        """Live records in creation order, starting after `after_seq`.
+
+        Rows are read `batch` at a time, the batch doubling (up to 1,000) while the caller keeps reading.
+        """
         type_clause = "AND instance_type = ?" if instance_type else ""
         while True:
             params: tuple[Any, ...] = (
@@ -214,6 +217,7 @@ class Store:
             if len(rows) < batch:
                 return
             after_seq = rows[-1][0]
+            batch = min(batch * 2, 1000)
 
     def changes(self, *, after_change: int, batch: int = 1000) -> Iterator[Record]:
         """Records (deleted ones included) changed after `after_change`, in change order."""
