@@ -90,6 +90,8 @@ class HotReloadManager:
             (``None``: on where supported, i.e. Linux).
         debounce_ms: quiet time devcore waits to batch the events of one save.
         poll_interval_ms: polling period when polling.
+        coalesce_ms: a change arriving within this long of the previous reload starts a burst:
+            the burst ends with one reload once changes stop for this long (last content wins).
         strict: duplicate YAML keys are an error.
         max_bytes: largest file read.
         max_nodes: most YAML nodes with aliases expanded.
@@ -114,6 +116,7 @@ class HotReloadManager:
         close_write: bool | None = None,
         debounce_ms: int = 50,
         poll_interval_ms: int = 100,
+        coalesce_ms: int = 50,
         strict: bool = True,
         max_bytes: int = 4 * 1024 * 1024,
         max_nodes: int = 100_000,
@@ -149,6 +152,7 @@ class HotReloadManager:
             "close_write": default_close_write() if close_write is None else close_write,
             "debounce_ms": debounce_ms,
             "poll_interval_ms": poll_interval_ms,
+            "burst_quiet_ms": coalesce_ms,
         }
         self._watch = watch
         self._watcher: ConfigWatcher | None = None

@@ -1,8 +1,9 @@
 """Watching the configuration's directories through `devcore.watch` and coalescing reloads.
 
 The first change after a quiet spell reloads at once (low latency); changes that keep coming
-within ``burst_quiet_ms`` of each other are absorbed and end in one trailing reload with the
-final content, so 1,000 writes in a second cost two or three reloads, not a thousand.
+within ``burst_quiet_ms`` of a reload that produced a version are absorbed and end in one
+trailing reload with the final content, so 1,000 writes in a second cost two or three reloads,
+not a thousand. A change whose content hash is unchanged produces no version and starts no burst.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ def watched_files(manager: HotReloadManager) -> set[Path]:
 
 
 def is_relevant(path: Path, files: set[Path]) -> bool:
-    """A change to one of our files, or to a ``..data``-style symlink of a Kubernetes volume."""
-    return path in files or path.name.startswith("..")
+    """A change to one of our files, or a swap of a Kubernetes volume's ``..data`` symlink."""
+    return path in files or (path.name == "..data" and path.parent in {file.parent for file in files})
 
 
 class ConfigWatcher:
@@ -89,7 +90,8 @@ class ConfigWatcher:
 
     def _run(self) -> None:
         while self._next_change(None):
-            self._reload()
+            if not self._reload():
+                continue
             burst = False
             while self._next_change(self.burst_quiet_s):
                 burst = True
@@ -104,7 +106,8 @@ class ConfigWatcher:
         self._wake.clear()
         return changed and not self._stopping
 
-    def _reload(self) -> None:
+    def _reload(self) -> bool:
+        """Reload; ``False`` when the content was unchanged (no burst starts then)."""
         touched, self._touched = self._touched, set()
         trigger = "watch: " + ", ".join(sorted(touched)) if touched else "watch"
-        self.manager.reload(trigger=trigger, settle_s=self.settle_s)
+        return self.manager.reload(trigger=trigger, settle_s=self.settle_s) is not None

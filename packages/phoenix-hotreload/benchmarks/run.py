@@ -1,0 +1,464 @@
+"""phoenix-hotreload beside dynaconf and pydantic-settings, doing the same job in one run.
+
+The job: a 250-leaf YAML config, reloaded on each save, validated (a range on every leaf),
+then 10 subscribers told. Neither anchor watches files, so both get the same devcore.watch
+watcher (close-write, same debounce) driving their reload; the latency compared is therefore
+reload + validate + notify on top of one shared watcher.
+
+Measured:
+- write -> last subscriber notified, p50 / p99, for in-place, atomic-rename and ``..data`` swaps;
+- torn reads: 8 reader threads doing multi-key reads while reloads happen;
+- bad configs applied: syntax errors, out-of-range values and type errors fed to each;
+- memory per stored version: a one-key change to a 200-leaf config.
+
+Sizes from the environment: PHOENIX_BENCH_TRIALS (saves per write style, default 60),
+PHOENIX_BENCH_READS (multi-key reads in the torn-read run, default 1,000,000),
+PHOENIX_BENCH_RELOADS (reloads during it, default 500).
+
+    hatch run bench:python packages/phoenix-hotreload/benchmarks/run.py
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError, create_model
+
+from devcore.watch import Watcher
+from phoenix_hotreload import HotReloadManager
+
+SECTIONS, KEYS = 25, 10
+SUBSCRIBERS = 10
+READERS = 8
+DEBOUNCE_MS = 2
+TRIALS = int(os.environ.get("PHOENIX_BENCH_TRIALS", 60))
+READS = int(os.environ.get("PHOENIX_BENCH_READS", 1_000_000))
+RELOADS = int(os.environ.get("PHOENIX_BENCH_RELOADS", 500))
+TIMEOUT_S = 10.0
+
+
+def config_text(value: int, sections: int = SECTIONS, keys: int = KEYS) -> str:
+    """Every leaf holds ``value`` (0..1000), so any mix of two versions is visible."""
+    lines = []
+    for s in range(sections):
+        lines.append(f"s{s}:\n")
+        lines.extend(f"  k{k}: {value}\n" for k in range(keys))
+    return "".join(lines)
+
+
+def make_model(sections: int = SECTIONS, keys: int = KEYS) -> type[BaseModel]:
+    section = create_model("Section", **{f"k{k}": (int, Field(ge=0, le=1000)) for k in range(keys)})  # type: ignore[call-overload]
+    model: type[BaseModel] = create_model("Config", **{f"s{s}": (section, ...) for s in range(sections)})  # type: ignore[call-overload]
+    return model
+
+
+Model = make_model()
+
+
+# --------------------------------------------------------------------------- write styles
+def write_in_place(directory: Path, text: str) -> None:
+    with (directory / "app.yaml").open("w") as handle:
+        handle.write(text)
+
+
+def write_by_rename(directory: Path, text: str) -> None:
+    temporary = directory / ".app.yaml.tmp"
+    temporary.write_text(text)
+    os.replace(temporary, directory / "app.yaml")
+
+
+_swaps = iter(range(10**9))
+
+
+def write_by_data_swap(directory: Path, text: str) -> None:
+    fresh = directory / f"..{next(_swaps):09d}"
+    fresh.mkdir()
+    (fresh / "app.yaml").write_text(text)
+    os.symlink(fresh.name, directory / "..data_tmp")
+    os.replace(directory / "..data_tmp", directory / "..data")
+
+
+def layout(style: str) -> Path:
+    directory = Path(tempfile.mkdtemp(prefix=f"phoenix-bench-{style}-"))
+    if style == "..data swap":
+        first = directory / "..initial"
+        first.mkdir()
+        (first / "app.yaml").write_text(config_text(0))
+        os.symlink("..initial", directory / "..data")
+        os.symlink("..data/app.yaml", directory / "app.yaml")
+    else:
+        (directory / "app.yaml").write_text(config_text(0))
+    return directory
+
+
+STYLES: dict[str, Callable[[Path, str], None]] = {
+    "in-place": write_in_place,
+    "atomic rename": write_by_rename,
+    "..data swap": write_by_data_swap,
+}
+
+
+# --------------------------------------------------------------------------- the three contestants
+class Contestant:
+    """One tool wired to reload, validate and notify 10 subscribers on each save."""
+
+    name = ""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / "app.yaml"
+        self.notified: list[float] = []
+        self.lock = threading.Lock()
+        self.all_notified = threading.Event()
+
+    def subscriber(self, _: object = None) -> None:
+        with self.lock:
+            self.notified.append(time.perf_counter())
+            if len(self.notified) == SUBSCRIBERS:
+                self.all_notified.set()
+
+    def arm(self) -> None:
+        with self.lock:
+            self.notified.clear()
+            self.all_notified.clear()
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def read_three(self) -> tuple[Any, Any, Any]:
+        raise NotImplementedError
+
+    def reload_from_file(self) -> bool:
+        """Reload synchronously; True when the new content went live."""
+        raise NotImplementedError
+
+    def live_value(self) -> Any:
+        raise NotImplementedError
+
+
+class Phoenix(Contestant):
+    name = "phoenix-hotreload"
+
+    def start(self) -> None:
+        self.manager = HotReloadManager([self.path], model=Model, debounce_ms=DEBOUNCE_MS, close_write=True)
+        for index in range(SUBSCRIBERS):
+            self.manager.subscribe(f"s{index}", self.subscriber)
+        self.manager.start()
+
+    def stop(self) -> None:
+        self.manager.stop()
+
+    def read_three(self) -> tuple[Any, Any, Any]:
+        snapshot = self.manager.snapshot()
+        return snapshot.get("s0.k0"), snapshot.get("s12.k5"), snapshot.get("s24.k9")
+
+    def reload_from_file(self) -> bool:
+        info = self.manager.reload()
+        return info is not None and info.applied
+
+    def live_value(self) -> Any:
+        return self.manager.get("s0.k0")
+
+
+class WatchedAnchor(Contestant):
+    """An anchor driven by the same devcore watcher phoenix uses."""
+
+    def start(self) -> None:
+        self.load()
+        self.subscribers = [self.subscriber] * SUBSCRIBERS
+        self.watcher = Watcher(
+            [self.directory],
+            callback=self.on_change,
+            debounce_ms=DEBOUNCE_MS,
+            close_write=True,
+            recursive=False,
+        )
+        self.watcher.start()
+
+    def stop(self) -> None:
+        self.watcher.stop()
+
+    def on_change(self, changes: object) -> None:
+        with contextlib.suppress(Exception):
+            if self.reload_from_file():
+                for subscriber in self.subscribers:
+                    subscriber()
+
+    def load(self) -> None:
+        raise NotImplementedError
+
+
+class Dynaconf(WatchedAnchor):
+    name = "dynaconf"
+
+    def load(self) -> None:
+        from dynaconf import Dynaconf as Settings
+        from dynaconf import Validator
+
+        validators = [
+            Validator(f"s{s}.k{k}", gte=0, lte=1000, is_type_of=int)
+            for s in range(SECTIONS)
+            for k in range(KEYS)
+        ]
+        self.settings = Settings(settings_files=[str(self.path)], validators=validators)
+        self.settings.validators.validate()
+
+    def read_three(self) -> tuple[Any, Any, Any]:
+        settings = self.settings
+        try:
+            return settings.s0.k0, settings.s12.k5, settings.s24.k9
+        except (AttributeError, KeyError):
+            return None, None, None
+
+    def reload_from_file(self) -> bool:
+        self.settings.reload()
+        self.settings.validators.validate()
+        return True
+
+    def live_value(self) -> Any:
+        try:
+            return self.settings.s0.k0
+        except (AttributeError, KeyError):
+            return None
+
+
+class PydanticSettings(WatchedAnchor):
+    name = "pydantic-settings"
+
+    def load(self) -> None:
+        from pydantic_settings import (
+            BaseSettings,
+            PydanticBaseSettingsSource,
+            SettingsConfigDict,
+            YamlConfigSettingsSource,
+        )
+
+        fields = {f"s{s}": (Model.model_fields[f"s{s}"].annotation, ...) for s in range(SECTIONS)}
+        path = self.path
+
+        class Base(BaseSettings):
+            model_config = SettingsConfigDict(yaml_file=path)
+
+            @classmethod
+            def settings_customise_sources(
+                cls, settings_cls: type[BaseSettings], **sources: PydanticBaseSettingsSource
+            ) -> tuple[PydanticBaseSettingsSource, ...]:
+                return (YamlConfigSettingsSource(settings_cls),)
+
+        self.settings_class = create_model("Settings", __base__=Base, **fields)  # type: ignore[call-overload]
+        self.settings = self.settings_class()
+
+    def read_three(self) -> tuple[Any, Any, Any]:
+        # What a reader of a module-level settings object does: each access reads the reference.
+        return self.settings.s0.k0, self.settings.s12.k5, self.settings.s24.k9
+
+    def reload_from_file(self) -> bool:
+        try:
+            self.settings = self.settings_class()
+        except (ValidationError, ValueError, OSError, Exception):
+            return False
+        return True
+
+    def live_value(self) -> Any:
+        return self.settings.s0.k0
+
+
+CONTESTANTS: list[type[Contestant]] = [Phoenix, Dynaconf, PydanticSettings]
+
+
+# --------------------------------------------------------------------------- measurements
+def latency(kind: type[Contestant], style: str) -> tuple[float, float, int]:
+    """p50 and p99 of write -> last subscriber notified (ms), and the count of missed saves."""
+    contestant = kind(layout(style))
+    contestant.start()
+    samples: list[float] = []
+    missed = 0
+    time.sleep(0.2)
+    try:
+        for trial in range(1, TRIALS + 1):
+            contestant.arm()
+            started = time.perf_counter()
+            STYLES[style](contestant.directory, config_text(trial % 1000))
+            if contestant.all_notified.wait(TIMEOUT_S):
+                samples.append((max(contestant.notified) - started) * 1000)
+            else:
+                missed += 1
+            time.sleep(0.15)
+    finally:
+        contestant.stop()
+    if not samples:
+        return float("nan"), float("nan"), missed
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], missed
+
+
+def torn_reads(kind: type[Contestant]) -> tuple[int, int, int]:
+    """(torn reads, total reads, reloads) with 8 readers during back-to-back reloads."""
+    directory = layout("in-place")
+    contestant = kind(directory)
+    contestant.start()
+    contestant.stop()
+    done = threading.Event()
+    torn = [0] * READERS
+    counts = [0] * READERS
+    reloads = 0
+
+    def reader(index: int) -> None:
+        per_reader = READS // READERS
+        while counts[index] < per_reader or not done.is_set():
+            a, b, c = contestant.read_three()
+            if not (a == b == c) or a is None:
+                torn[index] += 1
+            counts[index] += 1
+            if counts[index] >= per_reader and reloads >= RELOADS:
+                return
+
+    threads = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(READERS)]
+    for thread in threads:
+        thread.start()
+    value = 0
+    while reloads < RELOADS or any(t.is_alive() for t in threads):
+        value = value % 1000 + 1
+        write_by_rename(directory, config_text(value))
+        with contextlib.suppress(Exception):
+            contestant.reload_from_file()
+        reloads += 1
+        if reloads >= RELOADS:
+            done.set()
+    for thread in threads:
+        thread.join()
+    return sum(torn), sum(counts), reloads
+
+
+BAD_CONFIGS = {
+    "syntax error": "s0:\n  k0: [1, 2\n",
+    "out of range": config_text(5).replace("k3: 5", "k3: 5000", 1),
+    "type error": config_text(5).replace("k3: 5", "k3: lots", 1),
+    "truncated": config_text(5)[: len(config_text(5)) // 2 - 3],
+    "empty file": "",
+}
+
+
+def bad_configs_applied(kind: type[Contestant]) -> int:
+    """How many of the bad configs became live (the live value or the file's view changed)."""
+    applied = 0
+    for text in BAD_CONFIGS.values():
+        directory = layout("in-place")
+        contestant = kind(directory)
+        contestant.start()
+        contestant.stop()
+        before = contestant.live_value()
+        write_by_rename(directory, text)
+        with contextlib.suppress(Exception):
+            contestant.reload_from_file()
+        snapshot = [contestant.live_value(), *contestant.read_three()]
+        if snapshot != [before] * 4 or _bad_value_live(contestant):
+            applied += 1
+    return applied
+
+
+def _bad_value_live(contestant: Contestant) -> bool:
+    if isinstance(contestant, Phoenix):
+        return contestant.manager.get("s0.k3") not in (0,)
+    if isinstance(contestant, Dynaconf):
+        try:
+            return contestant.settings.s0.k3 != 0
+        except (AttributeError, KeyError):
+            return True
+    assert isinstance(contestant, PydanticSettings)
+    return contestant.settings.s0.k3 != 0
+
+
+def memory_per_version() -> dict[str, float]:
+    """KiB per kept version for a one-key change to a 200-leaf config."""
+    directory = Path(tempfile.mkdtemp(prefix="phoenix-bench-memory-"))
+    path = directory / "app.yaml"
+    path.write_text(config_text(1, 20, 10))
+    small = make_model(20, 10)
+    versions = 200
+    manager = HotReloadManager([path], model=small, watch=False, max_versions=versions + 10).start()
+    data = manager.snapshot().to_dict()
+    gc.collect()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    for index in range(versions):
+        data[f"s{index % 20}"]["k3"] = index % 1000
+        manager.apply(data)
+    gc.collect()
+    grown = sum(stat.size_diff for stat in tracemalloc.take_snapshot().compare_to(before, "filename"))
+    tracemalloc.stop()
+    results = {"phoenix-hotreload": grown / versions / 1024}
+
+    import copy
+
+    from dynaconf import Dynaconf as Settings
+
+    settings = Settings(settings_files=[str(path)])
+    results["dynaconf"] = _allocated(lambda: copy.deepcopy(settings.as_dict())) / 1024
+    instance = small.model_validate(data)
+    results["pydantic-settings"] = _allocated(lambda: small.model_validate(instance.model_dump())) / 1024
+    return results
+
+
+def _allocated(make: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    kept = [make() for _ in range(50)]
+    size = tracemalloc.get_traced_memory()[0] // len(kept)
+    tracemalloc.stop()
+    return size
+
+
+# --------------------------------------------------------------------------- report
+def main() -> int:
+    print(
+        f"phoenix-hotreload benchmark: {SECTIONS * KEYS}-leaf YAML, {SUBSCRIBERS} subscribers, {TRIALS} saves per style"
+    )
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; the anchors get the same devcore watcher\n"
+    )
+    names = [kind.name for kind in CONTESTANTS]
+    print(
+        f"{'write -> last subscriber (ms)':32}"
+        + "".join(f"{n:>30}" for n in names)
+        + f"{'ratio dyn/phx':>15}{'ratio pyd/phx':>15}"
+    )
+    for style in STYLES:
+        row = [latency(kind, style) for kind in CONTESTANTS]
+        cells = "".join(
+            f"{f'p50 {p50:.1f}  p99 {p99:.1f}' + (f' ({missed} missed)' if missed else ''):>30}"
+            for p50, p99, missed in row
+        )
+        ratios = "".join(f"{row[i][0] / row[0][0]:>14.2f}x" for i in (1, 2))
+        print(f"{style:32}{cells}{ratios}")
+    print()
+    print(f"{'torn multi-key reads':32}" + "".join(f"{n:>30}" for n in names))
+    torn = [torn_reads(kind) for kind in CONTESTANTS]
+    print(f"{'  torn / reads (reloads)':32}" + "".join(f"{f'{t:,} / {r:,} ({n})':>30}" for t, r, n in torn))
+    print()
+    print(
+        f"{'bad configs applied (of ' + str(len(BAD_CONFIGS)) + ')':32}"
+        + "".join(f"{bad_configs_applied(kind):>30}" for kind in CONTESTANTS)
+    )
+    memory = memory_per_version()
+    print(f"{'KiB per kept version':32}" + "".join(f"{memory[n]:>30.2f}" for n in names))
+    print("  (anchors keep no versions; their figure is what keeping one copy of the settings costs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
