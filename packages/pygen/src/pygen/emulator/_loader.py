@@ -125,7 +125,7 @@ class Loader:
         for rank in ("container", "model", "instances"):
             for file, document in documents:
                 if _kind(file, document) == rank:
-                    self._load_document(file, document, rank, counts)
+                    self._load_checked(file, document, rank, counts)
         return counts
 
     def _apply(self, file: Path, resource: str, items: list[dict[str, Any]], counts: dict[str, int]) -> None:
@@ -140,6 +140,16 @@ class Loader:
         new = sorted(s for s in spaces if s not in self.service.schema.spaces)
         if new:
             self._apply(file, "spaces", [{"space": s} for s in new], counts)
+
+    def _load_checked(self, file: Path, document: Any, kind: str, counts: dict[str, int]) -> None:
+        try:
+            self._load_document(file, document, kind, counts)
+        except ModelLoadError:
+            raise
+        except RequestError as exc:
+            raise ModelLoadError(file, exc.message) from exc
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ModelLoadError(file, f"malformed {kind}: {type(exc).__name__}: {exc}") from exc
 
     def _load_document(self, file: Path, document: Any, kind: str, counts: dict[str, int]) -> None:
         if kind == "container":
