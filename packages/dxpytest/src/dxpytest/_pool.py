@@ -29,6 +29,7 @@ from dxpytest._protocol import Decoder, Kind, encode
 from dxpytest._scheduler import Scheduler, WorkUnit
 
 MAX_ATTEMPTS = 2
+MAX_STARTUP_FAILURES = 3
 EXIT_WAIT_S = 5.0
 
 
@@ -110,7 +111,9 @@ class Pool:
         self.listener.setblocking(False)
         self.selector.register(self.listener, selectors.EVENT_READ, "accept")
         self.workers: dict[int, _Worker] = {}
-        self.pids: dict[int, int] = {}  # pid -> worker id
+        self.pids: dict[int, int] = {}  # pid -> worker id, for every worker the zygote forked
+        self.connected: set[int] = set()  # worker ids that said HELLO
+        self.startup_failures = 0
         self.exit_codes: dict[int, int] = {}
         self.next_id = 0
         self.crash_counts: dict[str, int] = {}
@@ -183,7 +186,24 @@ class Pool:
             elif kind == Kind.FORKED:
                 self.pids[int(body["pid"])] = int(body["worker"])
             elif kind == Kind.EXITED:
-                self.exit_codes[int(body["pid"])] = int(body["code"])
+                pid = int(body["pid"])
+                self.exit_codes[pid] = int(body["code"])
+                self._exited(pid)
+
+    def _exited(self, pid: int) -> None:
+        """A worker that dies before it said HELLO is a start-up failure: retry a few times."""
+        worker_id = self.pids.get(pid)
+        if worker_id is None or worker_id in self.connected or self.stopping or self.phase == "done":
+            return
+        self.startup_failures += 1
+        log = self._crash_log(pid)
+        if self.startup_failures > MAX_STARTUP_FAILURES:
+            raise WorkerError(f"workers die at start-up (exit code {self.exit_codes[pid]}):\n{log}")
+        self.on_report(
+            "note", f"a worker died while starting (exit code {self.exit_codes[pid]}); starting another"
+        )
+        self.scheduler.remove_worker(worker_id)
+        self._fork()
 
     # ------------------------------------------------------------ public phases
 
@@ -262,7 +282,7 @@ class Pool:
     def _collecting(self) -> bool:
         return self.collect_pending > 0
 
-    def _step(self) -> None:
+    def _step(self, timeout_s: float = 0.1) -> None:
         now = time.monotonic()
         if now > self.deadline:
             self.timed_out = True
@@ -271,7 +291,7 @@ class Pool:
             for worker in list(self.workers.values()):
                 self._kill(worker)
             raise TimeoutError("session deadline")
-        for key, _ in self.selector.select(timeout=0.1):
+        for key, _ in self.selector.select(timeout=timeout_s):
             if key.data == "accept":
                 self._accept()
             elif key.data == "zygote":
@@ -301,22 +321,34 @@ class Pool:
             self._lost(worker)
             return
         try:
-            messages = worker.decoder.feed(data)
-        except ProtocolError as error:
-            self.on_report("note", f"worker {worker.id}: {error}; closing its connection")
-            self._kill(worker)
+            for kind, body in worker.decoder.feed(data):
+                self._handle(worker, kind, body)
+        except (ProtocolError, AttributeError, KeyError, TypeError, ValueError) as error:
+            if worker.id >= 0:
+                self.on_report("note", f"worker {worker.id}: {error}; closing its connection")
+                self._kill(worker)
             self._lost(worker)
-            return
-        for kind, body in messages:
-            self._handle(worker, kind, body)
+
+    def _hello(self, worker: _Worker, body: dict[str, Any]) -> bool:
+        """Accept a connection only from a worker the zygote forked, once."""
+        worker_id, pid = body.get("worker"), body.get("pid")
+        if not isinstance(worker_id, int) or not isinstance(pid, int) or self.pids.get(pid) != worker_id:
+            return False
+        if worker_id in self.connected:
+            return False
+        worker.id, worker.pid = worker_id, pid
+        self.connected.add(worker_id)
+        self.workers[worker_id] = worker
+        if self.stopping:
+            self._stop_worker(worker)
+        return True
 
     def _handle(self, worker: _Worker, kind: Kind, body: dict[str, Any]) -> None:
-        if kind == Kind.HELLO:
-            worker.id = int(body.get("worker", -1))
-            worker.pid = int(body.get("pid", 0))
-            self.workers[worker.id] = worker
-            if self.stopping:
-                self._stop_worker(worker)
+        if worker.id < 0:
+            if kind != Kind.HELLO or not self._hello(worker, body):
+                raise ProtocolError(f"{kind.name} from a connection that is not a known worker")
+        elif kind == Kind.HELLO:
+            raise ProtocolError("second HELLO")
         elif kind == Kind.START:
             worker.current = str(body.get("nodeid", ""))
             worker.started_at = time.monotonic()
@@ -335,6 +367,8 @@ class Pool:
             self._serve(worker)
         elif kind == Kind.BYE:
             worker.finished = True
+            if not self.stopping:
+                self._requeue_unfinished(worker, None)
             worker.units.clear()
             self.modules.update(str(name) for name in body.get("modules", []))
 
@@ -357,6 +391,8 @@ class Pool:
                 self._serve(worker)
 
     def _serve(self, worker: _Worker) -> None:
+        if worker.stop_sent:
+            return
         if self.stopping:
             self._stop_worker(worker)
             return

@@ -282,8 +282,25 @@ class Session:
         self.reporter.begin(len(items))
         pool = self._pool(workers)
         pool.run(units, workers)
+        if not pool.stopping:
+            self._report_lost(items)
         self._record(collection, pool)
         return self._finish(interrupted=pool.timed_out)
+
+    def _report_lost(self, items: list[Item]) -> None:
+        """A selected test with no report at all is an error, never silently dropped."""
+        for item in items:
+            if item.nodeid not in self.reporter.cases:
+                self.reporter.report(
+                    {
+                        "nodeid": item.nodeid,
+                        "when": "collect",
+                        "outcome": "failed",
+                        "category": "error",
+                        "letter": "E",
+                        "longrepr": "dxpytest: this test was selected but no worker reported it",
+                    }
+                )
 
     def _record(self, collection: Collection, pool: Pool) -> None:
         for nodeid, outcome in self.reporter.outcomes.items():

@@ -72,7 +72,9 @@ class Scheduler:
 
     def next_for(self, worker: int) -> WorkUnit | None:
         """The next unit for `worker`, stealing when its own queue is empty."""
-        queue = self.queues.setdefault(worker, deque())
+        queue = self.queues.get(worker)
+        if queue is None:
+            return None
         if not queue:
             self._steal(worker)
         return queue.popleft() if queue else None

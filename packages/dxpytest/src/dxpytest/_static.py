@@ -687,7 +687,7 @@ class _Module:
         parametrized = self._parametrize(marks.parametrize, set(argnames))
         self._check_fixtures(argnames, marks, parametrized.argnames, class_fixtures or {})
         return [
-            StaticItem(f"{nodeid}[{suffix}]" if suffix else nodeid, (*marks.names, *extra))
+            StaticItem(f"{nodeid}[{suffix}]" if parametrized.argnames else nodeid, (*marks.names, *extra))
             for suffix, extra in parametrized.rows
         ]
 
