@@ -33,7 +33,7 @@ def test_atomic_write_bytes_and_text(tmp_path: Path) -> None:
 
 
 @given(st.binary(max_size=3000) | st.text(max_size=500))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 def test_atomic_write_roundtrip(tmp_path: Path, data: bytes | str) -> None:
     target = tmp_path / "data"
     atomic_write(target, data, durable=False)

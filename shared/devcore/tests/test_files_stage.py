@@ -148,7 +148,7 @@ trees = st.dictionaries(file_names, st.binary(max_size=40), max_size=6).filter(
 
 
 @given(trees)
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 def test_a_staged_tree_arrives_exactly_as_built(tmp_path: Path, files: dict[str, bytes]) -> None:
     base = Path(tempfile.mkdtemp(dir=tmp_path))
     direct = base / "direct"

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from devcore.hashing import MMAP_THRESHOLD, hash_bytes, hash_file, hash_tree
 
-tmp_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+tmp_settings = settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60
+)
 
 # Official blake3 test vectors.
 EMPTY = "af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262"

@@ -164,7 +164,7 @@ def test_a_framed_file_of_the_wrong_shape_starts_empty(tmp_path: Path, table: ob
 
 
 @given(st.binary(max_size=300))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=100)
 def test_random_cache_files_never_break_the_cache(tmp_path: Path, content: bytes) -> None:
     store = tmp_path / "random.bin"
     store.write_bytes(content)
@@ -222,7 +222,7 @@ def test_threads_share_one_cache(tmp_path: Path) -> None:
 
 
 @given(st.dictionaries(st.sampled_from("abcdefgh"), st.binary(max_size=64), min_size=1, max_size=8))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
 def test_a_saved_cache_answers_every_file_without_reading_it(tmp_path: Path, files: dict[str, bytes]) -> None:
     directory = Path(tempfile.mkdtemp(dir=tmp_path))
     paths = {name: write(directory / name, content) for name, content in files.items()}

@@ -118,12 +118,13 @@ values = st.recursive(
 
 
 @given(values)
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 def test_every_value_roundtrips_exactly(value: Any) -> None:
     assert same(roundtrip(value), value)
 
 
 @given(datetimes)
+@settings(deadline=None)
 def test_datetimes_keep_their_timezone(value: dt.datetime) -> None:
     back = roundtrip(value)
     assert same(back, value)
@@ -132,11 +133,13 @@ def test_datetimes_keep_their_timezone(value: dt.datetime) -> None:
 
 
 @given(times)
+@settings(deadline=None)
 def test_times_roundtrip(value: dt.time) -> None:
     assert same(roundtrip(value), value)
 
 
 @given(st.dates())
+@settings(deadline=None)
 def test_dates_stay_dates(value: dt.date) -> None:
     back = roundtrip(value)
     assert type(back) is dt.date
@@ -144,6 +147,7 @@ def test_dates_stay_dates(value: dt.date) -> None:
 
 
 @given(st.lists(st.integers(INT_MIN, INT_MAX), max_size=5).map(tuple))
+@settings(deadline=None)
 def test_tuples_stay_tuples_nested_and_as_keys(value: tuple[int, ...]) -> None:
     obj = {value: [value, (value, [value])]}
     back = roundtrip(obj)
@@ -154,11 +158,13 @@ def test_tuples_stay_tuples_nested_and_as_keys(value: tuple[int, ...]) -> None:
 
 
 @given(st.decimals(allow_nan=True))
+@settings(deadline=None)
 def test_decimals_keep_sign_exponent_and_nan_kind(value: Decimal) -> None:
     assert str(roundtrip(value)) == str(value)
 
 
 @given(st.sets(st.text(), max_size=20))
+@settings(deadline=None)
 def test_sets_pack_to_the_same_bytes_whatever_the_insertion_order(items: set[str]) -> None:
     forward = set()
     for item in sorted(items):
@@ -296,14 +302,14 @@ def test_a_set_of_lists_is_refused_when_read() -> None:
 
 
 @given(st.binary(max_size=200))
-@settings(max_examples=500)
+@settings(deadline=None, max_examples=500)
 def test_random_bytes_give_an_object_or_serial_error(data: bytes) -> None:
     with contextlib.suppress(SerialError):
         unpackb(data)
 
 
 @given(values, st.data())
-@settings(max_examples=200)
+@settings(deadline=None, max_examples=200)
 def test_mutated_encodings_give_an_object_or_serial_error(value: Any, data: st.DataObject) -> None:
     encoded = bytearray(packb(value))
     position = data.draw(st.integers(0, len(encoded) - 1))
@@ -324,7 +330,7 @@ def test_deep_nesting_is_a_serial_error_not_a_crash() -> None:
 
 
 @given(st.integers(1, 14), st.binary(max_size=40))
-@settings(max_examples=500)
+@settings(deadline=None, max_examples=500)
 def test_random_extension_payloads_give_an_object_or_serial_error(code: int, payload: bytes) -> None:
     with contextlib.suppress(SerialError):
         unpackb(msgpack.packb(msgpack.ExtType(code, payload)))
@@ -377,6 +383,7 @@ def test_large_inputs_roundtrip_and_leave_the_collector_as_it_was() -> None:
 
 
 @given(st.lists(hashables, max_size=12, unique_by=lambda x: packb(x)), st.randoms(use_true_random=False))
+@settings(deadline=None)
 def test_any_set_packs_the_same_whatever_the_insertion_order(items: list[Any], rng: random.Random) -> None:
     try:
         original = set(items)

@@ -35,7 +35,7 @@ def header(payload: bytes) -> bytes:
     return struct.pack(">4sHQ32s", MAGIC, 1, len(payload), bytes.fromhex(hash_bytes(payload)))
 
 
-tmp_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+tmp_settings = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def test_write_then_read_gives_the_object(tmp_path: Path) -> None:
@@ -135,12 +135,13 @@ objects = st.recursive(
 
 
 @given(objects, st.integers(0, 65535))
+@settings(deadline=None)
 def test_framed_roundtrip(obj: Any, version: int) -> None:
     assert unframe(frame(obj, magic=MAGIC, version=version), magic=MAGIC, version=version) == obj
 
 
 @given(objects, st.data())
-@settings(max_examples=300)
+@settings(deadline=None, max_examples=300)
 def test_any_damage_is_detected(obj: Any, data: st.DataObject) -> None:
     whole = frame(obj, magic=MAGIC, version=7)
     damaged = bytearray(whole)
@@ -159,7 +160,7 @@ def test_any_damage_is_detected(obj: Any, data: st.DataObject) -> None:
 
 
 @given(st.binary(max_size=120))
-@settings(max_examples=300)
+@settings(deadline=None, max_examples=300)
 def test_random_files_are_corrupt(data: bytes) -> None:
     with pytest.raises(CorruptFileError):
         unframe(data, magic=MAGIC, version=1)
