@@ -55,9 +55,10 @@ def test_layout_is_magic_version_length_checksum_payload(tmp_path: Path) -> None
     assert len(data) == HEADER_SIZE + length
 
 
-def test_a_file_cut_at_every_byte_is_corrupt(tmp_path: Path) -> None:
+@pytest.mark.parametrize("obj", [SAMPLE, None, b"", [], {"k": list(range(300))}])
+def test_a_file_cut_at_every_byte_is_corrupt(tmp_path: Path, obj: object) -> None:
     target = tmp_path / "index.bin"
-    write_framed(target, SAMPLE, magic=MAGIC, version=1)
+    write_framed(target, obj, magic=MAGIC, version=1)
     whole = target.read_bytes()
     for cut in range(len(whole)):
         target.write_bytes(whole[:cut])
@@ -66,7 +67,7 @@ def test_a_file_cut_at_every_byte_is_corrupt(tmp_path: Path) -> None:
         assert caught.value.path == target
         assert caught.value.reason
     target.write_bytes(whole)
-    assert read_framed(target, magic=MAGIC, version=1) == SAMPLE
+    assert read_framed(target, magic=MAGIC, version=1) == obj
 
 
 def test_trailing_bytes_are_corrupt() -> None:
