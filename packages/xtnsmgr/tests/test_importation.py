@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xtnsmgr import (
     CacheManager,
@@ -151,3 +153,18 @@ def test_import_processor_module_wraps_import_errors() -> None:
         import_processor_module("xt_no_such_module")
     assert caught.value.module == "xt_no_such_module"
     assert isinstance(caught.value, ImportError)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=st.binary(max_size=200), policy=st.sampled_from([PthPolicy.PATHS, PthPolicy.IGNORE]))
+def test_random_pth_content_never_raises(tmp_path: Path, content: bytes, policy: PthPolicy) -> None:
+    folder = tmp_path / "random-site"
+    folder.mkdir(exist_ok=True)
+    (folder / "random.pth").write_bytes(content)
+    saved = list(sys.path)
+    try:
+        added = process_pth_files(folder, policy=policy)
+        assert all(os.path.isdir(path) or os.path.exists(path) for path in added)
+        assert policy is PthPolicy.PATHS or added == []
+    finally:
+        sys.path[:] = saved

@@ -3,11 +3,13 @@ from __future__ import annotations
 import asyncio
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from xtnsmgr import (
     CacheManager,
@@ -164,3 +166,35 @@ def test_bad_specification_in_configuration_fails_only_that_extension(
     )
     assert isinstance(report.failed["broken"], ExtensionConfigError)
     assert list(report.loaded) == ["xt_alpha"]
+
+
+json_like = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+config_items = st.fixed_dictionaries(
+    {"name": st.text(max_size=6) | json_like},
+    optional={
+        "package": st.text(max_size=6) | json_like,
+        "enabled": st.booleans() | json_like,
+        "arguments": st.dictionaries(st.text(max_size=4), json_like, max_size=2) | json_like,
+        "module": st.text(max_size=6) | json_like,
+        "register": st.sampled_from(["register", None, "bad name"]) | json_like,
+    },
+)
+
+
+@given(st.lists(config_items | json_like, max_size=4))
+def test_random_configuration_parses_or_raises_config_error(items: list[Any]) -> None:
+    outcome: object
+    try:
+        outcome = parse_extension_configs(items)
+    except ExtensionConfigError as error:
+        outcome = error
+    if isinstance(outcome, ExtensionConfigError):
+        assert outcome.spec
+    else:
+        assert isinstance(outcome, list)
+        assert [config.name for config in outcome] == [item["name"] for item in items]
+        assert all(isinstance(config.arguments, Mapping) for config in outcome)
