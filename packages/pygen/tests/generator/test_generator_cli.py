@@ -12,23 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pygen._cli import main
 from pygen.emulator import AuthConfig, Emulator
 
 FIXTURES = Path(__file__).resolve().parents[5] / "shared" / "fixtures" / "pygen"
 OMNI = FIXTURES / "Omni" / "model.yaml"
 
 
-def pygen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from pygen._cli import main; main()", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
+class Result:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def pygen(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Result:
+    """Run the real command in-process (click's runner), from `cwd`."""
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    return Result(result.exit_code, result.stdout, result.stderr)
 
 
 def test_generate_then_up_to_date_then_check_and_dry_run(tmp_path: Path) -> None:
