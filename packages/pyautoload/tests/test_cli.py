@@ -46,7 +46,7 @@ def test_tree_shows_names_without_importing(with_files) -> None:
     out = result.stdout
     assert "models/html_parser.py → app.models.HtmlParser" in out
     assert "models/ → app.models" in out
-    assert "hotel.py → app.Hotel" in out
+    assert "hotel.py → app.Hotel  (namespace app.hotel)" in out
     assert "hotel/room.py → app.hotel.Room" in out
     assert "boom.py → app.Boom" in out
     assert "logo" not in out

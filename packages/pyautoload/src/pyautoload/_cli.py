@@ -135,6 +135,8 @@ def _grow(branch: object, entry: Entry, base: str) -> None:
     for child in sorted(dict.fromkeys(entry.children.values()), key=lambda c: c.module):
         if child.attribute is not None and child.file is not None:
             label = f"{escape(os.path.relpath(child.file, base))} → [green]{child.name}[/]"
+            if child.is_namespace:
+                label += f"  (namespace [cyan]{child.module}[/])"
             node = branch.add(label)  # type: ignore[attr-defined]
             if child.is_namespace:
                 _grow(node, child, base)
