@@ -597,3 +597,18 @@ def test_a_staged_tree_replacing_another_reports_file_changes(
     assert result == only(
         added={entry / "fresh.txt"}, modified={entry / "kept.txt"}, deleted={entry / "dropped.txt"}
     )
+
+
+def test_a_replaced_directory_of_a_watched_file_is_watched_anew(
+    mode: str, tree: Path, collector: Collector
+) -> None:
+    conf = tree / "conf"
+    conf.mkdir()
+    (conf / "app.yaml").write_text("v: 1\n")
+    with Watcher(conf / "app.yaml", callback=collector, **options(mode)):  # type: ignore[arg-type]
+        with staged_directory(conf, replace=True) as stage:  # conf/ is swapped for a new dir
+            (stage / "app.yaml").write_text("v: 2\n")
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={conf / "app.yaml"})
+        collector.clear()
+        (conf / "app.yaml").write_text("v: 3, longer\n")
+        assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={conf / "app.yaml"})

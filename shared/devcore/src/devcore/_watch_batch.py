@@ -20,7 +20,7 @@ from pathlib import Path
 from devcore._watch_changes import ChangeSet
 from devcore._watch_diff import diff_entries
 from devcore._watch_racy import add_digests, scan_roots
-from devcore._watch_scope import Entry, Root, stat_entry
+from devcore._watch_scope import Entry, Root, directory_inode, stat_entry
 
 logger = logging.getLogger("devcore.watch")
 
@@ -57,6 +57,8 @@ class Batcher:
         poll_interval_s: period of polling and of the checks for missing roots.
         on_root_appeared: called (worker thread) when a missing root appears, before its scan.
         on_root_vanished: called (worker thread) when a root's directory disappears.
+        on_root_replaced: called (worker thread) when a root's directory was replaced by
+            another one of the same name (native events only).
         on_new_directories: called (worker thread) with the (path, inode) of directories that
             appeared in a batch of native events.
         on_tick: called (worker thread) every poll interval while not polling.
@@ -73,6 +75,7 @@ class Batcher:
         poll_interval_s: float,
         on_root_appeared: Callable[[Root], None],
         on_root_vanished: Callable[[Root], None],
+        on_root_replaced: Callable[[Root], None],
         on_new_directories: Callable[[list[tuple[Path, int]]], None],
         on_tick: Callable[[], None],
     ) -> None:
@@ -85,6 +88,7 @@ class Batcher:
         self._poll_interval_s = poll_interval_s
         self._on_root_appeared = on_root_appeared
         self._on_root_vanished = on_root_vanished
+        self._on_root_replaced = on_root_replaced
         self._on_new_directories = on_new_directories
         self._on_tick = on_tick
         self._cond = threading.Condition()
@@ -276,31 +280,10 @@ class Batcher:
         self._emit(changes)
 
     def _refresh(self, marks: Marks) -> ChangeSet:
+        """Re-stat what the marks name, update the remembered entries, return the changes."""
         with self._cond:
             writing = set(self._writing)
-        shallow = marks.shallow - writing
-        deep = set(marks.deep)
-        link_dirs = {d for p in shallow | deep for root in self.roots if (d := root.link_dir(p)) is not None}
-        old_keys = {path for path in shallow if self._covered(path)}
-        new: dict[Path, Entry] = {}
-        for path in old_keys:
-            entry = stat_entry(path)
-            if entry is not None:
-                new[path] = entry
-                before = self._base.get(path)
-                if entry.is_dir and (before is None or not before.is_dir):
-                    deep.add(path)
-        for path in self._base if link_dirs or deep else ():
-            if path.parent in link_dirs:
-                old_keys.add(path)
-                entry = stat_entry(path)
-                if entry is not None:
-                    new[path] = entry
-            if deep and (path in deep or not deep.isdisjoint(path.parents)):
-                old_keys.add(path)
-        for directory in deep:
-            for root in self.roots:
-                root.scan_below(directory, new)
+        old_keys, new = self._restat(marks.shallow - writing, set(marks.deep))
         add_digests(new)
         old = {path: self._base[path] for path in old_keys if path in self._base}
         for path in old_keys:
@@ -315,15 +298,51 @@ class Batcher:
             old, new, touched=marks.touched - writing, moves=marks.moves, moves_need_hint=True
         )
 
+    def _restat(self, shallow: set[Path], deep: set[Path]) -> tuple[set[Path], dict[Path, Entry]]:
+        """The covered paths concerned (before and after) and their entries now.
+
+        Concerned are the marked paths, everything below a deeply marked (or new) directory,
+        and the entries beside a ``..data``-style link that something under it changed.
+        """
+        link_dirs = {d for p in shallow | deep for root in self.roots if (d := root.link_dir(p)) is not None}
+        keys = {path for path in shallow if self._covered(path)}
+        new: dict[Path, Entry] = {}
+        for path in keys:
+            entry = stat_entry(path)
+            if entry is not None:
+                new[path] = entry
+                before = self._base.get(path)
+                if entry.is_dir and (before is None or not before.is_dir):
+                    deep.add(path)
+        for path in self._base if link_dirs or deep else ():
+            if path.parent in link_dirs:
+                keys.add(path)
+                entry = stat_entry(path)
+                if entry is not None:
+                    new[path] = entry
+            if deep and (path in deep or not deep.isdisjoint(path.parents)):
+                keys.add(path)
+        for directory in deep:
+            for root in self.roots:
+                root.scan_below(directory, new)
+        return keys, new
+
     def _covered(self, path: Path) -> bool:
         return any(root.covers(path) for root in self.roots)
 
     def _check_roots(self) -> None:
+        """Wait for roots whose directory vanished; re-watch those whose directory was replaced."""
         for root in list(self.roots):
-            if not os.path.isdir(root.watch_dir):
+            inode = directory_inode(root.watch_dir)
+            if inode is None:
                 self.roots.remove(root)
                 self.missing.append(root)
                 self._on_root_vanished(root)
+            elif inode != root.watched_inode:
+                root.watched_inode = inode
+                if not self.polling:
+                    self._on_root_replaced(root)
+                    self.mark(root.path, deep=not root.is_file)
 
     def _emit(self, changes: ChangeSet) -> None:
         if not changes:

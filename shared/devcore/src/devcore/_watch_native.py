@@ -111,21 +111,35 @@ class NativeBackend:
         """
         return unwatched(_inotify_fd(self._observer), directories)
 
+    def reschedule(self, root: Root) -> None:
+        """Watch a root's directory anew (it was replaced by another of the same name)."""
+        with self._lock:
+            if self._observer is None:
+                return
+            key = _key(root)
+            watch, count = self._watches.pop(key, (None, 1))
+            if watch is not None:
+                self._observer.unschedule(watch)
+            self._watches[key] = (self._add_watch(key), count)
+
     def _schedule(self, root: Root) -> None:
-        assert self._observer is not None
-        assert self._handler is not None
         key = _key(root)
         if key in self._watches:
             watch, count = self._watches[key]
             self._watches[key] = (watch, count + 1)
             return
+        self._watches[key] = (self._add_watch(key), 1)
+
+    def _add_watch(self, key: tuple[Path, bool]) -> ObservedWatch:
+        assert self._observer is not None
+        assert self._handler is not None
         watch = self._observer.schedule(
             self._handler, str(key[0]), recursive=key[1], event_filter=_event_filter()
         )
-        self._watches[key] = (watch, 1)
         resolved = key[0].resolve()
         if resolved != key[0]:
             self._aliases[resolved] = key[0]
+        return watch
 
     def _path(self, raw: bytes | str) -> Path:
         """An event's path, spelled under the directory as scheduled: some backends

@@ -67,13 +67,16 @@ def _entry(st: os.stat_result) -> Entry:
 class Root:
     """One path a watcher was given: a directory (watched below) or a single file.
 
-    A file is watched through its directory, so the root's ``watch_dir`` is its parent.
+    A file is watched through its directory, so the root's ``watch_dir`` is its parent;
+    ``watched_inode`` is that directory's inode when the watch was set up (a directory
+    replaced by another under the same name needs a new watch).
     """
 
     path: Path
     rules: IgnoreRules
     recursive: bool = True
     is_file: bool = False
+    watched_inode: int | None = None
 
     @property
     def watch_dir(self) -> Path:
@@ -85,6 +88,7 @@ class Root:
         if not os.path.lexists(self.path):
             return False
         self.is_file = not os.path.isdir(self.path)
+        self.watched_inode = directory_inode(self.watch_dir)
         return True
 
     def covers(self, path: Path) -> bool:
@@ -122,6 +126,8 @@ class Root:
     def scan_below(self, directory: Path, into: Tree) -> None:
         """Record the entries of ``directory`` (if covered) and of the covered paths below it."""
         if self.is_file:
+            if directory in self.path.parents:
+                self.scan(into)
             return
         if directory != self.path:
             if not self.covers(directory):
@@ -156,6 +162,12 @@ class Root:
             into[path] = entry
             if entry.is_dir and self.recursive and not child.is_symlink():
                 self._scan_directory(path, child_relative, into)
+
+
+def directory_inode(path: Path) -> int | None:
+    """The inode of a directory, or None when ``path`` is not one (any more)."""
+    entry = stat_entry(path)
+    return entry.ino if entry is not None and entry.is_dir else None
 
 
 def _child_entry(child: os.DirEntry[str]) -> Entry | None:

@@ -167,6 +167,7 @@ class Watcher:
                 poll_interval_s=self._poll_interval_s,
                 on_root_appeared=self._root_appeared,
                 on_root_vanished=self._root_vanished,
+                on_root_replaced=self._root_replaced,
                 on_new_directories=self._directories_appeared,
                 on_tick=self._check_native,
             )
@@ -236,16 +237,6 @@ class Watcher:
             return None
         return native
 
-    def _root_appeared(self, root: Root) -> None:
-        native = self._native
-        if native is None:
-            return
-        try:
-            native.schedule(root)
-        except OSError as error:
-            logger.warning("devcore.watch: cannot watch %s natively (%s); polling instead", root.path, error)
-            self._fall_back_to_polling()
-
     def _directories_appeared(self, directories: list[tuple[Path, int]]) -> None:
         native = self._native
         if native is None:
@@ -263,6 +254,22 @@ class Watcher:
         native = self._native
         if native is not None and not native.healthy():
             logger.warning("devcore.watch: native event threads stopped; polling instead")
+            self._fall_back_to_polling()
+
+    def _root_appeared(self, root: Root) -> None:
+        self._with_native(root, NativeBackend.schedule)
+
+    def _root_replaced(self, root: Root) -> None:
+        self._with_native(root, NativeBackend.reschedule)
+
+    def _with_native(self, root: Root, action: Callable[[NativeBackend, Root], None]) -> None:
+        native = self._native
+        if native is None:
+            return
+        try:
+            action(native, root)
+        except OSError as error:
+            logger.warning("devcore.watch: cannot watch %s natively (%s); polling instead", root.path, error)
             self._fall_back_to_polling()
 
     def _root_vanished(self, root: Root) -> None:
