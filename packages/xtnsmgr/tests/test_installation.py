@@ -112,7 +112,7 @@ def test_offline_failures_are_never_retried(tmp_path: Path) -> None:
 
 
 def test_timeout_kills_the_installer_and_its_children(tmp_path: Path) -> None:
-    installer = fake_installer(tmp_path, f"sleep 60 &\necho $! > {tmp_path / 'child'}\nwait", timeout_s=0.5)
+    installer = fake_installer(tmp_path, f"sleep 60 &\necho $! > {tmp_path / 'child'}\nwait", timeout_s=3)
     with pytest.raises(ExtensionInstallationError, match="timed out") as caught:
         installer.install(["x"], tmp_path, IndexSettings())
     assert caught.value.returncode is None

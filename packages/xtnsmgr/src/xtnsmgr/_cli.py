@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -132,9 +133,10 @@ def _ensure_all(manager: CacheManager, specifications: Sequence[str], *, isolate
         return list(await asyncio.gather(*(one(spec) for spec in specifications)))
 
     if sys.stderr.isatty():
+        from rich.console import Console
         from rich.progress import Progress
 
-        with Progress(transient=True) as progress:
+        with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("ensuring", total=len(specifications))
             results = asyncio.run(run(lambda: progress.advance(task)))
     else:
@@ -225,6 +227,8 @@ def info(ctx: click.Context, specification: str, as_json: bool) -> None:
         _print_json(_entry_json(entry))
         return
     for key, value in _entry_json(entry).items():
+        if key in ("created", "last_verified") and isinstance(value, float):
+            value = datetime.fromtimestamp(value, UTC).isoformat(timespec="seconds")
         click.echo(f"{key}: {value}")
 
 
