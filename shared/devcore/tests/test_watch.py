@@ -597,6 +597,9 @@ def test_a_staged_tree_replacing_another_reports_file_changes(
     assert result == only(
         added={entry / "fresh.txt"}, modified={entry / "kept.txt"}, deleted={entry / "dropped.txt"}
     )
+    collector.clear()
+    (entry / "fresh.txt").write_text("the new tree is watched too")
+    assert collector.wait_until(lambda c: bool(c.modified)) == only(modified={entry / "fresh.txt"})
 
 
 def test_a_replaced_directory_of_a_watched_file_is_watched_anew(
