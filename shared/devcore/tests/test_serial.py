@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from devcore import DevcoreError
-from devcore.serial import INT_MAX, INT_MIN, SerialError, packb, unpackb
+from devcore.serial import INT_MAX, INT_MIN, MAX_NESTING, SerialError, packb, unpackb
 
 ZONES = sorted(available_timezones())
 
@@ -410,3 +410,44 @@ def test_sets_pack_the_same_under_any_hash_seed() -> None:
         for seed in (1, 2, 3, 4)
     }
     assert len(outputs) == 1
+
+
+def nested_tuple(depth: int) -> tuple[Any, ...]:
+    """``depth`` tuples in one another: ``((),)`` is 2."""
+    value: tuple[Any, ...] = ()
+    for _ in range(depth - 1):
+        value = (value,)
+    return value
+
+
+def test_tuples_and_sets_nest_up_to_the_limit() -> None:
+    deepest = nested_tuple(MAX_NESTING)
+    assert roundtrip(deepest) == deepest
+    mixed: Any = frozenset()
+    for level in range(MAX_NESTING - 1):
+        mixed = (mixed,) if level % 2 else frozenset({mixed})
+    assert roundtrip(mixed) == mixed
+    with pytest.raises(SerialError, match="nest"):
+        packb(nested_tuple(MAX_NESTING + 1))
+    with pytest.raises(SerialError, match="nest"):
+        packb([{1: nested_tuple(MAX_NESTING + 5)}])
+    assert roundtrip(deepest) == deepest  # the depth count is back to zero
+
+
+HOSTILE = """
+import msgpack
+from devcore.serial import SerialError, unpackb
+payload = msgpack.packb([])
+for _ in range(5000):  # far deeper than the C stack could take, one context per level
+    payload = msgpack.packb([msgpack.ExtType(1, payload)])
+try:
+    unpackb(payload)
+except SerialError as error:
+    print("refused:", error)
+"""
+
+
+def test_hostile_nesting_is_refused_without_crashing_the_process() -> None:
+    result = subprocess.run([sys.executable, "-c", HOSTILE], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "nest more than" in result.stdout

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import threading
 import uuid
 from collections.abc import Callable
 from decimal import Decimal
@@ -46,6 +47,12 @@ _UUID = 12
 _GC_PAUSE_BYTES = 1 << 16
 _TOTALLY_ORDERED = frozenset({str, bytes, int})
 _IDLE_PACKERS: list[msgpack.Packer] = []
+_IDLE_PACKERS_MAX = 64
+#: How deep tuples and sets may nest in one another. Each level of decoding takes a fresh
+#: msgpack context on the C stack (about 45 KiB), so the limit keeps hostile input from
+#: overflowing a thread's stack.
+MAX_NESTING = 64
+_NESTING = threading.local()
 # An extension built without ExtType's argument checks: our codes and payloads are valid.
 _ext = msgpack.ExtType._make
 
@@ -57,8 +64,8 @@ def packb(obj: object) -> bytes:
     """Serialize an object to msgpack bytes.
 
     Besides msgpack's own types (``None``, ``bool``, ``int``, ``float``, ``str``, ``bytes``,
-    ``list``, ``dict``) these round-trip exactly, nested at any depth and as dict keys where
-    hashable: ``tuple``, ``set``, ``frozenset``, ``pathlib.Path`` (and the
+    ``list``, ``dict``) these round-trip exactly, nested (tuples and sets up to
+    ``MAX_NESTING`` = 64 levels in one another) and as dict keys where hashable: ``tuple``, ``set``, ``frozenset``, ``pathlib.Path`` (and the
     pure posix and windows paths), ``datetime.datetime`` (naive, or with a
     ``datetime.timezone`` or ``zoneinfo.ZoneInfo``; another tzinfo is kept as its fixed
     offset at that instant), ``date``, ``time``, ``timedelta``, ``Decimal`` and ``UUID``.
@@ -125,7 +132,8 @@ def _pack(obj: object) -> bytes:
     try:
         return packer.pack(obj)
     finally:
-        _IDLE_PACKERS.append(packer)
+        if len(_IDLE_PACKERS) < _IDLE_PACKERS_MAX:
+            _IDLE_PACKERS.append(packer)
 
 
 def _new_packer() -> msgpack.Packer:
@@ -182,8 +190,8 @@ def _pack_set(code: int, items: set[Any] | frozenset[Any]) -> msgpack.ExtType:
     """
     ordered = sorted(items) if _one_ordered_type(items) else None
     if ordered is not None:
-        return _ext((code, _pack(ordered)))
-    parts = sorted(_pack(item) for item in items)
+        return _ext((code, _nested(_pack, ordered)))
+    parts = sorted(_nested(_pack, item) for item in items)
     return _ext((code, _array_header(len(parts)) + b"".join(parts)))
 
 
@@ -201,9 +209,21 @@ def _decode_path(data: bytes) -> str:
     return data.decode("utf-8", _UNICODE_ERRORS)
 
 
+def _nested(action: Callable[[Any], Any], argument: Any) -> Any:
+    """Run a packing or unpacking of a tuple's or set's items one nesting level deeper."""
+    depth = getattr(_NESTING, "depth", 0)
+    if depth >= MAX_NESTING:
+        raise SerialError(f"tuples and sets nest more than {MAX_NESTING} levels deep")
+    _NESTING.depth = depth + 1
+    try:
+        return action(argument)
+    finally:
+        _NESTING.depth = depth
+
+
 def _items(data: bytes) -> list[Any]:
     """The items of a tuple or set extension: one msgpack array."""
-    items = _unpack(data)
+    items = _nested(_unpack, data)
     if not isinstance(items, list):
         raise SerialError("a tuple or set extension must hold an array")
     return items
@@ -220,7 +240,7 @@ _BASES: tuple[tuple[type, Callable[[Any], object]], ...] = (
 # Looked up by exact type first, then in this order by isinstance (subclasses before bases).
 _ENCODERS: dict[type, Callable[[Any], object]] = {
     Path: lambda v: _ext((_PATH, _encode_path(v))),
-    tuple: lambda v: _ext((_TUPLE, _pack(list(v)))),
+    tuple: lambda v: _ext((_TUPLE, _nested(_pack, list(v)))),
     set: lambda v: _pack_set(_SET, v),
     frozenset: lambda v: _pack_set(_FROZENSET, v),
     PurePosixPath: lambda v: _ext((_PURE_POSIX_PATH, _encode_path(v))),
