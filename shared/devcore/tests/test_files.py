@@ -182,3 +182,17 @@ def test_modules_load_only_what_they_need(module: str, absent: tuple[str, ...]) 
     code = f"import sys, {module}; print(sorted(m for m in {absent!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_public_surface_of_files_is_pinned() -> None:
+    import devcore.files
+
+    assert sorted(devcore.files.__all__) == [
+        "LockTimeout",
+        "atomic_write",
+        "atomic_writer",
+        "file_lock",
+        "fsync_directory",
+        "staged_directory",
+        "sweep_stale",
+    ]

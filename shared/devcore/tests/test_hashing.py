@@ -185,3 +185,16 @@ def test_hash_tree_leaves_out_fifos_and_sockets(tmp_path: Path) -> None:
         assert hash_tree(root) == expected
     finally:
         server.close()
+
+
+def test_public_surface_of_hashing_is_pinned() -> None:
+    import devcore.hashing
+
+    assert sorted(devcore.hashing.__all__) == [
+        "CacheStats",
+        "FingerprintCache",
+        "MMAP_THRESHOLD",
+        "hash_bytes",
+        "hash_file",
+        "hash_tree",
+    ]

@@ -451,3 +451,22 @@ def test_hostile_nesting_is_refused_without_crashing_the_process() -> None:
     result = subprocess.run([sys.executable, "-c", HOSTILE], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "nest more than" in result.stdout
+
+
+def test_public_surface_of_serial_is_pinned() -> None:
+    import devcore.serial
+
+    assert sorted(devcore.serial.__all__) == [
+        "CorruptFileError",
+        "HEADER_SIZE",
+        "INT_MAX",
+        "INT_MIN",
+        "MAX_NESTING",
+        "SerialError",
+        "frame",
+        "packb",
+        "read_framed",
+        "unframe",
+        "unpackb",
+        "write_framed",
+    ]
