@@ -249,6 +249,9 @@ def main() -> None:
     parser.add_argument(
         "--quick", action="store_true", help="skip the 330/1,000-view models and the anchor's mypy"
     )
+    parser.add_argument(
+        "--anchor-max-views", type=int, default=50, help="run the anchor on models up to this size"
+    )
     options = parser.parse_args()
     if not FIXTURES.is_dir():
         sys.exit(f"the public pygen fixtures are missing: expected them at {FIXTURES}")

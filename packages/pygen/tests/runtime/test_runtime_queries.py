@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 from typing import Any
@@ -227,3 +228,69 @@ def test_reference_keys_parse_any_text(text: str) -> None:
 
 def test_fixture_models_exist() -> None:
     assert (FIXTURES / "Omni" / "nodes.yaml").is_file()
+
+
+def test_query_builder_filter_attributes_of_every_kind(omni: Setup) -> None:
+    sdk, module = omni.sdk, omni.module
+    listed = module.PrimitiveNullableListedWrite
+    nullable = module.PrimitiveNullableWrite
+    stamp = dt.datetime(2024, 3, 1, tzinfo=dt.UTC)
+    sdk.primitive_nullable.upsert(
+        [
+            nullable(
+                space=INSTANCE_SPACE,
+                external_id="q1",
+                text="alpha",
+                int32=10,
+                float64=1.5,
+                boolean=True,
+                date=dt.date(2024, 1, 2),
+                timestamp=stamp,
+                json_={"a": 1},
+            ),
+            nullable(
+                space=INSTANCE_SPACE, external_id="q2", text="beta", int32=20, float64=2.5, boolean=False
+            ),
+        ]
+    )
+    sdk.primitive_nullable_listed.upsert(
+        listed(space=INSTANCE_SPACE, external_id="l1", text=["x", "y"], int32=[1, 2])
+    )
+
+    def ids(select: Any) -> set[str]:
+        return {item.external_id for item in select.fetch(limit=None) if item.space == INSTANCE_SPACE}
+
+    api = sdk.primitive_nullable
+    assert ids(api.select().text.equals("alpha")) == {"q1"}
+    assert ids(api.select().text.in_(["alpha", "beta"])) == {"q1", "q2"}
+    assert ids(api.select().text.prefix("be")) == {"q2"}
+    assert ids(api.select().int32.range(gt=10, lte=20)) == {"q2"}
+    assert ids(api.select().float64.equals(1.5)) == {"q1"}
+    assert ids(api.select().boolean.equals(False)) == {"q2"}
+    assert ids(api.select().date.range(gte=dt.date(2024, 1, 1))) == {"q1"}
+    assert ids(api.select().timestamp.equals(stamp)) == {"q1"}
+    assert ids(api.select().json_.exists()) == {"q1"}
+    assert ids(api.select().text.prefix("").int32.in_([10, 20]).boolean.equals(True)) == {"q1"}
+    lists = sdk.primitive_nullable_listed
+    assert ids(lists.select().text.contains_any(["y", "z"])) == {"l1"}
+    assert ids(lists.select().int32.contains_all([1, 2])) == {"l1"}
+    assert ids(lists.select().int32.contains_all([1, 3])) == set()
+    d_api = sdk.connection_item_d
+    d_api.upsert(
+        module.ConnectionItemDWrite(
+            space=INSTANCE_SPACE,
+            external_id="d1",
+            direct_single=DirectRelationReference(INSTANCE_SPACE, "q1"),
+        )
+    )
+    (d1,) = [
+        item
+        for item in d_api.select().direct_single.name.exists().fetch(limit=None)
+        if item.external_id == "d1"
+    ]
+    assert (
+        d1.related("direct_single") == []
+    )  # a filter on a traversed set filters the related nodes (q1 is no E)
+    assert {item.external_id for item in d_api.list(limit=None, direct_single=(INSTANCE_SPACE, "q1"))} == {
+        "d1"
+    }
