@@ -105,8 +105,7 @@ def test_a_zero_window_trusts_every_digest(tmp_path: Path) -> None:
 
 def test_the_cache_persists_through_a_framed_file(tmp_path: Path) -> None:
     files = [write(tmp_path / f"{i}.txt", bytes([i]) * i) for i in range(5)]
-    store = tmp_path / "cache" / "fingerprints.bin"
-    store.parent.mkdir()
+    store = tmp_path / "cache" / "fingerprints.bin"  # its directory is created by save()
     first = FingerprintCache(store)
     expected = [first.digest(file) for file in files]
     first.save()

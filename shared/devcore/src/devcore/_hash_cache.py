@@ -146,6 +146,9 @@ class FingerprintCache:
     def save(self) -> None:
         """Write the cache to its file, atomically, if it changed since it was read or saved.
 
+        Missing parent directories are created. The write is atomic but not fsynced: a cache
+        file damaged by a power cut reads back as empty.
+
         Raises:
             ValueError: the cache has no file.
             OSError: the file cannot be written.
@@ -157,6 +160,7 @@ class FingerprintCache:
                 return
             table = {name: [*entry.key, entry.digest, entry.trusted] for name, entry in self._entries.items()}
             self._dirty = False
+        self._path.parent.mkdir(parents=True, exist_ok=True)
         write_framed(self._path, table, magic=_MAGIC, version=_VERSION, durable=False)
 
 
