@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pygen.client import DMSClient, DMSConnectionError, RetryPolicy, parse_retry_after
@@ -18,6 +18,7 @@ from pygen.emulator import Emulator, FaultConfig
 TRIALS = int(os.environ.get("PYGEN_RESILIENCE_CALLS", "120"))
 
 
+@settings(deadline=None)
 @given(attempt=st.integers(0, 40), base=st.floats(0.001, 5), cap=st.floats(0.001, 60), seed=st.integers())
 def test_full_jitter_stays_within_the_exponential_ceiling(
     attempt: int, base: float, cap: float, seed: int
@@ -27,12 +28,14 @@ def test_full_jitter_stays_within_the_exponential_ceiling(
     assert 0 <= wait <= min(cap, base * 2**attempt)
 
 
+@settings(deadline=None)
 @given(seconds=st.floats(0, 1e6, allow_nan=False))
 def test_retry_after_seconds_win_over_jitter(seconds: float) -> None:
     policy = RetryPolicy(max_retry_after_s=1e7)
     assert policy.wait_s(3, f"{seconds!r}") == pytest.approx(seconds)
 
 
+@settings(deadline=None)
 @given(text=st.text(max_size=40))
 def test_retry_after_parser_never_raises(text: str) -> None:
     value = parse_retry_after(text)

@@ -241,39 +241,40 @@ def _roundtrip(model: Any, data: dict[str, Any]) -> None:
     assert model.load(data).dump() == data
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(data=container, extra=extras)
 def test_containers_roundtrip(data: dict[str, Any], extra: dict[str, Any]) -> None:
     _roundtrip(ContainerApply, {**data, **extra})
     _roundtrip(Container, {**data, "isGlobal": False, "createdTime": 1, "lastUpdatedTime": 2})
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(data=view_apply, extra=extras)
 def test_views_roundtrip(data: dict[str, Any], extra: dict[str, Any]) -> None:
     _roundtrip(ViewApply, {**data, **extra})
     _roundtrip(DataModelApply, {"space": "s", "externalId": "m", "version": "1", "views": [data]})
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(data=st.one_of(node_apply, edge_apply), extra=extras)
 def test_instance_writes_roundtrip(data: dict[str, Any], extra: dict[str, Any]) -> None:
     _roundtrip(NodeApply if data["instanceType"] == "node" else EdgeApply, {**data, **extra})
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(data=node, extra=extras)
 def test_nodes_roundtrip(data: dict[str, Any], extra: dict[str, Any]) -> None:
     _roundtrip(Node, {**data, **extra})
     assert TypeAdapter(InstanceUnion).validate_python(data).dump() == data
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(data=filters)
 def test_filters_roundtrip(data: dict[str, Any]) -> None:
     assert Filter.load(data).dump() == data
 
 
+@settings(deadline=None)
 @given(name=st.from_regex(r"zz[a-z]{1,8}", fullmatch=True), body=json_values)
 def test_unknown_filters_are_kept(name: str, body: Any) -> None:
     loaded = Filter.load({name: body})
@@ -281,7 +282,7 @@ def test_unknown_filters_are_kept(name: str, body: Any) -> None:
     assert loaded.dump() == {name: body}
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)
 @given(flt=filters, limit=st.integers(1, 1000), cursor=st.none() | texts)
 def test_requests_roundtrip(flt: dict[str, Any], limit: int, cursor: str | None) -> None:
     view = {"space": "s", "externalId": "v", "version": "1", "type": "view"}
