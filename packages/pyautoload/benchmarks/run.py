@@ -167,7 +167,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=7, help="runs of each probe that loads modules")
+    parser.add_argument(
+        "--repeat-import", type=int, default=30, help="runs of the cheap probes (import only)"
+    )
     parser.add_argument("--subpackages", type=int, default=20)
     parser.add_argument("--modules", type=int, default=100)
     args = parser.parse_args()
@@ -181,9 +184,11 @@ def main() -> None:
         use_one = f"app.sub_{args.subpackages // 3:02d}.Widget{args.modules // 2:03d}().area()"
         for variant in VARIANTS:
             probe(root, variant, ALL[variant])  # compiles every .pyc: the runs below are warm
-        for _ in range(args.repeat):  # round robin, so a busy moment hits every layout alike
+        for _ in range(args.repeat_import):  # round robin, so a busy moment hits every layout alike
             for variant in VARIANTS:
                 samples[variant]["lazy"].append(probe(root, variant, "pass"))
+        for _ in range(args.repeat):
+            for variant in VARIANTS:
                 samples[variant]["one"].append(probe(root, variant, use_one))
                 samples[variant]["all"].append(probe(root, variant, ALL[variant]))
         rows = {
@@ -201,7 +206,7 @@ def main() -> None:
         }
     import_time("pyautoload")  # warm its .pyc too
     import_time("lazy_loader")
-    pairs = [(import_time("pyautoload"), import_time("lazy_loader")) for _ in range(args.repeat)]
+    pairs = [(import_time("pyautoload"), import_time("lazy_loader")) for _ in range(args.repeat_import)]
     own = min(p[0] for p in pairs)
     anchor = min(p[1] for p in pairs)
     report(rows, own, anchor, args)
@@ -210,7 +215,7 @@ def main() -> None:
 def report(rows: dict[str, dict[str, float]], own: float, anchor: float, args: argparse.Namespace) -> None:
     total = args.subpackages * args.modules
     print(
-        f"\n{total} modules ({args.subpackages} x {args.modules}), best of {args.repeat} fresh interpreters, warm .pyc\n"
+        f"\n{total} modules ({args.subpackages} x {args.modules}), best of {args.repeat} fresh interpreters ({args.repeat_import} for imports alone), warm .pyc\n"
     )
     print(
         f"{'layout':<12} {'import app':>12} {'import+use 1':>13} {'eager all':>11} {'RSS use 1':>10} {'RSS all':>9}"
