@@ -106,3 +106,14 @@ def test_a_bad_model_file_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert out.returncode != 0
     assert "model.yaml" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_a_port_in_use_is_a_clear_cli_error() -> None:
+    with emulator_process() as url:
+        port = url.rsplit(":", 1)[1]
+        out = subprocess.run(
+            [*CLI, "emulator", "serve", "--port", port], capture_output=True, text=True, timeout=120
+        )
+    assert out.returncode != 0
+    assert "Error" in out.stderr
+    assert "Traceback" not in out.stderr
