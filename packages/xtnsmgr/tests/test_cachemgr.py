@@ -348,3 +348,26 @@ def test_metadata_records_what_the_issue_asks(manager: CacheManager) -> None:
     assert meta.created == meta.last_verified > 0
     assert meta.installer == "uv"
     assert os.path.basename(os.path.dirname(entry.path or "")) == meta.generation
+
+
+def test_a_waiter_that_gives_up_gets_an_installation_error(tmp_path: Path, settings: IndexSettings) -> None:
+    from devcore.files import file_lock
+
+    manager = CacheManager(tmp_path, settings=settings, lock_timeout_s=0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def installer_elsewhere() -> None:
+        with file_lock(manager.layout.lock(manager.key_of("xt-base"))):
+            held.set()
+            release.wait(timeout=60)
+
+    holder = threading.Thread(target=installer_elsewhere)
+    holder.start()
+    assert held.wait(timeout=60)
+    try:
+        with pytest.raises(ExtensionInstallationError, match="gave up"):
+            manager.ensure("xt-base")
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert manager.ensure("xt-base").source == "install"

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -117,6 +117,28 @@ def _thread_lock(path: Path) -> threading.Lock:
     key = os.fspath(path)
     with _LOCKS_GUARD:
         return _THREAD_LOCKS.setdefault(key, threading.Lock())
+
+
+@contextlib.contextmanager
+def _entry_lock(path: Path, timeout_s: float, what: str) -> Iterator[None]:
+    """The entry's lock for this thread and every other thread and process (a waiter that gives
+    up raises :class:`ExtensionInstallationError`)."""
+    from devcore.files import LockTimeout, file_lock
+
+    gate = _thread_lock(path)
+    if not gate.acquire(timeout=timeout_s):
+        raise ExtensionInstallationError(what, f"gave up after {timeout_s:g} s waiting for {path}")
+    try:
+        with contextlib.ExitStack() as stack:
+            try:
+                stack.enter_context(file_lock(path, timeout_s=timeout_s))
+            except LockTimeout:
+                raise ExtensionInstallationError(
+                    what, f"gave up after {timeout_s:g} s waiting for {path}"
+                ) from None
+            yield
+    finally:
+        gate.release()
 
 
 class CacheManager:
@@ -361,11 +383,9 @@ class CacheManager:
     def _install_locked(
         self, spec: Specification, key: str, installer: Installer | None, ttl_s: float | None
     ) -> tuple[EntryMetadata, Source]:
-        from devcore.files import file_lock
         from xtnsmgr._installation import default_installer
 
-        lock = self.layout.lock(key)
-        with _thread_lock(lock), file_lock(lock, timeout_s=self.lock_timeout_s):
+        with _entry_lock(self.layout.lock(key), self.lock_timeout_s, spec.text):
             status, meta = self._probe(key, ttl_s)
             if status == "fresh" and meta is not None:
                 return meta, "cache"
@@ -561,10 +581,7 @@ class CacheManager:
         shutil.rmtree(self.layout.entry(key) / QUARANTINE_NAME, ignore_errors=True)
 
     def _remove(self, key: str, *, timeout_s: float) -> bool:
-        from devcore.files import file_lock
-
-        lock = self.layout.lock(key)
-        with _thread_lock(lock), file_lock(lock, timeout_s=timeout_s):
+        with _entry_lock(self.layout.lock(key), timeout_s, key):
             return self._delete(key)
 
     def _delete(self, key: str) -> bool:
