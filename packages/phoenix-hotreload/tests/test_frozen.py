@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phoenix_hotreload import FrozenDict
-from phoenix_hotreload._frozen import freeze, leaf_count, lookup, thaw
+from phoenix_hotreload._frozen import freeze, lookup, thaw
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8), st.floats(allow_nan=False))
 trees = st.recursive(
@@ -64,6 +64,6 @@ def test_lookup_walks_mappings_and_sequences() -> None:
         lookup(tree, "db.replicas.7")
 
 
-def test_leaf_count_counts_scalars() -> None:
-    assert leaf_count(freeze({"a": 1, "b": {"c": 2, "d": [1, 2]}})) == 3
+def test_frozen_dict_equals_plain_mappings() -> None:
     assert FrozenDict({"a": 1}) == {"a": 1}
+    assert FrozenDict({"a": 1}) != {"a": 2}

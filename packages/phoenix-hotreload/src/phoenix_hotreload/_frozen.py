@@ -155,10 +155,3 @@ def lookup(tree: Any, path: str, default: Any = _MISSING) -> Any:
         else:
             return default
     return node
-
-
-def leaf_count(tree: Any) -> int:
-    """How many scalar leaves (and sequences, counted whole) a tree holds."""
-    if isinstance(tree, Mapping):
-        return sum(leaf_count(v) for v in tree.values())
-    return 1

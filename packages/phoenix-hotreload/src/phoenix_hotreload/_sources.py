@@ -148,14 +148,8 @@ def read_stable(path: Path, max_bytes: int, *, required: bool = True, attempts: 
             return None
         if len(data) > max_bytes:
             raise ConfigTooLarge([Problem(f"file is larger than {max_bytes} bytes", path=path)])
-        if (
-            (before.st_mtime_ns, before.st_size)
-            == (after.st_mtime_ns, after.st_size)
-            == (
-                after.st_mtime_ns,
-                len(data),
-            )
-        ):
+        unchanged = (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size)
+        if unchanged and len(data) == after.st_size:
             return data
     return data
 
@@ -204,30 +198,17 @@ def nest_variables(variables: Mapping[str, str], prefix: str, delimiter: str, la
             continue
         node = tree
         for segment in segments[:-1]:
-            child = node.setdefault(segment, {})
-            if not isinstance(child, dict):
-                raise ConfigParseError(
-                    [
-                        Problem(
-                            f"{name} nests under a value set by another name",
-                            field=".".join(segments),
-                            path=Path(label),
-                        )
-                    ]
-                )
-            node = child
+            node = node.setdefault(segment, {})
+            if not isinstance(node, dict):
+                raise _conflict(label, name, segments, "nests under a value set by another name")
         if isinstance(node.get(segments[-1]), dict):
-            raise ConfigParseError(
-                [
-                    Problem(
-                        f"{name} sets a value where other names set a section",
-                        field=".".join(segments),
-                        path=Path(label),
-                    )
-                ]
-            )
+            raise _conflict(label, name, segments, "sets a value where other names set a section")
         node[segments[-1]] = variables[name]
     return tree
+
+
+def _conflict(label: str, name: str, segments: list[str], what: str) -> ConfigParseError:
+    return ConfigParseError([Problem(f"{label}: {name} {what}", field=".".join(segments))])
 
 
 def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

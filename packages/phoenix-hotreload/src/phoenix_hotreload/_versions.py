@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -96,8 +95,3 @@ class Snapshot:
 _ABSENT: Any = object()
 
 EMPTY_SNAPSHOT = Snapshot(0, EMPTY, None, VersionInfo(0, "applied", "empty", data=EMPTY))
-
-
-def as_tree(value: Mapping[str, Any] | Snapshot) -> Any:
-    """The tree of a snapshot, or the mapping itself."""
-    return value.data if isinstance(value, Snapshot) else value
