@@ -134,3 +134,14 @@ def test_async_oauth(secured: Emulator) -> None:
         return credentials.fetch_count
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_space_narrows_instance_lists(client: DMSClient) -> None:
+    client.spaces.apply(SpaceApply(space="bulk"))
+    client.instances.apply(_nodes(3))
+    assert [n.space for n in client.instances.list(space="bulk", limit=None)] == ["bulk"] * 3
+    narrowed = client.instances.list(
+        space="bulk", filter=Equals(["node", "externalId"], "n00001"), limit=None
+    )
+    assert [n.external_id for n in narrowed] == ["n00001"]
+    assert sum(1 for _ in client.instances.iterate(space="sp_omni_instances")) >= 90

@@ -196,17 +196,10 @@ class AsyncInstancesAPI:
         sources: Sequence[ViewId] | None = None,
         sort: Sequence[InstanceSort | dict[str, Any]] | None = None,
         chunk_size: int = 1000,
+        space: str | None = None,
     ) -> AsyncIterator[Instance]:
         """Every matching instance, fetched lazily one page at a time."""
-        body = b.drop_none(
-            {
-                "instanceType": instance_type,
-                "filter": b.filter_body(filter),
-                "sources": b.source_selectors(sources),
-                "sort": b.sort_specs(sort),
-                "limit": b.list_limit(chunk_size),
-            }
-        )
+        body = b.list_body(instance_type, filter, sources, sort, chunk_size, space)
         while True:
             page = await self._http.request("POST", "/models/instances/list", json=body)
             for item in page.get("items", []):
@@ -270,9 +263,15 @@ class AsyncInstancesAPI:
         sources: Sequence[ViewId] | None = None,
         sort: Sequence[InstanceSort | dict[str, Any]] | None = None,
         limit: int | None = 25,
+        space: str | None = None,
     ) -> list[Instance]:
-        """Up to `limit` matching instances (None: all)."""
+        """Up to `limit` matching instances (None: all), optionally only those in `space`."""
         pages = self.iterate(
-            instance_type, filter=filter, sources=sources, sort=sort, chunk_size=b.list_limit(limit)
+            instance_type,
+            filter=filter,
+            sources=sources,
+            sort=sort,
+            chunk_size=b.list_limit(limit),
+            space=space,
         )
         return await _take(pages, limit)

@@ -188,3 +188,27 @@ def aggregate_body(
             "limit": limit,
         }
     )
+
+
+def list_body(
+    instance_type: str,
+    filter: Filter | dict[str, Any] | None,
+    sources: Iterable[ViewId | dict[str, Any]] | None,
+    sort: Iterable[InstanceSort | dict[str, Any]] | None,
+    chunk_size: int,
+    space: str | None,
+) -> dict[str, Any]:
+    """The body of an instances list request; `space` narrows the filter to one space."""
+    flt = filter_body(filter)
+    if space is not None:
+        in_space = {"equals": {"property": [instance_type, "space"], "value": space}}
+        flt = in_space if flt is None else {"and": [in_space, flt]}
+    return drop_none(
+        {
+            "instanceType": instance_type,
+            "filter": flt,
+            "sources": source_selectors(sources),
+            "sort": sort_specs(sort),
+            "limit": list_limit(chunk_size),
+        }
+    )

@@ -211,17 +211,10 @@ class InstancesAPI:
         sources: Sequence[ViewId] | None = None,
         sort: Sequence[InstanceSort | dict[str, Any]] | None = None,
         chunk_size: int = 1000,
+        space: str | None = None,
     ) -> Iterator[Instance]:
         """Every matching instance, fetched lazily one page (`chunk_size`, at most 1,000) at a time."""
-        body = b.drop_none(
-            {
-                "instanceType": instance_type,
-                "filter": b.filter_body(filter),
-                "sources": b.source_selectors(sources),
-                "sort": b.sort_specs(sort),
-                "limit": b.list_limit(chunk_size),
-            }
-        )
+        body = b.list_body(instance_type, filter, sources, sort, chunk_size, space)
         while True:
             page = self._http.request("POST", "/models/instances/list", json=body)
             for item in page.get("items", []):
@@ -281,9 +274,15 @@ class InstancesAPI:
         sources: Sequence[ViewId] | None = None,
         sort: Sequence[InstanceSort | dict[str, Any]] | None = None,
         limit: int | None = 25,
+        space: str | None = None,
     ) -> list[Instance]:
-        """Up to `limit` matching instances (None: all)."""
+        """Up to `limit` matching instances (None: all), optionally only those in `space`."""
         pages = self.iterate(
-            instance_type, filter=filter, sources=sources, sort=sort, chunk_size=b.list_limit(limit)
+            instance_type,
+            filter=filter,
+            sources=sources,
+            sort=sort,
+            chunk_size=b.list_limit(limit),
+            space=space,
         )
         return list(islice(pages, limit))
