@@ -203,12 +203,14 @@ class _Run:
         if not self.files:
             raise PygenError("--watch needs model files (--file or [tool.pygen] files)")
         self._once_reporting_errors()
-        click.echo(f"watching {', '.join(self.files)} (Ctrl-C to stop)")
         try:
             with Watcher([str(Path(f).resolve()) for f in self.files], debounce_ms=100) as watcher:
+                click.echo(f"watching {', '.join(self.files)} (Ctrl-C to stop)")
+                sys.stdout.flush()
                 for changes in watcher:
                     if any(path.name in {Path(f).name for f in self.files} for path in changes.paths()):
                         self._once_reporting_errors()
+                        sys.stdout.flush()
         except KeyboardInterrupt:
             return
 

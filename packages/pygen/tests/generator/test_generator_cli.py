@@ -166,11 +166,13 @@ def test_watch_regenerates_on_change(tmp_path: Path) -> None:
     )
     target = tmp_path / "out" / "omni_sdk" / "main_interface.py"
     try:
-        deadline = time.monotonic() + 60  # a hang guard, not a timing assertion
-        while not target.is_file() and time.monotonic() < deadline:
-            time.sleep(0.1)
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        while line and not line.startswith("watching"):  # the first generation, then the watcher starts
+            line = process.stdout.readline()
+        assert line.startswith("watching"), process.stderr.read() if process.stderr else ""
         assert target.is_file()
-        time.sleep(0.5)
+        deadline = time.monotonic() + 120  # a hang guard, not a timing assertion
         model.write_text(
             OMNI.read_text().replace(
                 "externalId: MainInterface\n  name: MainInterface",
