@@ -138,15 +138,6 @@ class Store:
 
     # --- instances ------------------------------------------------------------------------
 
-    def next_change(self) -> int:
-        """A new, increasing change number (for sync cursors)."""
-        with self._lock:
-            row = self._db.execute(
-                "INSERT INTO counters VALUES ('change', 1) "
-                "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"
-            ).fetchone()
-            return int(row[0])
-
     def get(self, space: str, external_id: str) -> Record | None:
         """The record with this identity (deleted ones included)."""
         with self._lock:
@@ -171,24 +162,25 @@ class Store:
     def put_many(self, records: list[Record]) -> None:
         """Insert or update records in one transaction (each gets a new change number)."""
         with self._lock:
+            first = self.last_change() + 1
+            for offset, record in enumerate(records):
+                record.change = first + offset
+            rows = [
+                (r.space, r.external_id, r.instance_type, r.change, r.deleted_time, r.body()) for r in records
+            ]
             self._db.execute("BEGIN")
             try:
-                for record in records:
-                    record.change = self.next_change()
-                    self._db.execute(
-                        "INSERT INTO instances (space, external_id, instance_type, change, deleted, body) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (space, external_id) DO UPDATE SET "
-                        "instance_type = excluded.instance_type, change = excluded.change, "
-                        "deleted = excluded.deleted, body = excluded.body",
-                        (
-                            record.space,
-                            record.external_id,
-                            record.instance_type,
-                            record.change,
-                            record.deleted_time,
-                            record.body(),
-                        ),
-                    )
+                self._db.executemany(
+                    "INSERT INTO instances (space, external_id, instance_type, change, deleted, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (space, external_id) DO UPDATE SET "
+                    "instance_type = excluded.instance_type, change = excluded.change, "
+                    "deleted = excluded.deleted, body = excluded.body",
+                    rows,
+                )
+                self._db.execute(
+                    "INSERT INTO counters VALUES ('change', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                    (first + len(records) - 1,),
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
