@@ -39,6 +39,8 @@ from dxpytest._errors import DxpytestError
 @click.option("--verify-collection", is_flag=True, help="Diff our collection against pytest --collect-only.")
 @click.option("--pytest", "use_pytest", is_flag=True, help="Hand the suite to plain pytest.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the outcome.")
+@click.option("-p", "plugins", multiple=True, metavar="NAME", help="As pytest's -p (NAME or no:NAME).")
+@click.option("-W", "warning_filters", multiple=True, metavar="FILTER", help="As pytest's -W.")
 @click.option(
     "-o", "--override-ini", "overrides", multiple=True, metavar="NAME=VALUE", help="As pytest's -o."
 )
@@ -71,6 +73,8 @@ def main(
     verify_collection: bool,
     use_pytest: bool,
     as_json: bool,
+    plugins: tuple[str, ...],
+    warning_filters: tuple[str, ...],
     overrides: tuple[str, ...],
     deadline_s: float,
     test_timeout_s: float | None,
@@ -100,6 +104,8 @@ def main(
         pytest=use_pytest,
         json=as_json,
         overrides=list(overrides),
+        plugins=list(plugins),
+        warning_filters=list(warning_filters),
         deadline_s=deadline_s,
         test_timeout_s=test_timeout_s,
     )

@@ -28,6 +28,7 @@ class Collection:
     units: list[Unit]
     items: list[Item] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)
+    skips: list[tuple[str, str]] = field(default_factory=list)
     selectors: list[str] = field(default_factory=list)
     exact_files: int = 0
     dynamic_files: int = 0
@@ -97,11 +98,15 @@ def _info_from(value: list[Any]) -> ConftestInfo:
     )
 
 
-def prepare(args: list[str], invocation_dir: Path, overrides: list[str]) -> Collection:
+def prepare(
+    args: list[str], invocation_dir: Path, overrides: list[str], cli_plugins: tuple[str, ...] | list[str] = ()
+) -> Collection:
     """Read configuration, plugins and the index, and find the units to collect."""
     config = load_config(args, invocation_dir, overrides)
-    plugins = detect_plugins()
-    enabled, _ = _addopts_plugins(config)
+    enabled, disabled = _addopts_plugins(config)
+    enabled += [name for name in cli_plugins if not name.startswith("no:")]
+    disabled += [name.removeprefix("no:") for name in cli_plugins if name.startswith("no:")]
+    plugins = detect_plugins(blocked=disabled)
     index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
     conftests = _Conftests(index)
     walker = Walker(config, conftests.info)
@@ -210,6 +215,7 @@ def collect(collection: Collection, collector: Callable[[], Collector]) -> Colle
                 collection.dynamic_reasons.get(unit.nodeid, ""),
                 [Item(str(n), tuple(m), tuple(k)) for n, m, k in result.get("items", [])],
                 [(str(a), str(b)) for a, b in result.get("errors", [])],
+                [(str(a), str(b)) for a, b in result.get("skips", [])],
             )
             if stat is not None and not entry.errors:
                 collection.index.store(unit.path, entry)
@@ -219,4 +225,5 @@ def collect(collection: Collection, collector: Callable[[], Collector]) -> Colle
         assert entry is not None
         collection.items.extend(entry.items)
         collection.errors.extend(entry.errors)
+        collection.skips.extend(entry.skips)
     return collection

@@ -18,7 +18,7 @@ from typing import Any
 from dxpytest.__about__ import __version__
 
 MAGIC = b"DXPY"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Stat = tuple[int, int, int]
 
 
@@ -43,6 +43,7 @@ class FileEntry:
         reason: Why the unit is dynamic (empty when exact).
         items: The collected items, in pytest's order.
         errors: Collection errors pytest reported: (node id, message).
+        skips: Modules pytest skipped while importing them: (node id, reason).
     """
 
     stat: Stat
@@ -52,6 +53,7 @@ class FileEntry:
     reason: str
     items: list[Item]
     errors: list[tuple[str, str]] = field(default_factory=list)
+    skips: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -226,11 +228,12 @@ def _entry_to(entry: FileEntry) -> list[Any]:
         entry.reason,
         [[item.nodeid, list(item.marks), list(item.keywords)] for item in entry.items],
         [list(error) for error in entry.errors],
+        [list(skip) for skip in entry.skips],
     ]
 
 
 def _entry_from(value: list[Any]) -> FileEntry:
-    stat, digest, chain, exact, reason, items, errors = value
+    stat, digest, chain, exact, reason, items, errors, skips = value
     return FileEntry(
         stat=(int(stat[0]), int(stat[1]), int(stat[2])),
         digest=str(digest),
@@ -239,4 +242,5 @@ def _entry_from(value: list[Any]) -> FileEntry:
         reason=str(reason),
         items=[Item(str(n), tuple(m), tuple(k)) for n, m, k in items],
         errors=[(str(a), str(b)) for a, b in errors],
+        skips=[(str(a), str(b)) for a, b in skips],
     )

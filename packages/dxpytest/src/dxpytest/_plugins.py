@@ -48,16 +48,20 @@ def _normalize(name: str) -> str:
     return name.lower().replace("_", "-")
 
 
-def detect_plugins() -> PluginSet:
-    """Read the ``pytest11`` entry points of the current environment."""
+def detect_plugins(blocked: list[str] | None = None) -> PluginSet:
+    """Read the ``pytest11`` entry points of the current environment, less the `blocked` ones
+    (``-p no:NAME`` takes an entry-point name or a distribution name)."""
     from importlib.metadata import entry_points
 
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         return PluginSet((), frozenset(), (), False, False)
     found: dict[str, str] = {}
+    blocked_names = {_normalize(name) for name in blocked or []}
     for entry_point in entry_points(group="pytest11"):
         dist = entry_point.dist
         name = _normalize(dist.name) if dist is not None else entry_point.name
+        if _normalize(entry_point.name) in blocked_names or name in blocked_names:
+            continue
         found[name] = dist.version if dist is not None else ""
     fixtures: set[str] = set()
     unknown: list[str] = []

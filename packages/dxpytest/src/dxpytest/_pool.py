@@ -379,7 +379,7 @@ class Pool:
             worker.done.add(nodeid)
             if worker.current == nodeid:
                 worker.current = None
-        if when == "collect" and body.get("outcome") == "failed" and not body.get("missing"):
+        if when == "collect" and body.get("outcome") in ("failed", "skipped") and not body.get("missing"):
             prefix = nodeid.split("::")[0]
             for unit in worker.units:
                 worker.done.update(n for n in unit.nodeids if n.split("::")[0] == prefix)

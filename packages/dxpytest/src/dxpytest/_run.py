@@ -54,6 +54,8 @@ class Options:
     pytest: bool = False
     json: bool = False
     overrides: list[str] = field(default_factory=list)
+    plugins: list[str] = field(default_factory=list)
+    warning_filters: list[str] = field(default_factory=list)
     deadline_s: float = 3600.0
     test_timeout_s: float | None = None
 
@@ -182,6 +184,8 @@ class Session:
 
     def _pytest_args(self) -> list[str]:
         args = [f"--override-ini={override}" for override in self.options.overrides]
+        args += [f"-p{plugin}" for plugin in self.options.plugins]
+        args += [f"-W{warning}" for warning in self.options.warning_filters]
         verbosity = self.options.verbosity
         args += ["-v"] * verbosity if verbosity > 0 else ["-q"] * -verbosity
         paths, _ = split_arguments(self.options.args, self.invocation_dir)
@@ -198,7 +202,9 @@ class Session:
 
     def _session(self) -> int:
         options = self.options
-        self.collection = collection = prepare(options.args, self.invocation_dir, options.overrides)
+        self.collection = collection = prepare(
+            options.args, self.invocation_dir, options.overrides, options.plugins
+        )
         collect(collection, self._collector)
         items = self._select(collection)
         if options.verify_collection:
@@ -224,13 +230,7 @@ class Session:
     def _select(self, collection: Collection) -> list[Item]:
         options = self.options
         items = collection.items
-        paths, _ = split_arguments(options.args, self.invocation_dir)
-        plain = [
-            nodeid_of(p, collection.config.rootdir)
-            for p, a in zip(paths, options.args, strict=True)
-            if not _is_selector(a)
-        ]
-        items = by_selectors(items, collection.selectors, plain)
+        items = by_selectors(items, collection.selectors, self._plain_prefixes(collection))
         results = collection.index.results
         if options.last_failed:
             items = last_failed(items, results)
@@ -244,6 +244,15 @@ class Session:
         self.reporter.deselected(before - len(items))
         self.deselected = before - len(items)
         return items
+
+    def _plain_prefixes(self, collection: Collection) -> list[str]:
+        paths, _ = split_arguments(self.options.args, self.invocation_dir)
+        rootdir = collection.config.rootdir
+        return [
+            nodeid_of(p, rootdir)
+            for p, a in zip(paths, self.options.args, strict=True)
+            if not _is_selector(a)
+        ]
 
     def _collect_only(self, collection: Collection, items: list[Item]) -> int:
         collection.index.save()
@@ -270,6 +279,11 @@ class Session:
         return EXIT_OK if items else EXIT_NO_TESTS
 
     def _run_items(self, collection: Collection, items: list[Item]) -> int:
+        from dxpytest._worker import collect_report
+
+        for nodeid, reason in collection.skips:
+            if by_selectors([Item(nodeid)], collection.selectors, self._plain_prefixes(collection)):
+                self.reporter.report(collect_report(nodeid, reason, skipped=True))
         if not items:
             self._finish(interrupted=False)
             collection.index.save()
@@ -333,7 +347,7 @@ class Session:
 
     def _verify(self, collection: Collection) -> int:
         ours = [item.nodeid for item in collection.items]
-        theirs = pytest_collect_only(self.options.args, self.options.overrides)
+        theirs = pytest_collect_only(self.options.args, self.options.overrides, self.options.plugins)
         missing = [n for n in theirs if n not in set(ours)]
         extra = [n for n in ours if n not in set(theirs)]
         for nodeid in missing:
@@ -373,6 +387,8 @@ class Session:
         verbosity = options.verbosity
         args += ["-v"] * verbosity if verbosity > 0 else ["-q"] * -verbosity
         args += [f"--override-ini={o}" for o in options.overrides]
+        args += [f"-p{plugin}" for plugin in options.plugins]
+        args += [f"-W{warning}" for warning in options.warning_filters]
         try:
             return subprocess.call(args)
         except KeyboardInterrupt:
@@ -383,10 +399,11 @@ def _is_selector(arg: str) -> bool:
     return "::" in arg or any(char in arg for char in "*?")
 
 
-def pytest_collect_only(args: list[str], overrides: list[str]) -> list[str]:
+def pytest_collect_only(args: list[str], overrides: list[str], plugins: list[str]) -> list[str]:
     """Node ids from ``pytest --collect-only -q`` (the reference for ``--verify-collection``)."""
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
     command += [f"--override-ini={o}" for o in overrides]
+    command += [f"-p{plugin}" for plugin in plugins]
     output = subprocess.run(command, capture_output=True, text=True, check=False).stdout
     nodeids = []
     for line in output.splitlines():

@@ -81,6 +81,9 @@ _CLASS_DUNDERS = frozenset(
 _HYPOTHESIS_DECORATORS = frozenset(
     {"hypothesis.settings", "hypothesis.example", "hypothesis.seed", "hypothesis.reproduce_failure"}
 )
+_IMPORT_TIME_OUTCOMES = frozenset(
+    {"pytest.importorskip", "pytest.skip", "pytest.xfail", "pytest.exit", "pytest.fail"}
+)
 _CONTAINER_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
 _CONTAINER_KINDS = frozenset(
     {"dictionary", "dictionary_comprehension", "list_comprehension", "set_comprehension"}
@@ -298,6 +301,9 @@ def analyze_conftest(source: bytes) -> ConftestInfo:
         return info
     aliases = _Aliases(outline.statements)
     try:
+        for name in ("collect_ignore", "collect_ignore_glob"):
+            if outline.identifiers.get(name, 0) > 1:
+                raise Undecidable(f"non-literal {name} (changed after its assignment)")
         for statement in outline.statements:
             _conftest_statement(statement, aliases, info)
     except Undecidable as undecidable:
@@ -937,4 +943,8 @@ def collect_module(source: bytes, nodeid: str, context: ModuleContext) -> list[S
     outline = parse_module(source)
     if outline.has_errors:
         raise Undecidable("syntax error (pytest reports a collection error)")
-    return _Module(outline.statements, nodeid, context).collect()
+    module = _Module(outline.statements, nodeid, context)
+    for call in outline.calls:
+        if module.aliases.qualify(call) in _IMPORT_TIME_OUTCOMES:
+            raise Undecidable(f"{call}() runs at import")
+    return module.collect()

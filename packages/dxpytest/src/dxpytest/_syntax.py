@@ -140,10 +140,16 @@ Statement = Function | Class | Assign | Import | Other
 
 @dataclass
 class Outline:
-    """A parsed module: its statements in source order and whether the parse had errors."""
+    """A parsed module: its statements in source order and whether the parse had errors.
+
+    `identifiers` counts the names used by code that runs at import (module and class bodies,
+    decorators, default values; not function bodies); `calls` lists the dotted callees there.
+    """
 
     statements: list[Statement]
     has_errors: bool
+    identifiers: dict[str, int] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
 
 
 @functools.cache
@@ -165,7 +171,30 @@ def parse_module(source: bytes) -> Outline:
     """
     tree = _parser().parse(source)
     root = tree.root_node
-    return Outline(_statements(root), root.has_error)
+    outline = Outline(_statements(root), root.has_error)
+    _import_time_references(root, outline)
+    return outline
+
+
+def _import_time_references(node: Node, outline: Outline) -> None:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        if kind == "identifier":
+            name = _text(current)
+            outline.identifiers[name] = outline.identifiers.get(name, 0) + 1
+        elif kind == "call":
+            function = current.child_by_field_name("function")
+            dotted = _dotted(function) if function is not None else None
+            if dotted:
+                outline.calls.append(dotted)
+        for child in current.named_children:
+            if kind in ("function_definition", "lambda") and child.type in ("block", "expression_statement"):
+                continue
+            if kind == "function_definition" and child == current.child_by_field_name("body"):
+                continue
+            stack.append(child)
 
 
 def _text(node: Node) -> str:

@@ -66,6 +66,7 @@ class WorkerPlugin:
         self.worker_id = worker_id
         self.worker_count = worker_count
         self.collect_errors: list[list[str]] = []
+        self.collect_skips: list[list[str]] = []
         self.stopping = False
 
     def pytest_configure(self, config: pytest.Config) -> None:
@@ -82,6 +83,8 @@ class WorkerPlugin:
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             self.collect_errors.append([report.nodeid, _longrepr(report)])
+        elif report.skipped:
+            self.collect_skips.append([report.nodeid, _longrepr(report)])
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
         self.channel.send(Kind.START, {"nodeid": nodeid})
@@ -136,6 +139,7 @@ class WorkerPlugin:
         from _pytest.warnings import catch_warnings_for_item
 
         self.collect_errors = []
+        self.collect_skips = []
         try:
             with catch_warnings_for_item(
                 config=session.config, ihook=session.config.hook, when="collect", item=None
@@ -154,6 +158,7 @@ class WorkerPlugin:
                     "path": path,
                     "items": [describe_item(item) for item in items],
                     "errors": self.collect_errors,
+                    "skips": self.collect_skips,
                 }
             )
         self.channel.send(Kind.COLLECTED, {"units": units})
@@ -161,23 +166,9 @@ class WorkerPlugin:
     def _items(self, session: pytest.Session, body: dict[str, Any]) -> list[Any]:
         collected = self._collect_paths(session, [str(path) for path in body.get("paths", [])])
         for nodeid, message in self.collect_errors:
-            self.channel.send(
-                Kind.REPORT,
-                {
-                    "nodeid": nodeid,
-                    "when": "collect",
-                    "outcome": "failed",
-                    "category": "error",
-                    "letter": "E",
-                    "word": "ERROR",
-                    "longrepr": message,
-                    "duration": 0.0,
-                    "wasxfail": None,
-                    "sections": [],
-                    "location": None,
-                    "properties": [],
-                },
-            )
+            self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=False))
+        for nodeid, message in self.collect_skips:
+            self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=True))
         by_id = {item.nodeid: item for item in collected}
         chosen = []
         for nodeid in body.get("nodeids", []):
@@ -226,6 +217,24 @@ def third_party_modules(rootdir: str) -> list[str]:
         if location and not location.startswith(rootdir + os.sep):
             names.append(name)
     return sorted(names)
+
+
+def collect_report(nodeid: str, message: str, *, skipped: bool) -> dict[str, Any]:
+    """A report of a collection error or of a module skipped at import."""
+    return {
+        "nodeid": nodeid,
+        "when": "collect",
+        "outcome": "skipped" if skipped else "failed",
+        "category": "skipped" if skipped else "error",
+        "letter": "s" if skipped else "E",
+        "word": "SKIPPED" if skipped else "ERROR",
+        "longrepr": message,
+        "duration": 0.0,
+        "wasxfail": None,
+        "sections": [],
+        "location": None,
+        "properties": [],
+    }
 
 
 def _missing(nodeid: str) -> dict[str, Any]:

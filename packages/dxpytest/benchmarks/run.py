@@ -1,0 +1,212 @@
+"""Parity and speed of dxpytest beside pytest and pytest-xdist, on real third-party suites.
+
+Run with ``hatch run bench:python packages/dxpytest/benchmarks/run.py``. It downloads the
+suites' sdists from PyPI (``pip download --no-binary :all:``) into ``$DXPYTEST_BENCH_DIR``
+(default ``~/.cache/dxpytest-bench``), then per suite:
+
+* parity: the node ids of ``pytest --collect-only -q`` against ``dxpytest --collect-only``,
+  and the outcome counts of ``pytest`` against ``dxpytest -n 1`` and ``dxpytest -n 2``;
+* speed (best of ``$DXPYTEST_BENCH_REPEAT`` runs, default 3): collect-only cold and with a
+  warm index, and the full run with two workers beside pytest and pytest-xdist ``-n 2``
+  (``--dist load`` and ``--dist loadfile``, the best counts);
+* a synthetic suite of 2,000 trivial tests.
+
+Exit status 1 when any parity check fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPEAT = int(os.environ.get("DXPYTEST_BENCH_REPEAT", "3"))
+CACHE = Path(os.environ.get("DXPYTEST_BENCH_DIR", Path.home() / ".cache" / "dxpytest-bench"))
+TIMEOUT_S = 1800
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A third-party test suite from an sdist."""
+
+    name: str
+    version: str
+    args: tuple[str, ...]
+    pythonpath: tuple[str, ...] = ("src", ".")
+
+
+SUITES = [
+    Suite("attrs", "26.1.0", ("tests",)),
+    Suite("more-itertools", "11.2.1", ("tests",)),
+    Suite("boltons", "26.2.0", ("tests",)),
+    Suite("toolz", "1.2.0", ("toolz/tests",)),
+    Suite("pluggy", "1.7.0", ("testing",)),
+]
+COMMON = ("-p", "no:randomly", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+
+
+def fetch(suite: Suite) -> Path:
+    """Download and unpack the sdist once; return its directory."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    stem = f"{suite.name.replace('-', '_')}-{suite.version}"
+    target = CACHE / stem
+    if target.is_dir():
+        return target
+    with tempfile.TemporaryDirectory() as download:
+        spec = f"{suite.name}=={suite.version}"
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-binary",
+                ":all:",
+                "--no-deps",
+                "-q",
+                "-d",
+                download,
+                spec,
+            ],
+            check=True,
+            timeout=TIMEOUT_S,
+        )
+        (archive,) = Path(download).glob("*.tar.gz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(CACHE, filter="data")
+    extracted = next(path for path in CACHE.iterdir() if path.name.lower() == stem.lower())
+    if extracted != target:
+        extracted.rename(target)
+    return target
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
+    )
+    return time.perf_counter() - start, result
+
+
+def best(command: list[str], cwd: Path, env: dict[str, str], *, before: object = None) -> tuple[float, str]:
+    times = []
+    output = ""
+    for _ in range(REPEAT):
+        if callable(before):
+            before()
+        elapsed, result = run(command, cwd, env)
+        times.append(elapsed)
+        output = result.stdout
+    return min(times), output
+
+
+def counts(output: str) -> dict[str, int]:
+    """Outcome counts from pytest's (or dxpytest's) final line."""
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    line = lines[-1].strip("= ") if lines else ""
+    result: dict[str, int] = {}
+    for part in line.rsplit(" in ", 1)[0].split(", "):
+        number, _, name = part.partition(" ")
+        if number.isdigit() and name not in ("warning", "warnings", "deselected"):
+            result[{"errors": "error"}.get(name, name)] = int(number)
+    return result
+
+
+def nodeids(output: str) -> list[str]:
+    return [line for line in output.split("\n\n")[0].splitlines() if "::" in line]
+
+
+def environment(root: Path, suite: Suite) -> dict[str, str]:
+    paths = [str(root / entry) for entry in suite.pythonpath]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
+
+
+PYTEST = [sys.executable, "-m", "pytest", *COMMON]
+DXPYTEST = [sys.executable, "-m", "dxpytest", "--ci"]
+
+
+def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
+    root = fetch(suite)
+    env = environment(root, suite)
+    args = list(suite.args)
+    overrides = ["-o", "addopts="]
+    problems: list[str] = []
+
+    def cold() -> None:
+        shutil.rmtree(root / ".dxpytest", ignore_errors=True)
+
+    theirs_ids = nodeids(run([*PYTEST, "-q", "--collect-only", *overrides, *args], root, env)[1].stdout)
+    cold()
+    ours_ids = nodeids(run([*DXPYTEST, "--collect-only", *overrides, *args], root, env)[1].stdout)
+    if sorted(theirs_ids) != sorted(ours_ids):
+        missing = sorted(set(theirs_ids) - set(ours_ids))[:5]
+        extra = sorted(set(ours_ids) - set(theirs_ids))[:5]
+        problems.append(f"{suite.name}: collection differs (pytest only {missing}, dxpytest only {extra})")
+    pytest_run_s, pytest_out = best([*PYTEST, *overrides, *args], root, env)
+    reference = counts(pytest_out)
+    for workers in ("1", "2"):
+        ours = counts(run([*DXPYTEST, "-n", workers, *overrides, *args], root, env)[1].stdout)
+        if ours != reference:
+            problems.append(f"{suite.name} -n {workers}: pytest {reference} vs dxpytest {ours}")
+    collect_pytest_s, _ = best([*PYTEST, "-q", "--collect-only", *overrides, *args], root, env)
+    collect_cold_s, _ = best([*DXPYTEST, "--collect-only", *overrides, *args], root, env, before=cold)
+    run([*DXPYTEST, "--collect-only", *overrides, *args], root, env)
+    collect_warm_s, _ = best([*DXPYTEST, "--collect-only", *overrides, *args], root, env)
+    xdist_s = min(
+        best([*PYTEST, "-n", "2", "--dist", mode, *overrides, *args], root, env)[0]
+        for mode in ("load", "loadfile")
+    )
+    ours_s, _ = best([*DXPYTEST, "-n", "2", *overrides, *args], root, env)
+    total = sum(reference.values())
+    rows = [
+        f"{suite.name} ({len(theirs_ids)} tests, {total} outcomes)",
+        f"  collect-only   pytest {collect_pytest_s:6.2f}s | dxpytest cold {collect_cold_s:6.2f}s "
+        f"({collect_cold_s / collect_pytest_s:4.2f}x) | warm {collect_warm_s:6.2f}s "
+        f"({collect_pytest_s / collect_warm_s:5.1f}x faster)",
+        f"  full run       pytest {pytest_run_s:6.2f}s | xdist -n 2 best {xdist_s:6.2f}s | "
+        f"dxpytest -n 2 {ours_s:6.2f}s ({ours_s / xdist_s:4.2f}x xdist, {ours_s / pytest_run_s:4.2f}x pytest)",
+    ]
+    return rows, problems
+
+
+def measure_trivial(count: int = 2000) -> list[str]:
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        per_file = 100
+        for index in range(count // per_file):
+            body = "".join(f"def test_{index}_{n}():\n    pass\n\n" for n in range(per_file))
+            (root / f"test_trivial_{index}.py").write_text(body)
+        env = {**os.environ, "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
+        run([*DXPYTEST], root, env)
+        pytest_s, _ = best([*PYTEST, "-q"], root, env)
+        ours_s, _ = best([*DXPYTEST], root, env)
+        return [
+            f"{count} trivial tests: pytest {pytest_s:6.2f}s | dxpytest {ours_s:6.2f}s ({ours_s / pytest_s:4.2f}x)"
+        ]
+
+
+def main() -> int:
+    print(f"dxpytest benchmark (best of {REPEAT}; {os.cpu_count()} cores)")
+    problems: list[str] = []
+    for suite in SUITES:
+        try:
+            rows, found = measure_suite(suite)
+        except (subprocess.SubprocessError, OSError, StopIteration, ValueError) as error:
+            rows, found = [f"{suite.name}: could not run ({error})"], [f"{suite.name}: {error}"]
+        print("\n".join(rows), flush=True)
+        problems.extend(found)
+    print("\n".join(measure_trivial()))
+    print("parity: " + ("OK" if not problems else "FAILED"))
+    for problem in problems:
+        print(f"  {problem}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
