@@ -27,7 +27,7 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
-class _AsyncRunner:
+class AsyncRunner:
     """Runs chunk requests with at most `max_workers` in flight, keeping their order."""
 
     def __init__(self, max_workers: int) -> None:
@@ -57,7 +57,7 @@ async def _take(pages: AsyncIterator[R], limit: int | None) -> list[R]:
 class AsyncSchemaAPI(Generic[R]):
     """Apply, retrieve, delete and list one kind of schema item (async)."""
 
-    def __init__(self, http: AsyncHTTP, runner: _AsyncRunner, resource: b.SchemaResource) -> None:
+    def __init__(self, http: AsyncHTTP, runner: AsyncRunner, resource: b.SchemaResource) -> None:
         self._http = http
         self._runner = runner
         self._resource = resource
@@ -131,7 +131,7 @@ class AsyncSchemaAPI(Generic[R]):
 class AsyncInstancesAPI:
     """Nodes and edges (async); see `pygen.client.DMSClient.instances` for the arguments."""
 
-    def __init__(self, http: AsyncHTTP, runner: _AsyncRunner) -> None:
+    def __init__(self, http: AsyncHTTP, runner: AsyncRunner) -> None:
         self._http = http
         self._runner = runner
 

@@ -8,11 +8,11 @@ from typing import Any
 import httpx
 
 from pygen.client import _build as b
-from pygen.client._async_api import AsyncInstancesAPI, AsyncSchemaAPI, _AsyncRunner
+from pygen.client._async_api import AsyncInstancesAPI, AsyncRunner, AsyncSchemaAPI
 from pygen.client._auth import Credentials
 from pygen.client._http import AsyncHTTP, ClientConfig, SyncHTTP
 from pygen.client._retry import RetryPolicy
-from pygen.client._sync_api import InstancesAPI, SchemaAPI, _Runner
+from pygen.client._sync_api import InstancesAPI, Runner, SchemaAPI
 from pygen.dms import Container, DataModel, Space, View
 
 
@@ -68,7 +68,7 @@ class DMSClient:
     ) -> None:
         self.config = _config(base_url, project, credentials, timeout_s, retry, max_workers, options)
         self._http = SyncHTTP(self.config, transport)
-        self._runner = _Runner(max_workers)
+        self._runner = Runner(max_workers)
         self.spaces: SchemaAPI[Space] = SchemaAPI(self._http, self._runner, b.SPACES)
         self.containers: SchemaAPI[Container] = SchemaAPI(self._http, self._runner, b.CONTAINERS)
         self.views: SchemaAPI[View] = SchemaAPI(self._http, self._runner, b.VIEWS)
@@ -109,7 +109,7 @@ class AsyncDMSClient:
     ) -> None:
         self.config = _config(base_url, project, credentials, timeout_s, retry, max_workers, options)
         self._http = AsyncHTTP(self.config, transport)
-        runner = _AsyncRunner(max_workers)
+        runner = AsyncRunner(max_workers)
         self.spaces: AsyncSchemaAPI[Space] = AsyncSchemaAPI(self._http, runner, b.SPACES)
         self.containers: AsyncSchemaAPI[Container] = AsyncSchemaAPI(self._http, runner, b.CONTAINERS)
         self.views: AsyncSchemaAPI[View] = AsyncSchemaAPI(self._http, runner, b.VIEWS)

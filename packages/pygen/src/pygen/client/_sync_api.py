@@ -28,7 +28,7 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 
-class _Runner:
+class Runner:
     """Runs chunk requests with bounded concurrency, keeping their order."""
 
     def __init__(self, max_workers: int) -> None:
@@ -51,7 +51,7 @@ class _Runner:
 class SchemaAPI(Generic[R]):
     """Apply, retrieve, delete and list one kind of schema item (spaces, containers, views, models)."""
 
-    def __init__(self, http: SyncHTTP, runner: _Runner, resource: b.SchemaResource) -> None:
+    def __init__(self, http: SyncHTTP, runner: Runner, resource: b.SchemaResource) -> None:
         self._http = http
         self._runner = runner
         self._resource = resource
@@ -139,7 +139,7 @@ class SchemaAPI(Generic[R]):
 class InstancesAPI:
     """Apply, retrieve, delete, list, search, aggregate, query and sync nodes and edges."""
 
-    def __init__(self, http: SyncHTTP, runner: _Runner) -> None:
+    def __init__(self, http: SyncHTTP, runner: Runner) -> None:
         self._http = http
         self._runner = runner
 

@@ -45,7 +45,7 @@ class FrozenDMSModel(DMSModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
-def _positional(data: dict[str, Any], **values: Any) -> None:
+def positional(data: dict[str, Any], **values: Any) -> None:
     """Move the positional arguments of a model constructor that were given into its keyword data."""
     for name, value in values.items():
         if value is not None:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from pygen.dms._base import _positional
+from pygen.dms._base import positional
 from pygen.dms._ids import ContainerId, ViewId
 
 PropertyReference = list[str]
@@ -68,7 +68,7 @@ class Equals(_PropertyFilter):
     value: Any
 
     def __init__(self, property: PropertyReference | None = None, value: Any = None, /, **data: Any) -> None:
-        _positional(data, property=property, value=value)
+        positional(data, property=property, value=value)
         super().__init__(**data)
 
 
@@ -81,7 +81,7 @@ class In(_PropertyFilter):
     def __init__(
         self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
     ) -> None:
-        _positional(data, property=property, values=values)
+        positional(data, property=property, values=values)
         super().__init__(**data)
 
 
@@ -95,7 +95,7 @@ class Range(_PropertyFilter):
     lte: Any = None
 
     def __init__(self, property: PropertyReference | None = None, /, **data: Any) -> None:
-        _positional(data, property=property)
+        positional(data, property=property)
         super().__init__(**data)
 
 
@@ -106,7 +106,7 @@ class Prefix(_PropertyFilter):
     value: Any
 
     def __init__(self, property: PropertyReference | None = None, value: Any = None, /, **data: Any) -> None:
-        _positional(data, property=property, value=value)
+        positional(data, property=property, value=value)
         super().__init__(**data)
 
 
@@ -116,7 +116,7 @@ class Exists(_PropertyFilter):
     name: ClassVar[str] = "exists"
 
     def __init__(self, property: PropertyReference | None = None, /, **data: Any) -> None:
-        _positional(data, property=property)
+        positional(data, property=property)
         super().__init__(**data)
 
 
@@ -129,7 +129,7 @@ class ContainsAny(_PropertyFilter):
     def __init__(
         self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
     ) -> None:
-        _positional(data, property=property, values=values)
+        positional(data, property=property, values=values)
         super().__init__(**data)
 
 
@@ -142,7 +142,7 @@ class ContainsAll(_PropertyFilter):
     def __init__(
         self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
     ) -> None:
-        _positional(data, property=property, values=values)
+        positional(data, property=property, values=values)
         super().__init__(**data)
 
 
@@ -174,7 +174,7 @@ class HasData(Filter):
     sources: list[ViewId | ContainerId] = Field(default_factory=list)
 
     def __init__(self, sources: list[ViewId | ContainerId] | None = None, /, **data: Any) -> None:
-        _positional(data, sources=sources)
+        positional(data, sources=sources)
         super().__init__(**data)
 
     @classmethod
@@ -244,7 +244,7 @@ class Not(Filter):
     filter: Filter
 
     def __init__(self, filter: Filter | None = None, /, **data: Any) -> None:
-        _positional(data, filter=filter)
+        positional(data, filter=filter)
         super().__init__(**data)
 
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pygen.dms._base import FrozenDMSModel, _positional
+from pygen.dms._base import FrozenDMSModel, positional
 
 
 class SpaceId(FrozenDMSModel):
@@ -26,7 +26,7 @@ class ContainerId(FrozenDMSModel):
     type: Literal["container"] = "container"
 
     def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        _positional(data, space=space, external_id=external_id)
+        positional(data, space=space, external_id=external_id)
         super().__init__(**data)
 
 
@@ -46,7 +46,7 @@ class ViewId(FrozenDMSModel):
         /,
         **data: Any,
     ) -> None:
-        _positional(data, space=space, external_id=external_id, version=version)
+        positional(data, space=space, external_id=external_id, version=version)
         super().__init__(**data)
 
 
@@ -65,7 +65,7 @@ class DataModelId(FrozenDMSModel):
         /,
         **data: Any,
     ) -> None:
-        _positional(data, space=space, external_id=external_id, version=version)
+        positional(data, space=space, external_id=external_id, version=version)
         super().__init__(**data)
 
 
@@ -76,7 +76,7 @@ class DirectRelationReference(FrozenDMSModel):
     external_id: str
 
     def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        _positional(data, space=space, external_id=external_id)
+        positional(data, space=space, external_id=external_id)
         super().__init__(**data)
 
 
@@ -89,7 +89,7 @@ class NodeId(FrozenDMSModel):
     instance_type: Literal["node"] = "node"
 
     def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        _positional(data, space=space, external_id=external_id)
+        positional(data, space=space, external_id=external_id)
         super().__init__(**data)
 
 
@@ -102,5 +102,5 @@ class EdgeId(FrozenDMSModel):
     instance_type: Literal["edge"] = "edge"
 
     def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        _positional(data, space=space, external_id=external_id)
+        positional(data, space=space, external_id=external_id)
         super().__init__(**data)

@@ -8,7 +8,7 @@ from typing import Any
 from pygen.emulator._cursors import decode_cursor, encode_cursor
 from pygen.emulator._errors import bad_request
 from pygen.emulator._filters import Resolver, evaluate
-from pygen.emulator._reading import Projector, _sorter, check_limit, matching
+from pygen.emulator._reading import Projector, check_limit, matching, sorter
 from pygen.emulator._schema import Schema
 from pygen.emulator._store import Record, Store
 
@@ -156,7 +156,7 @@ class QueryEngine:
             else:
                 raise bad_request(f"Result set expression '{name}' must have 'nodes' or 'edges'.")
             if expression.get("sort"):
-                records = _sorter(self.resolver, expression["sort"])(records)
+                records = sorter(self.resolver, expression["sort"])(records)
             self.results[name] = records
 
 
@@ -191,7 +191,7 @@ def run_query(store: Store, schema: Schema, resolver: Resolver, body: dict[str, 
         offset = decode_cursor(cursors.get(name), "o")
         records = engine.results[name]
         if select.get("sort"):
-            records = _sorter(resolver, select["sort"])(records)
+            records = sorter(resolver, select["sort"])(records)
         page = records[offset : offset + limits[name]]
         projector = Projector(schema, select.get("sources"))
         items[name] = [projector.dump(r) for r in page]

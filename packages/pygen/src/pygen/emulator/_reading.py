@@ -102,7 +102,7 @@ class Projector:
         return body
 
 
-def _sorter(resolver: Resolver, sort: list[dict[str, Any]] | None) -> Callable[[list[Record]], list[Record]]:
+def sorter(resolver: Resolver, sort: list[dict[str, Any]] | None) -> Callable[[list[Record]], list[Record]]:
     specs = [
         (resolver.access(s["property"]), s.get("direction", "ascending"), s.get("nullsFirst"))
         for s in sort or []
@@ -144,7 +144,7 @@ def list_instances(store: Store, schema: Schema, resolver: Resolver, body: dict[
     flt = body.get("filter")
     if body.get("sort"):
         offset = decode_cursor(body.get("cursor"), "o")
-        ordered = _sorter(resolver, body["sort"])(list(matching(store, resolver, flt, instance_type)))
+        ordered = sorter(resolver, body["sort"])(list(matching(store, resolver, flt, instance_type)))
         page = ordered[offset : offset + limit]
         more = len(ordered) > offset + limit
         cursor = encode_cursor({"o": offset + limit}) if more else None
@@ -222,7 +222,7 @@ def search_instances(
     ]
     hits = [r for score, r in sorted(scored, key=lambda pair: (-pair[0], pair[1].seq)) if score > 0]
     if body.get("sort"):
-        hits = _sorter(resolver, body["sort"])(hits)
+        hits = sorter(resolver, body["sort"])(hits)
     projector = Projector(schema, [{"source": body["view"]}])
     return {"items": [projector.dump(r) for r in hits[:limit]]}
 
