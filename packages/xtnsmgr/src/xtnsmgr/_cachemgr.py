@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from devcore import CorruptFileError
 from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning, XtnsmgrError
 from xtnsmgr._importation import PthPolicy, add_package_to_import_path
 from xtnsmgr._keys import cache_key, interpreter_tag
@@ -361,8 +362,6 @@ class CacheManager:
     # -- disk ---------------------------------------------------------------------------------
 
     def _probe(self, key: str, ttl_s: float | None) -> tuple[_Status, EntryMetadata | None]:
-        from devcore import CorruptFileError
-
         layout = self.layout
         try:
             meta = read_metadata(layout.metadata_text(key))

@@ -7,6 +7,8 @@ import sys
 import sysconfig
 from collections.abc import Iterable
 
+from devcore.hashing import hash_bytes
+from devcore.serial import packb
 from xtnsmgr._settings import IndexSettings
 
 KEY_LENGTH = 32
@@ -43,14 +45,10 @@ def cache_key(identities: Iterable[str], settings: IndexSettings) -> str:
     Returns:
         32 hexadecimal characters.
     """
-    from devcore.hashing import hash_bytes
-
     material = "\0".join(sorted(set(identities))).encode("utf-8", "surrogatepass")
     return hash_bytes(material + b"\1" + _settings_material(settings))[:KEY_LENGTH]
 
 
 @functools.lru_cache(maxsize=64)
 def _settings_material(settings: IndexSettings) -> bytes:
-    from devcore.serial import packb
-
     return packb(settings.key_material())

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from devcore.serial import unframe, write_framed
+
 MAGIC = b"XTNS"
 FORMAT_VERSION = 1
 
@@ -132,8 +134,6 @@ def read_metadata(path: str | Path) -> EntryMetadata:
         devcore.CorruptFileError: it is truncated, foreign, of another version or damaged.
         InvalidMetadata: it decodes to something that is not an entry.
     """
-    from devcore.serial import unframe
-
     with open(path, "rb") as stream:  # the hit path: no Path objects, one read
         data = stream.read()
     return from_payload(unframe(data, magic=MAGIC, version=FORMAT_VERSION, path=path))
@@ -141,8 +141,6 @@ def read_metadata(path: str | Path) -> EntryMetadata:
 
 def write_metadata(path: Path, meta: EntryMetadata, *, durable: bool = True) -> None:
     """Write an entry's metadata atomically (temporary file, rename; fsync when ``durable``)."""
-    from devcore.serial import write_framed
-
     write_framed(path, to_payload(meta), magic=MAGIC, version=FORMAT_VERSION, durable=durable)
 
 
