@@ -135,7 +135,7 @@ def models(quick: bool) -> list[tuple[str, dict[str, Any]]]:
     out = [
         ("Omni (23 views)", yaml.safe_load((FIXTURES / "Omni" / "model.yaml").read_text())),
         ("CogniteCore (33 views)", yaml.safe_load((FIXTURES / "CogniteCore" / "model.yaml").read_text())),
-        ("synthetic 50 views", synthetic_data_model(50, properties_per_view=10)),
+        ("synthetic 50 views", synthetic_data_model(50, properties_per_view=12)),
     ]
     if not quick:
         out += [

@@ -88,7 +88,7 @@ def synthetic_data_model(views: int, *, properties_per_view: int = 13, seed: int
 
     Each view has `properties_per_view` properties: primitives (some lists, some required),
     an enum, a direct relation to the previous view, an edge to the next one and a reverse
-    relation back; every fifth view implements the one five before it.
+    relation back; every fifth view implements the view before it (which implements nothing).
 
     Args:
         views: Number of views (at least 1).
@@ -116,10 +116,10 @@ def synthetic_data_model(views: int, *, properties_per_view: int = 13, seed: int
             props[f"{kind}Value{number}"] = _container_property(
                 name, f"{kind}Value{number}", kind, list_=rng.random() < 0.2, nullable=rng.random() < 0.8
             )
-        parents = (f"Entity{index - 5:04d}",) if index >= 5 and index % 5 == 0 else ()
+        parents = (f"Entity{index - 1:04d}",) if index % 5 == 0 and index else ()  # one level deep
         if parents:
             props.update(
-                (key, value) for key, value in out[index - 5]["properties"].items() if key not in props
+                (key, value) for key, value in out[index - 1]["properties"].items() if key not in props
             )
         out.append(_view(name, props, implements=parents))
     return _model(f"Synthetic{views}", out)
