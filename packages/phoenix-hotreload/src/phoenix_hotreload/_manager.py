@@ -284,28 +284,37 @@ class HotReloadManager:
 
     # ----------------------------------------------------------------- applying
     def reload(
-        self, *, trigger: str = "reload", force: bool = False, settle_s: float = 0.0
+        self,
+        *,
+        trigger: str = "reload",
+        force: bool = False,
+        settle_s: float = 0.0,
+        changed_since: Callable[[float], bool] | None = None,
     ) -> VersionInfo | None:
         """Read every source and apply the result if it is new and valid.
 
         Args:
             trigger: recorded in the version's metadata.
             force: apply even when the content hash is unchanged.
-            settle_s: before rejecting, wait this long and re-read if a file changed meanwhile
-                (a writer caught mid-save is not a bad configuration).
+            settle_s: before rejecting, wait this long and re-read while a file keeps changing
+                (a writer caught mid-save is not a bad configuration); at most 10 s in all.
+            changed_since: ``changed_since(timeout_s)`` waits up to ``timeout_s`` and tells
+                whether the files changed meanwhile (the watcher passes its change signal);
+                by default the files' (mtime_ns, size, inode) are compared after a sleep.
 
         Returns:
             The decided version (check ``.applied``), or ``None`` when the content (or the
             resulting configuration) is unchanged.
         """
         with self._apply_lock:
-            for _ in range(_SETTLE_ATTEMPTS):
+            give_up = time.monotonic() + _SETTLE_LIMIT_S
+            while True:
                 before = self._fingerprints()
                 outcome = self._read(force)
                 if settle_s <= 0 or outcome is None or (isinstance(outcome, _Candidate) and outcome.valid):
                     break
-                time.sleep(settle_s)
-                if self._fingerprints() == before:
+                changed = changed_since(settle_s) if changed_since is not None else _slept(settle_s)
+                if not (changed or self._fingerprints() != before) or time.monotonic() > give_up:
                     break
             return self._decide(outcome, trigger, force)
 
@@ -555,7 +564,13 @@ class _Candidate:
         return self.snapshot is not None and not self.problems
 
 
-_SETTLE_ATTEMPTS = 5
+_SETTLE_LIMIT_S = 10.0
+"""How long a failing read is retried while its files keep changing (a writer mid-burst)."""
+
+
+def _slept(seconds: float) -> bool:
+    time.sleep(seconds)
+    return False
 
 
 def _fingerprint(path: Path) -> tuple[int, int, int] | None:
