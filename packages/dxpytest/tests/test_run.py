@@ -157,14 +157,16 @@ CRASHES = {
 }
 
 
-@pytest.mark.parametrize("kind", sorted(CRASHES))
+@pytest.mark.parametrize(
+    ("kind", "workers"), [("exit", "1"), ("exit", "2"), ("sigkill", "2"), ("segfault", "2")]
+)
 def test_a_crashing_worker_loses_no_other_result(
-    runner: Any, write_suite: Callable[[dict[str, str]], Path], kind: str
+    runner: Any, write_suite: Callable[[dict[str, str]], Path], kind: str, workers: str
 ) -> None:
     files = {f"test_ok{i}.py": "def test_a():\n    pass\n\ndef test_b():\n    pass\n" for i in range(3)}
     files["test_boom.py"] = CRASHES[kind]
     root = write_suite(files)
-    ours = runner.dx(root, "-n", "2")
+    ours = runner.dx(root, "-n", workers)
     assert runner.counts(ours.stdout) == {"failed": 1, "passed": 6}, ours.stdout
     assert ours.returncode == 1
     assert "FAILED test_boom.py::test_crash" in ours.stdout

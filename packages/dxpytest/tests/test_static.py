@@ -285,7 +285,7 @@ def test_generated_modules_match_pytest(tmp_path: Path, runner: Any) -> None:
         assert _static(tmp_path, name) == theirs.get(name, []), files[name]
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_random_source_is_parsed_or_left_to_pytest(source: str) -> None:
     parse_module(source.encode())
@@ -296,7 +296,7 @@ def test_random_source_is_parsed_or_left_to_pytest(source: str) -> None:
     assert all(item.nodeid.startswith("test_x.py::") for item in items)
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("def test_():\n pas@ytmrkz.([1,'])=class T")), max_size=200))
 def test_python_like_noise_never_crashes(source: str) -> None:
     with contextlib.suppress(Undecidable):

@@ -183,7 +183,10 @@ def determine_rootdir(
 def _as_args(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(item) for item in value)
-    return tuple(shlex.split(str(value)))
+    try:
+        return tuple(shlex.split(str(value)))
+    except ValueError as error:
+        raise ConfigError(f"cannot split {value!r}: {error}") from error
 
 
 def _as_bool(value: object) -> bool:

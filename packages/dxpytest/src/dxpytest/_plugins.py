@@ -24,6 +24,7 @@ KNOWN_PLUGINS: dict[str, frozenset[str]] = {
         {"anyio_backend", "anyio_backend_name", "anyio_backend_options", "free_tcp_port", "free_udp_port"}
     ),
     "pytest-asyncio": frozenset({"event_loop_policy", "unused_tcp_port", "unused_tcp_port_factory"}),
+    "platformdirs": frozenset({"platformdirs_isolated"}),
     "dxpytest": frozenset(),
 }
 ASYNC_PLUGINS = frozenset({"anyio", "pytest-asyncio", "pytest-trio"})

@@ -485,9 +485,9 @@ class Pool:
                 "errors": [[worker.collecting, message]],
             }
             self.collect_pending -= 1
-        self.scheduler.remove_worker(worker.id)
         if not self.stopping and self.phase != "done":
             self._fork()
+        self.scheduler.remove_worker(worker.id)
 
     def _requeue_unfinished(self, worker: _Worker, crashed: str | None) -> None:
         for unit in worker.units:

@@ -58,17 +58,25 @@ class Scheduler:
             worker: deque(block) for worker, block in enumerate(split_contiguous(units, workers))
         }
         self.steals = 0
+        self.orphans: deque[WorkUnit] = deque()  # work of departed workers, until another joins
 
     def add_worker(self, worker: int) -> None:
-        """Register a (replacement) worker with an empty queue."""
-        self.queues.setdefault(worker, deque())
+        """Register a (replacement) worker; it adopts any orphaned work."""
+        queue = self.queues.setdefault(worker, deque())
+        queue.extend(self.orphans)
+        self.orphans.clear()
 
     def remove_worker(self, worker: int) -> None:
-        """Hand a departed worker's queue to the least loaded remaining one."""
+        """Hand a departed worker's queue to the least loaded remaining one (or keep it for the
+        next worker to join)."""
         queue = self.queues.pop(worker, deque())
-        if queue and self.queues:
+        if not queue:
+            return
+        if self.queues:
             target = min(self.queues, key=lambda w: self._cost(self.queues[w]))
             self.queues[target].extend(queue)
+        else:
+            self.orphans.extend(queue)
 
     def next_for(self, worker: int) -> WorkUnit | None:
         """The next unit for `worker`, stealing when its own queue is empty."""
@@ -82,17 +90,21 @@ class Scheduler:
     def requeue(self, unit: WorkUnit, *, worker: int | None = None) -> None:
         """Put a unit back at the front (of `worker`'s queue, else the shortest one)."""
         if worker is None or worker not in self.queues:
-            worker = min(self.queues, key=lambda w: self._cost(self.queues[w])) if self.queues else 0
-        self.queues.setdefault(worker, deque()).appendleft(unit)
+            if not self.queues:
+                self.orphans.appendleft(unit)
+                return
+            worker = min(self.queues, key=lambda w: self._cost(self.queues[w]))
+        self.queues[worker].appendleft(unit)
 
     def clear(self) -> None:
         """Drop all remaining work (``-x``, interruption)."""
         for queue in self.queues.values():
             queue.clear()
+        self.orphans.clear()
 
     def remaining(self) -> int:
         """Units not yet handed out."""
-        return sum(len(queue) for queue in self.queues.values())
+        return sum(len(queue) for queue in self.queues.values()) + len(self.orphans)
 
     def _cost(self, queue: deque[WorkUnit]) -> float:
         return sum(unit.cost_s for unit in queue) + len(queue) * 1e-6

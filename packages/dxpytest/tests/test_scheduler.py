@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dxpytest._scheduler import Scheduler, WorkUnit, split_contiguous
+
+
+def _units(costs: list[float]) -> list[WorkUnit]:
+    return [WorkUnit([f"f{i}.py"], [f"f{i}.py::t"], cost) for i, cost in enumerate(costs)]
+
+
+@given(st.lists(st.floats(0, 10), max_size=40), st.integers(1, 6))
+def test_contiguous_split_keeps_order_and_everything(costs: list[float], parts: int) -> None:
+    units = _units(costs)
+    blocks = split_contiguous(units, parts)
+    assert len(blocks) == parts
+    assert [unit for block in blocks for unit in block] == units
+
+
+@given(
+    st.lists(st.floats(0, 10), max_size=40),
+    st.integers(1, 4),
+    st.lists(st.tuples(st.integers(0, 5), st.booleans()), max_size=200),
+)
+def test_every_unit_is_handed_out_exactly_once(
+    costs: list[float], workers: int, requests: list[tuple[int, bool]]
+) -> None:
+    """Whatever the order of requests, departures and new workers, nothing is lost or doubled."""
+    units = _units(costs)
+    scheduler = Scheduler(units, workers)
+    handed: list[WorkUnit] = []
+    alive = set(range(workers))
+    next_id = workers
+    for worker, depart in requests:
+        if depart and worker in alive:
+            alive.discard(worker)
+            scheduler.remove_worker(worker)
+            scheduler.add_worker(next_id)
+            alive.add(next_id)
+            next_id += 1
+        elif worker in alive:
+            unit = scheduler.next_for(worker)
+            if unit is not None:
+                handed.append(unit)
+    while scheduler.remaining():
+        worker = min(alive)
+        unit = scheduler.next_for(worker)
+        assert unit is not None
+        handed.append(unit)
+    assert sorted(u.paths[0] for u in handed) == sorted(u.paths[0] for u in units)
+
+
+def test_an_idle_worker_steals_half_of_the_busiest_queue() -> None:
+    scheduler = Scheduler(_units([1.0] * 8), 2)
+    assert len(scheduler.queues[0]) == 4
+    while scheduler.queues[1]:
+        scheduler.next_for(1)
+    stolen = scheduler.next_for(1)
+    assert stolen is not None
+    assert scheduler.steals == 1
+    assert len(scheduler.queues[0]) == 2
+
+
+def test_work_of_the_last_worker_waits_for_its_replacement() -> None:
+    scheduler = Scheduler(_units([1.0, 1.0]), 1)
+    scheduler.remove_worker(0)
+    assert scheduler.remaining() == 2
+    scheduler.add_worker(7)
+    assert scheduler.next_for(7) is not None
+    assert scheduler.next_for(0) is None
