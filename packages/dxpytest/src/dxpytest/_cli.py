@@ -8,7 +8,7 @@ import sys
 import click
 
 from dxpytest.__about__ import __version__
-from dxpytest._errors import DxpytestError
+from dxpytest._errors import DxpytestError, WorkerError
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -112,6 +112,9 @@ def main(
     color = sys.stdout.isatty() and not ci and not as_json and not os.environ.get("NO_COLOR")
     try:
         code = Session(options, sys.stdout, color=color).run()
+    except WorkerError as error:
+        click.echo(f"INTERNALERROR: {error}", err=True)
+        code = 3
     except DxpytestError as error:
         click.echo(f"ERROR: {error}", err=True)
         code = 4
