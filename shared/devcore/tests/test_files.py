@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from devcore.files import atomic_write, atomic_writer, sweep_stale
+from devcore.files import atomic_write, atomic_writer, staged_directory, sweep_stale
 
 TRIALS = int(os.environ.get("DEVCORE_CRASH_TRIALS", "3"))
 HANG_GUARD_S = 120
@@ -106,10 +106,14 @@ def test_a_symlink_is_written_through_and_kept(tmp_path: Path) -> None:
     assert real.read_bytes() == b"new"
 
 
-def test_a_long_name_still_gets_a_temporary_sibling(tmp_path: Path) -> None:
-    target = tmp_path / ("n" * 250)
+@pytest.mark.parametrize("name", ["n" * 255, "\U0001f600" * 63, "é" * 127])
+def test_a_long_name_still_gets_a_temporary_sibling(tmp_path: Path, name: str) -> None:
+    target = tmp_path / name  # 255, 252 and 254 bytes: at the file system's limit
     atomic_write(target, b"x")
     assert target.read_bytes() == b"x"
+    with staged_directory(tmp_path / name[:-1]) as stage:
+        (stage / "inside").write_bytes(b"y")
+    assert (tmp_path / name[:-1] / "inside").read_bytes() == b"y"
 
 
 def test_readers_see_old_or_new_never_a_mix(tmp_path: Path) -> None:

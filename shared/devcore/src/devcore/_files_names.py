@@ -15,13 +15,18 @@ import time
 from pathlib import Path
 
 KINDS = ("tmp", "staging", "trash")
-_NAME_BUDGET = 100  # keep the sibling's name well under the usual 255-byte limit
+_NAME_BUDGET = 100  # bytes: keeps the sibling's name well under the usual 255-byte limit
 _PATTERN = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)-[0-9a-f]{8}\.(?P<kind>tmp|staging|trash)$", re.DOTALL)
 
 
 def temporary_name(name: str, kind: str) -> str:
     """A fresh hidden sibling name for ``name``, of ``kind`` (``tmp``, ``staging``, ``trash``)."""
-    return f".{name[:_NAME_BUDGET]}.{os.getpid()}-{secrets.token_hex(4)}.{kind}"
+    return f".{_shortened(name)}.{os.getpid()}-{secrets.token_hex(4)}.{kind}"
+
+
+def _shortened(name: str) -> str:
+    """At most ``_NAME_BUDGET`` bytes of ``name`` once encoded, cut between characters."""
+    return name.encode("utf-8", "surrogateescape")[:_NAME_BUDGET].decode("utf-8", "ignore")
 
 
 def sweep_stale(directory: str | os.PathLike[str], *, older_than_s: float = 300.0) -> list[Path]:
