@@ -40,6 +40,7 @@ from dxpytest._errors import DxpytestError, WorkerError
 @click.option("--pytest", "use_pytest", is_flag=True, help="Hand the suite to plain pytest.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with the outcome.")
 @click.option("-p", "plugins", multiple=True, metavar="NAME", help="As pytest's -p (NAME or no:NAME).")
+@click.option("--ignore", "ignore", multiple=True, metavar="PATH", help="As pytest's --ignore.")
 @click.option("-W", "warning_filters", multiple=True, metavar="FILTER", help="As pytest's -W.")
 @click.option(
     "-o", "--override-ini", "overrides", multiple=True, metavar="NAME=VALUE", help="As pytest's -o."
@@ -74,6 +75,7 @@ def main(
     use_pytest: bool,
     as_json: bool,
     plugins: tuple[str, ...],
+    ignore: tuple[str, ...],
     warning_filters: tuple[str, ...],
     overrides: tuple[str, ...],
     deadline_s: float,
@@ -106,6 +108,7 @@ def main(
         overrides=list(overrides),
         plugins=list(plugins),
         warning_filters=list(warning_filters),
+        ignore=list(ignore),
         deadline_s=deadline_s,
         test_timeout_s=test_timeout_s,
     )

@@ -99,7 +99,11 @@ def _info_from(value: list[Any]) -> ConftestInfo:
 
 
 def prepare(
-    args: list[str], invocation_dir: Path, overrides: list[str], cli_plugins: tuple[str, ...] | list[str] = ()
+    args: list[str],
+    invocation_dir: Path,
+    overrides: list[str],
+    cli_plugins: tuple[str, ...] | list[str] = (),
+    ignore: tuple[str, ...] | list[str] = (),
 ) -> Collection:
     """Read configuration, plugins and the index, and find the units to collect."""
     config = load_config(args, invocation_dir, overrides)
@@ -109,7 +113,7 @@ def prepare(
     plugins = detect_plugins(blocked=disabled)
     index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
     conftests = _Conftests(index)
-    walker = Walker(config, conftests.info)
+    walker = Walker(config, conftests.info, tuple(argument_path(path, invocation_dir) for path in ignore))
     paths, selectors = split_arguments(initial_arguments(args, config, invocation_dir), invocation_dir)
     collection = Collection(config, plugins, index, walker.units(paths))
     collection.selectors = [_selector_nodeid(s, invocation_dir, config.rootdir) for s in selectors]

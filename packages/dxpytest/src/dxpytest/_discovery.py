@@ -91,9 +91,12 @@ def _is_walk_dynamic(info: ConftestInfo) -> bool:
 class Walker:
     """Walks directories for test files; conftest analysis is supplied (and cached) by the caller."""
 
-    def __init__(self, config: PytestConfig, conftest: Callable[[Path], ConftestInfo]) -> None:
+    def __init__(
+        self, config: PytestConfig, conftest: Callable[[Path], ConftestInfo], ignore: tuple[Path, ...] = ()
+    ) -> None:
         self.config = config
         self.conftest = conftest
+        self.ignore = set(ignore)
         self.confcutdir = config.inifile.parent if config.inifile else config.rootdir
 
     def conftest_chain(self, directory: Path) -> tuple[Path, ...]:
@@ -174,6 +177,8 @@ class Walker:
         return any(fnmatch_ex(pattern, path) for pattern in self.config.norecursedirs)
 
     def _ignored(self, path: Path) -> bool:
+        if path in self.ignore:
+            return True
         chain = self.conftest_chain(path.parent)
         for conftest in reversed(chain):
             info = self.conftest(conftest)

@@ -56,6 +56,7 @@ class Options:
     overrides: list[str] = field(default_factory=list)
     plugins: list[str] = field(default_factory=list)
     warning_filters: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
     deadline_s: float = 3600.0
     test_timeout_s: float | None = None
 
@@ -186,6 +187,7 @@ class Session:
         args = [f"--override-ini={override}" for override in self.options.overrides]
         args += [f"-p{plugin}" for plugin in self.options.plugins]
         args += [f"-W{warning}" for warning in self.options.warning_filters]
+        args += [f"--ignore={path}" for path in self.options.ignore]
         verbosity = self.options.verbosity
         args += ["-v"] * verbosity if verbosity > 0 else ["-q"] * -verbosity
         paths, _ = split_arguments(self.options.args, self.invocation_dir)
@@ -347,7 +349,9 @@ class Session:
 
     def _verify(self, collection: Collection) -> int:
         ours = [item.nodeid for item in collection.items]
-        theirs = pytest_collect_only(self.options.args, self.options.overrides, self.options.plugins)
+        theirs = pytest_collect_only(
+            self.options.args, self.options.overrides, self.options.plugins, self.options.ignore
+        )
         missing = [n for n in theirs if n not in set(ours)]
         extra = [n for n in ours if n not in set(theirs)]
         for nodeid in missing:
@@ -389,6 +393,7 @@ class Session:
         args += [f"--override-ini={o}" for o in options.overrides]
         args += [f"-p{plugin}" for plugin in options.plugins]
         args += [f"-W{warning}" for warning in options.warning_filters]
+        args += [f"--ignore={path}" for path in options.ignore]
         try:
             return subprocess.call(args)
         except KeyboardInterrupt:
@@ -399,11 +404,14 @@ def _is_selector(arg: str) -> bool:
     return "::" in arg or any(char in arg for char in "*?")
 
 
-def pytest_collect_only(args: list[str], overrides: list[str], plugins: list[str]) -> list[str]:
+def pytest_collect_only(
+    args: list[str], overrides: list[str], plugins: list[str], ignore: list[str]
+) -> list[str]:
     """Node ids from ``pytest --collect-only -q`` (the reference for ``--verify-collection``)."""
     command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
     command += [f"--override-ini={o}" for o in overrides]
     command += [f"-p{plugin}" for plugin in plugins]
+    command += [f"--ignore={path}" for path in ignore]
     output = subprocess.run(command, capture_output=True, text=True, check=False).stdout
     nodeids = []
     for line in output.splitlines():
