@@ -371,3 +371,16 @@ def test_a_waiter_that_gives_up_gets_an_installation_error(tmp_path: Path, setti
         release.set()
         holder.join(timeout=60)
     assert manager.ensure("xt-base").source == "install"
+
+
+def test_record_completeness_check_names_missing_files(tmp_path: Path) -> None:
+    from xtnsmgr._inspection import missing_files
+
+    info = tmp_path / "pkg-1.0.dist-info"
+    (tmp_path / "pkg").mkdir()
+    info.mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (info / "RECORD").write_text(
+        "pkg/__init__.py,sha256=x,0\npkg/gone.py,sha256=y,1\n../../bin/tool,,\npkg-1.0.dist-info/RECORD,,\n"
+    )
+    assert missing_files(tmp_path) == ["pkg/gone.py"]
