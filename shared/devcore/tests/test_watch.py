@@ -201,7 +201,12 @@ def test_burst_is_coalesced_and_nothing_is_lost(mode: str, tree: Path, collector
         for path in sorted(expected):
             path.write_text(path.name)
         result = collector.wait_until(lambda c: c.added >= expected)
-    assert result == only(added=expected | {tree / "burst"})
+    assert result.added == expected | {tree / "burst"}
+    # A machine starved for CPU may end a batch while a file is half written; that file is
+    # then reported again, as modified. Nothing else may show up.
+    assert result.modified <= expected
+    assert not result.deleted
+    assert not result.moved
     assert 1 <= len(collector.batches) <= 5
 
 
@@ -349,29 +354,53 @@ def test_iterator_yields_until_stopped(mode: str, tree: Path) -> None:
     assert not watcher.running
 
 
+def keep_writing(directory: Path, stop: threading.Event) -> None:
+    """Write a new file every 0.2 s until ``stop``: whenever a watcher starts, one follows."""
+    index = 0
+    while not stop.wait(0.2):
+        (directory / f"w{index}.txt").write_text(str(index))
+        index += 1
+
+
+def is_written_files(changes: ChangeSet, directory: Path) -> bool:
+    return bool(changes.added) and all(
+        path.parent == directory and path.name.startswith("w") for path in changes.added
+    )
+
+
 def test_watch_generator(mode: str, tree: Path) -> None:
-    writer = threading.Timer(0.3, (tree / "two.txt").write_text, args=("2",))
+    stop = threading.Event()
+    writer = threading.Thread(target=keep_writing, args=(tree, stop))
     writer.start()
     generator = watch(tree, **options(mode))  # type: ignore[arg-type]
     try:
         changes = next(generator)
     finally:
         generator.close()
+        stop.set()
         writer.join()
-    assert changes == only(added={tree / "two.txt"})
+    assert is_written_files(changes, tree), changes
+    assert changes == only(added=set(changes.added))
 
 
 def test_awatch(mode: str, tree: Path) -> None:
     async def first_change() -> ChangeSet:
         changes = awatch(tree, **options(mode))  # type: ignore[arg-type]
-        loop = asyncio.get_running_loop()
-        loop.call_later(0.3, (tree / "three.txt").write_text, "3")
         try:
             return await asyncio.wait_for(anext(changes), HANG_GUARD_S)
         finally:
             await changes.aclose()
 
-    assert asyncio.run(first_change()) == only(added={tree / "three.txt"})
+    stop = threading.Event()
+    writer = threading.Thread(target=keep_writing, args=(tree, stop))
+    writer.start()
+    try:
+        changes = asyncio.run(first_change())
+    finally:
+        stop.set()
+        writer.join()
+    assert is_written_files(changes, tree), changes
+    assert changes == only(added=set(changes.added))
 
 
 def test_start_and_stop_are_idempotent_and_thread_safe(mode: str, tree: Path, collector: Collector) -> None:

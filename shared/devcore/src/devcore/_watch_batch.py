@@ -15,14 +15,17 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from devcore._watch_changes import ChangeSet
 from devcore._watch_diff import diff_entries
 from devcore._watch_racy import add_digests, scan_roots
-from devcore._watch_scope import Entry, Root, directory_inode, stat_entry
+from devcore._watch_scope import Entry, Root, ancestors, directory_inode, stat_entry
 
 logger = logging.getLogger("devcore.watch")
+
+
+IN_FLIGHT_RECHECK_S = 0.005
+"""How soon a batch due while the backend still holds events is looked at again."""
 
 
 def poll_delay(interval_s: float, scan_s: float) -> float:
@@ -35,11 +38,11 @@ class Marks:
     """What happened since the last flush: paths to re-stat, renames, or a full scan."""
 
     def __init__(self) -> None:
-        self.shallow: set[Path] = set()
-        self.deep: set[Path] = set()
-        self.touched: set[Path] = set()
-        self.moves: list[tuple[Path, Path]] = []
-        self.full: dict[Path, Entry] | None = None
+        self.shallow: set[str] = set()
+        self.deep: set[str] = set()
+        self.touched: set[str] = set()
+        self.moves: list[tuple[str, str]] = []
+        self.full: dict[str, Entry] | None = None
 
     def __bool__(self) -> bool:
         return bool(self.shallow or self.deep or self.moves or self.full is not None)
@@ -62,6 +65,7 @@ class Batcher:
         on_new_directories: called (worker thread) with the (path, inode) of directories that
             appeared in a batch of native events.
         on_tick: called (worker thread) every poll interval while not polling.
+        in_flight: whether the backend holds events not yet marked (a batch waits for them).
     """
 
     def __init__(
@@ -76,8 +80,9 @@ class Batcher:
         on_root_appeared: Callable[[Root], None],
         on_root_vanished: Callable[[Root], None],
         on_root_replaced: Callable[[Root], None],
-        on_new_directories: Callable[[list[tuple[Path, int]]], None],
+        on_new_directories: Callable[[list[tuple[str, int]]], None],
         on_tick: Callable[[], None],
+        in_flight: Callable[[], bool],
     ) -> None:
         self.roots = roots
         self.missing = missing
@@ -91,21 +96,22 @@ class Batcher:
         self._on_root_replaced = on_root_replaced
         self._on_new_directories = on_new_directories
         self._on_tick = on_tick
+        self._in_flight = in_flight
         self._cond = threading.Condition()
         self._marks = Marks()
-        self._writing: set[Path] = set()
+        self._writing: set[str] = set()
         self._first_at = 0.0
         self._last_at = 0.0
         self._next_poll = 0.0
         self._stopping = False
         self._stable = True
         self._thread: threading.Thread | None = None
-        self._base: dict[Path, Entry] = {}
-        self._last_scan: dict[Path, Entry] = {}
+        self._base: dict[str, Entry] = {}
+        self._last_scan: dict[str, Entry] = {}
 
     # -- feeding (any thread) --------------------------------------------------------
 
-    def mark(self, path: Path, *, deep: bool = False, touched: bool = False) -> None:
+    def mark(self, path: str, *, deep: bool = False, touched: bool = False) -> None:
         """Ask for ``path`` (and with ``deep`` everything below it) to be re-stated."""
         with self._cond:
             (self._marks.deep if deep else self._marks.shallow).add(path)
@@ -113,7 +119,7 @@ class Batcher:
                 self._marks.touched.add(path)
             self._activity()
 
-    def mark_move(self, source: Path, destination: Path, *, deep: bool) -> None:
+    def mark_move(self, source: str, destination: str, *, deep: bool) -> None:
         """Record a rename and mark both of its ends."""
         with self._cond:
             self._writing.difference_update((source, destination))  # a renamed file is complete
@@ -122,17 +128,17 @@ class Batcher:
             target.update((source, destination))
             self._activity()
 
-    def hold(self, path: Path) -> None:
+    def hold(self, path: str) -> None:
         """Keep ``path`` out of change sets until ``release`` (a writer has it open)."""
         with self._cond:
             self._writing.add(path)
 
-    def forget(self, path: Path) -> None:
+    def forget(self, path: str) -> None:
         """``path`` is gone: stop holding it back (its writer will not be seen closing it)."""
         with self._cond:
             self._writing.discard(path)
 
-    def release(self, path: Path) -> None:
+    def release(self, path: str) -> None:
         """The writer of ``path`` closed it: report it."""
         with self._cond:
             self._writing.discard(path)
@@ -166,7 +172,7 @@ class Batcher:
             self._next_poll = time.monotonic()
             self._cond.notify()
 
-    def directories(self) -> list[tuple[Path, int]]:
+    def directories(self) -> list[tuple[str, int]]:
         """The (path, inode) of every watched directory: the roots' and those below them."""
         found = [(path, entry.ino) for path, entry in self._base.items() if self._watched_below(path, entry)]
         for root in self.roots:
@@ -175,7 +181,7 @@ class Batcher:
                 found.append((root.watch_dir, entry.ino))
         return found
 
-    def _watched_below(self, path: Path, entry: Entry) -> bool:
+    def _watched_below(self, path: str, entry: Entry) -> bool:
         """Whether native events for ``path`` come from a watch of its own (a directory
         below a recursive root, not a symlink)."""
         if not entry.is_dir or os.path.islink(path):
@@ -208,6 +214,7 @@ class Batcher:
                 logger.exception("devcore.watch: unexpected error in the watcher thread")
 
     def _wait(self) -> tuple[bool, Marks | None]:
+        """Wait until a poll or a batch is due; ``(False, None)`` only when stopping."""
         while not self._stopping:
             now = time.monotonic()
             deadlines = []
@@ -216,7 +223,10 @@ class Batcher:
                 deadlines.append(flush_at)
             deadlines.append(self._next_poll)
             if min(deadlines) <= now:
-                return self._due(now)
+                poll_due, marks = self._due(now)
+                if poll_due or marks is not None:
+                    return poll_due, marks
+                continue  # the batch was put off: its events are still in flight
             self._cond.wait(min(deadlines) - now)
         return False, None
 
@@ -241,6 +251,10 @@ class Batcher:
         marks = None
         flush_at = self._flush_deadline()
         if flush_at is not None and flush_at <= now:
+            if now < self._first_at + self._max_delay_s and self._in_flight():
+                # quiet only because the process was starved: events are still queued
+                self._last_at = now - self._debounce_s + IN_FLIGHT_RECHECK_S
+                return poll_due, None
             marks, self._marks = self._marks, Marks()
             self._first_at = 0.0
         return poll_due, marks
@@ -298,7 +312,7 @@ class Batcher:
             old, new, touched=marks.touched - writing, moves=marks.moves, moves_need_hint=True
         )
 
-    def _restat(self, shallow: set[Path], deep: set[Path]) -> tuple[set[Path], dict[Path, Entry]]:
+    def _restat(self, shallow: set[str], deep: set[str]) -> tuple[set[str], dict[str, Entry]]:
         """The covered paths concerned (before and after) and their entries now.
 
         Concerned are the marked paths, everything below a deeply marked (or new) directory,
@@ -306,7 +320,7 @@ class Batcher:
         """
         link_dirs = {d for p in shallow | deep for root in self.roots if (d := root.link_dir(p)) is not None}
         keys = {path for path in shallow if self._covered(path)}
-        new: dict[Path, Entry] = {}
+        new: dict[str, Entry] = {}
         for path in keys:
             entry = stat_entry(path)
             if entry is not None:
@@ -315,19 +329,19 @@ class Batcher:
                 if entry.is_dir and (before is None or not before.is_dir):
                     deep.add(path)
         for path in self._base if link_dirs or deep else ():
-            if path.parent in link_dirs:
+            if os.path.dirname(path) in link_dirs:
                 keys.add(path)
                 entry = stat_entry(path)
                 if entry is not None:
                     new[path] = entry
-            if deep and (path in deep or not deep.isdisjoint(path.parents)):
+            if deep and (path in deep or not deep.isdisjoint(ancestors(path))):
                 keys.add(path)
         for directory in deep:
             for root in self.roots:
                 root.scan_below(directory, new)
         return keys, new
 
-    def _covered(self, path: Path) -> bool:
+    def _covered(self, path: str) -> bool:
         return any(root.covers(path) for root in self.roots)
 
     def _check_roots(self) -> None:

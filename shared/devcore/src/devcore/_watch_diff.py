@@ -12,11 +12,11 @@ from devcore._watch_scope import Entry
 
 
 def diff_entries(
-    old: Mapping[Path, Entry],
-    new: Mapping[Path, Entry],
+    old: Mapping[str, Entry],
+    new: Mapping[str, Entry],
     *,
-    touched: Set[Path] = frozenset(),
-    moves: Iterable[tuple[Path, Path]] = (),
+    touched: Set[str] = frozenset(),
+    moves: Iterable[tuple[str, str]] = (),
     moves_need_hint: bool = False,
 ) -> ChangeSet:
     """Compare the entries of the same paths before and after a batch.
@@ -37,10 +37,10 @@ def diff_entries(
     deleted = old.keys() - new.keys()
     added = new.keys() - old.keys()
     modified = {path for path in old.keys() & new.keys() if _modified(old[path], new[path], path in touched)}
-    moved: set[tuple[Path, Path]] = set()
+    moved: set[tuple[str, str]] = set()
     if deleted and added:
         hints = _Renames(moves)
-        by_identity: dict[tuple[bool, int, int], list[Path]] = defaultdict(list)
+        by_identity: dict[tuple[bool, int, int], list[str]] = defaultdict(list)
         for path in sorted(added):
             entry = new[path]
             by_identity[entry.is_dir, entry.dev, entry.ino].append(path)
@@ -57,7 +57,12 @@ def diff_entries(
                     break
         deleted -= {source for source, _ in moved}
         added -= {destination for _, destination in moved}
-    return ChangeSet(frozenset(added), frozenset(modified), frozenset(deleted), frozenset(moved))
+    return ChangeSet(
+        frozenset(map(Path, added)),
+        frozenset(map(Path, modified)),
+        frozenset(map(Path, deleted)),
+        frozenset((Path(source), Path(destination)) for source, destination in moved),
+    )
 
 
 def _modified(before: Entry, after: Entry, touched: bool, *, renamed: bool = False) -> bool:
@@ -84,12 +89,12 @@ def _kept(before: Entry, after: Entry) -> bool:
 class _Renames:
     """Which paths a sequence of renames leads from and to."""
 
-    def __init__(self, moves: Iterable[tuple[Path, Path]]) -> None:
-        self._next: dict[Path, set[Path]] = defaultdict(set)
+    def __init__(self, moves: Iterable[tuple[str, str]]) -> None:
+        self._next: dict[str, set[str]] = defaultdict(set)
         for source, destination in moves:
             self._next[source].add(destination)
 
-    def leads(self, source: Path, destination: Path) -> bool:
+    def leads(self, source: str, destination: str) -> bool:
         seen = {source}
         frontier = [source]
         while frontier:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import fnmatch
 import re
 from collections.abc import Iterable
-from pathlib import PurePath
 
 DEFAULT_IGNORE: tuple[str, ...] = (
     # version control and tool caches
@@ -75,13 +74,13 @@ class IgnoreRules:
         """Whether one path component is ignored by a name pattern."""
         return self._names is not None and self._names.match(name) is not None
 
-    def ignores_relative(self, relative: PurePath) -> bool:
-        """Whether a relative path is ignored by a pattern with ``/`` (its name aside)."""
-        return self._relative is not None and self._relative.match(relative.as_posix()) is not None
+    def ignores_relative(self, relative: str) -> bool:
+        """Whether a ``/``-joined relative path is ignored by a pattern with ``/``."""
+        return self._relative is not None and self._relative.match(relative) is not None
 
-    def ignores(self, relative: PurePath) -> bool:
-        """Whether a path relative to its watched root is ignored."""
-        return any(self.ignores_name(part) for part in relative.parts) or self.ignores_relative(relative)
+    def ignores(self, parts: list[str]) -> bool:
+        """Whether a path below its watched root, given as its components, is ignored."""
+        return any(self.ignores_name(part) for part in parts) or self.ignores_relative("/".join(parts))
 
 
 def _compile(patterns: Iterable[str]) -> re.Pattern[str] | None:

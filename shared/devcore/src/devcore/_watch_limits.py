@@ -8,6 +8,7 @@ subdirectories it cannot watch. The kernel lists the inodes an inotify instance 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,7 +30,7 @@ def parse_fdinfo(text: str) -> set[int]:
     return {int(match.group(1), 16) for match in _WATCH_LINE.finditer(text)}
 
 
-def unwatched(inotify_fd: int | None, directories: Iterable[tuple[Path, int]]) -> list[Path]:
+def unwatched(inotify_fd: int | None, directories: Iterable[tuple[str, int]]) -> list[str]:
     """The directories (path, inode) that still exist but that the instance does not watch."""
     if inotify_fd is None:
         return []
@@ -39,8 +40,8 @@ def unwatched(inotify_fd: int | None, directories: Iterable[tuple[Path, int]]) -
     return [path for path, inode in directories if inode not in watched and _same_inode(path, inode)]
 
 
-def _same_inode(path: Path, inode: int) -> bool:
+def _same_inode(path: str, inode: int) -> bool:
     try:
-        return path.stat().st_ino == inode and path.is_dir()
+        return os.stat(path).st_ino == inode and os.path.isdir(path)
     except OSError:
         return False

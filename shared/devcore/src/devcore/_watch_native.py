@@ -13,7 +13,6 @@ import os
 import sys
 import threading
 import weakref
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from devcore._watch_batch import Batcher
@@ -48,8 +47,8 @@ class NativeBackend:
         self._lock = threading.Lock()
         self._observer: BaseObserver | None = None
         self._handler: FileSystemEventHandler | None = None
-        self._watches: dict[tuple[Path, bool], tuple[ObservedWatch, int]] = {}
-        self._aliases: dict[Path, Path] = {}  # resolved directory -> as scheduled, where they differ
+        self._watches: dict[tuple[str, bool], tuple[ObservedWatch, int]] = {}
+        self._aliases: dict[str, str] = {}  # resolved directory -> as scheduled, where they differ
 
     def start(self, roots: list[Root]) -> None:
         """Create the observer, schedule every root and start watching."""
@@ -90,6 +89,11 @@ class NativeBackend:
             else:
                 self._observer.unschedule(watch)
 
+    def in_flight(self) -> bool:
+        """Whether the observer holds events it has not handed over yet."""
+        observer = self._observer
+        return observer is not None and not observer.event_queue.empty()
+
     def healthy(self) -> bool:
         """Whether the observer and its event reader threads still run."""
         observer = self._observer
@@ -104,7 +108,7 @@ class NativeBackend:
         for directory, _ in keys:
             self._batcher.mark(directory, deep=True)
 
-    def unwatched(self, directories: Iterable[tuple[Path, int]]) -> list[Path]:
+    def unwatched(self, directories: Iterable[tuple[str, int]]) -> list[str]:
         """Which of these existing directories (path, inode) inotify does not watch.
 
         Always empty where the kernel does not list its watches (other platforms).
@@ -130,24 +134,24 @@ class NativeBackend:
             return
         self._watches[key] = (self._add_watch(key), 1)
 
-    def _add_watch(self, key: tuple[Path, bool]) -> ObservedWatch:
+    def _add_watch(self, key: tuple[str, bool]) -> ObservedWatch:
         assert self._observer is not None
         assert self._handler is not None
         watch = self._observer.schedule(
             self._handler, str(key[0]), recursive=key[1], event_filter=_event_filter()
         )
-        resolved = key[0].resolve()
+        resolved = os.path.realpath(key[0])
         if resolved != key[0]:
             self._aliases[resolved] = key[0]
         return watch
 
-    def _path(self, raw: bytes | str) -> Path:
+    def _path(self, raw: bytes | str) -> str:
         """An event's path, spelled under the directory as scheduled: some backends
         (FSEvents) report resolved paths, e.g. ``/private/var/...`` for ``/var/...``."""
-        path = Path(os.fsdecode(raw))
+        path = os.fsdecode(raw)
         for resolved, scheduled in list(self._aliases.items()):
-            if path.is_relative_to(resolved):
-                return scheduled / path.relative_to(resolved)
+            if path == resolved or path.startswith(resolved + os.sep):
+                return scheduled + path[len(resolved) :]
         return path
 
     def _stop_observer(self) -> None:
@@ -216,12 +220,12 @@ def _inotify_fd(observer: BaseObserver | None) -> int | None:
     return fd if isinstance(fd, int) else None
 
 
-def _key(root: Root) -> tuple[Path, bool]:
+def _key(root: Root) -> tuple[str, bool]:
     return root.watch_dir, root.recursive and not root.is_file
 
 
-def _is_regular_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
+def _is_regular_file(path: str) -> bool:
+    return os.path.isfile(path) and not os.path.islink(path)
 
 
 def _event_filter() -> list[type[FileSystemEvent]]:

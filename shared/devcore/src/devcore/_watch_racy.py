@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, MutableMapping
-from pathlib import Path
 
 from devcore._watch_scope import Entry, Root
 
@@ -23,16 +22,16 @@ RACY_MAX_BYTES = 16 * 1024 * 1024
 """Larger racy files are compared by their stat entry only."""
 
 
-def scan_roots(roots: Iterable[Root]) -> dict[Path, Entry]:
+def scan_roots(roots: Iterable[Root]) -> dict[str, Entry]:
     """Scan every root, with digests of the racy files."""
-    scan: dict[Path, Entry] = {}
+    scan: dict[str, Entry] = {}
     for root in roots:
         root.scan(scan)
     add_digests(scan)
     return scan
 
 
-def add_digests(entries: MutableMapping[Path, Entry]) -> None:
+def add_digests(entries: MutableMapping[str, Entry]) -> None:
     """Add a content digest to the entries of racy files (in place)."""
     now_ns = time.time_ns()
     for path, entry in entries.items():
@@ -45,7 +44,7 @@ def is_racy(entry: Entry, now_ns: int) -> bool:
     return not entry.is_dir and entry.size <= RACY_MAX_BYTES and now_ns - entry.mtime_ns < RACY_WINDOW_NS
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: str) -> str | None:
     from devcore.hashing import hash_file
 
     try:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath
 from typing import NamedTuple
 
 from devcore._watch_ignore import IgnoreRules, is_link_internal
@@ -42,10 +41,12 @@ class Entry(NamedTuple):
         return self.digest is None or other.digest is None or self.digest == other.digest
 
 
-Tree = MutableMapping[Path, Entry]
+Tree = MutableMapping[str, Entry]
+"""Entries by absolute path. Paths are plain strings inside the watcher (``pathlib`` costs
+a microsecond or more per path, which adds up on large trees); ChangeSets carry ``Path``."""
 
 
-def stat_entry(path: Path) -> Entry | None:
+def stat_entry(path: str) -> Entry | None:
     """The entry of a path, following symlinks (a dangling link is the link itself)."""
     try:
         st = os.stat(path)
@@ -63,6 +64,14 @@ def _entry(st: os.stat_result) -> Entry:
     return Entry(stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
+def ancestors(path: str) -> Iterator[str]:
+    """The directories above ``path``, nearest first."""
+    parent = os.path.dirname(path)
+    while parent != path:
+        yield parent
+        path, parent = parent, os.path.dirname(parent)
+
+
 @dataclass
 class Root:
     """One path a watcher was given: a directory (watched below) or a single file.
@@ -72,16 +81,16 @@ class Root:
     replaced by another under the same name needs a new watch).
     """
 
-    path: Path
+    path: str
     rules: IgnoreRules
     recursive: bool = True
     is_file: bool = False
     watched_inode: int | None = None
 
     @property
-    def watch_dir(self) -> Path:
+    def watch_dir(self) -> str:
         """The directory the native backend schedules for this root."""
-        return self.path.parent if self.is_file else self.path
+        return os.path.dirname(self.path) if self.is_file else self.path
 
     def detect_kind(self) -> bool:
         """Record whether the root is a file or a directory; False when it does not exist."""
@@ -91,27 +100,23 @@ class Root:
         self.watched_inode = directory_inode(self.watch_dir)
         return True
 
-    def covers(self, path: Path) -> bool:
+    def covers(self, path: str) -> bool:
         """Whether changes to ``path`` are reported for this root."""
         if self.is_file:
             return path == self.path
-        relative = _relative_to(path, self.path)
-        if relative is None or not relative.parts:
+        parts = _parts_below(path, self.path)
+        if not parts or (not self.recursive and len(parts) > 1):
             return False
-        if not self.recursive and len(relative.parts) > 1:
+        if any(is_link_internal(part) for part in parts):
             return False
-        if any(is_link_internal(part) for part in relative.parts):
-            return False
-        return not self.rules.ignores(relative)
+        return not self.rules.ignores(parts)
 
-    def link_dir(self, path: Path) -> Path | None:
+    def link_dir(self, path: str) -> str | None:
         """The directory holding the ``..data``-style link that ``path`` is under, if any."""
-        relative = _relative_to(path, self.watch_dir)
-        if relative is None:
-            return None
-        for index, part in enumerate(relative.parts):
+        parts = _parts_below(path, self.watch_dir)
+        for index, part in enumerate(parts):
             if is_link_internal(part):
-                return self.watch_dir.joinpath(*relative.parts[:index])
+                return os.path.join(self.watch_dir, *parts[:index])
         return None
 
     def scan(self, into: Tree) -> None:
@@ -121,12 +126,12 @@ class Root:
             if entry is not None:
                 into[self.path] = entry
             return
-        self._scan_directory(self.path, PurePath(), into)
+        self._scan_directory(self.path, "", into)
 
-    def scan_below(self, directory: Path, into: Tree) -> None:
+    def scan_below(self, directory: str, into: Tree) -> None:
         """Record the entries of ``directory`` (if covered) and of the covered paths below it."""
         if self.is_file:
-            if directory in self.path.parents:
+            if _parts_below(self.path, directory):
                 self.scan(into)
             return
         if directory != self.path:
@@ -138,11 +143,11 @@ class Root:
             into[directory] = entry
             if not entry.is_dir or not self.recursive or os.path.islink(directory):
                 return
-        relative = _relative_to(directory, self.path)
-        if relative is not None:
-            self._scan_directory(directory, relative, into)
+        parts = _parts_below(directory, self.path)
+        if parts or directory == self.path:
+            self._scan_directory(directory, "/".join(parts), into)
 
-    def _scan_directory(self, directory: Path, relative: PurePath, into: Tree) -> None:
+    def _scan_directory(self, directory: str, relative: str, into: Tree) -> None:
         try:
             with os.scandir(directory) as iterator:
                 children = list(iterator)
@@ -152,19 +157,18 @@ class Root:
             name = child.name
             if is_link_internal(name) or self.rules.ignores_name(name):
                 continue
-            child_relative = relative / name
+            child_relative = f"{relative}/{name}" if relative else name
             if self.rules.ignores_relative(child_relative):
                 continue
             entry = _child_entry(child)
             if entry is None:
                 continue
-            path = directory / name
-            into[path] = entry
+            into[child.path] = entry
             if entry.is_dir and self.recursive and not child.is_symlink():
-                self._scan_directory(path, child_relative, into)
+                self._scan_directory(child.path, child_relative, into)
 
 
-def directory_inode(path: Path) -> int | None:
+def directory_inode(path: str) -> int | None:
     """The inode of a directory, or None when ``path`` is not one (any more)."""
     entry = stat_entry(path)
     return entry.ino if entry is not None and entry.is_dir else None
@@ -182,8 +186,9 @@ def _child_entry(child: os.DirEntry[str]) -> Entry | None:
         return None
 
 
-def _relative_to(path: Path, base: Path) -> PurePath | None:
-    try:
-        return path.relative_to(base)
-    except ValueError:
-        return None
+def _parts_below(path: str, base: str) -> list[str]:
+    """The components of ``path`` below ``base`` (empty when not strictly below it)."""
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not path.startswith(prefix):
+        return []
+    return path[len(prefix) :].split(os.sep)

@@ -117,7 +117,7 @@ class Watcher:
         items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
         rules = IgnoreRules(ignore)
         self.paths = tuple(Path(os.path.abspath(os.fspath(item))) for item in items)
-        self._roots = [Root(path, rules, recursive=recursive) for path in self.paths]
+        self._roots = [Root(str(path), rules, recursive=recursive) for path in self.paths]
         self._callback = callback
         self._debounce_s = debounce_ms / 1000
         self._max_delay_s = max_delay_ms / 1000
@@ -170,6 +170,7 @@ class Watcher:
                 on_root_replaced=self._root_replaced,
                 on_new_directories=self._directories_appeared,
                 on_tick=self._check_native,
+                in_flight=self._native_in_flight,
             )
             self._native = None if polling_requested(self._polling) else self._start_native(batcher, present)
             batcher.polling = self._native is None
@@ -223,7 +224,7 @@ class Watcher:
             elif self._wait_for_missing:
                 missing.append(root)
             else:
-                raise WatchPathNotFound(root.path)
+                raise WatchPathNotFound(Path(root.path))
         return present, missing
 
     def _start_native(self, batcher: Batcher, roots: list[Root]) -> NativeBackend | None:
@@ -237,7 +238,7 @@ class Watcher:
             return None
         return native
 
-    def _directories_appeared(self, directories: list[tuple[Path, int]]) -> None:
+    def _directories_appeared(self, directories: list[tuple[str, int]]) -> None:
         native = self._native
         if native is None:
             return
@@ -249,6 +250,10 @@ class Watcher:
                 missed[0],
             )
             self._fall_back_to_polling()
+
+    def _native_in_flight(self) -> bool:
+        native = self._native
+        return native is not None and native.in_flight()
 
     def _check_native(self) -> None:
         native = self._native
