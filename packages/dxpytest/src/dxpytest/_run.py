@@ -205,7 +205,7 @@ class Session:
     def _session(self) -> int:
         options = self.options
         self.collection = collection = prepare(
-            options.args, self.invocation_dir, options.overrides, options.plugins
+            options.args, self.invocation_dir, options.overrides, options.plugins, options.ignore
         )
         collect(collection, self._collector)
         items = self._select(collection)
