@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import shutil
 import sys
 import threading
@@ -491,7 +490,7 @@ class CacheManager:
             return
         target = self.layout.entry(key) / QUARANTINE_NAME
         target.mkdir(exist_ok=True)
-        os.replace(source, target / f"entry-{int(self.clock())}-{secrets.token_hex(3)}.bin")
+        os.replace(source, target / f"entry-{new_generation(self.clock())}.bin")
 
     # -- management ---------------------------------------------------------------------------
 

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import enum
 import importlib
-import logging
 import os
 import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from xtnsmgr._errors import ExtensionImportError
 
-_logger = logging.getLogger("xtnsmgr")
+if TYPE_CHECKING:
+    import logging
+
 _lock = threading.RLock()
 _added: dict[str, list[str]] = {}  # entry directory -> every sys.path item added for it
 
@@ -116,7 +118,7 @@ def _process_pth_file(directory: str, name: str, policy: PthPolicy) -> list[str]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        _logger.warning("skipping %s: not UTF-8", os.path.join(directory, name))
+        _logger().warning("skipping %s: not UTF-8", os.path.join(directory, name))
         return []
     added: list[str] = []
     for line in text.splitlines():
@@ -126,13 +128,19 @@ def _process_pth_file(directory: str, name: str, policy: PthPolicy) -> list[str]
             if policy is PthPolicy.EXECUTE:
                 exec(line)
             else:
-                _logger.info("not executing import line of %s (PthPolicy.PATHS)", name)
+                _logger().info("not executing import line of %s (PthPolicy.PATHS)", name)
             continue
         candidate = os.path.abspath(os.path.join(directory, line.rstrip()))
         if candidate not in sys.path and os.path.exists(candidate):
             sys.path.append(candidate)
             added.append(candidate)
     return added
+
+
+def _logger() -> logging.Logger:
+    import logging  # only on the rare paths that log: the hit path stays light
+
+    return logging.getLogger("xtnsmgr")
 
 
 def remove_package_from_import_path(path: str | os.PathLike[str]) -> list[str]:

@@ -14,7 +14,6 @@ entry can never separate two lockers onto two different lock files.
 from __future__ import annotations
 
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +88,8 @@ class Layout:
 
 def new_generation(now: float) -> str:
     """A fresh generation directory name, sortable by creation time."""
+    import secrets
+
     return f"g{int(now * 1000):012x}-{secrets.token_hex(3)}"
 
 
