@@ -62,7 +62,15 @@ def new_modules(code: str) -> set[str]:
 
 
 def test_import_pyautoload_loads_only_its_front() -> None:
-    assert new_modules("import pyautoload") == {"__future__", "pyautoload", "pyautoload.__about__"}
+    assert new_modules("import pyautoload") == {"__future__", "pyautoload"}
+
+
+def test_version_is_read_on_first_use() -> None:
+    assert new_modules("import pyautoload; pyautoload.__version__") == {
+        "__future__",
+        "pyautoload",
+        "pyautoload.__about__",
+    }
 
 
 def test_using_the_public_names_loads_nothing_heavy() -> None:
@@ -81,6 +89,28 @@ def test_setting_up_and_autoloading_stays_light(tmp_path) -> None:
         f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); import app; app.models.User"
     )
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+SETUP_PATH = {
+    "pyautoload",
+    "pyautoload._discover",
+    "pyautoload._finder",
+    "pyautoload._inflector",
+    "pyautoload._loader",
+    "pyautoload._registry",
+    "pyautoload._scan",
+}
+
+
+def test_setup_loads_only_the_setup_path(tmp_path) -> None:
+    for sub in ("billing", "models", "views"):
+        (tmp_path / "app" / sub).mkdir(parents=True)
+        (tmp_path / "app" / sub / "thing.py").write_text("class Thing: pass\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); import app"
+    )
+    assert {name for name in loaded if name.startswith("pyautoload")} == SETUP_PATH
+    assert loaded - SETUP_PATH <= LIGHT | {"app"}, loaded - SETUP_PATH
 
 
 def test_the_explanation_loads_difflib_only_when_needed(tmp_path) -> None:

@@ -12,16 +12,16 @@ app.models.HtmlParser  # imports src/app/models/html_parser.py on first use, the
 ```
 
 Importing this package is cheap: it loads its submodules on first use of a name (PEP 562, the
-mechanism it offers to you), and never ``ast``, ``difflib``, ``logging``, ``threading``,
+mechanism it offers to you; ``setup()`` needs five small ones), and never ``ast``, ``difflib``, ``logging``, ``threading``,
 ``typing`` or ``importlib.abc`` unless a feature needs them.
 """
 
 from __future__ import annotations
 
-from pyautoload.__about__ import __version__
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pyautoload.__about__ import __version__
+    from pyautoload._broadcast import all_dirs, eager_load_all, eager_load_namespace, loaders
     from pyautoload._errors import (
         CircularImportError,
         ConflictError,
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     )
     from pyautoload._errors import PyautoloadError as Error
     from pyautoload._inflector import Inflector, NullInflector, PackageInflector
-    from pyautoload._loader import Loader, all_dirs, eager_load_all, eager_load_namespace, loaders
+    from pyautoload._loader import Loader
     from pyautoload._registry import Entry, Registry
 
 __all__ = [
@@ -74,10 +74,11 @@ _HOMES = {
     "NullInflector": "_inflector",
     "PackageInflector": "_inflector",
     "Loader": "_loader",
-    "all_dirs": "_loader",
-    "eager_load_all": "_loader",
-    "eager_load_namespace": "_loader",
-    "loaders": "_loader",
+    "__version__": "__about__",
+    "all_dirs": "_broadcast",
+    "eager_load_all": "_broadcast",
+    "eager_load_namespace": "_broadcast",
+    "loaders": "_broadcast",
     "Entry": "_registry",
     "Registry": "_registry",
 }

@@ -6,11 +6,12 @@ callbacks exactly like first use would; a name already used costs a dict hit.
 
 from __future__ import annotations
 
-import os
 import sys
 
 from pyautoload import _trace
+from pyautoload._discover import children
 from pyautoload._finder import import_module
+from pyautoload._scan import under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -18,27 +19,21 @@ if TYPE_CHECKING:
     from pyautoload._registry import Entry
 
 
-def _under(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory + os.sep)
-
-
 def _touches(entry: Entry, within: str) -> bool:
     if entry.dirs:
-        return any(_under(d, within) or _under(within, d) for d in entry.dirs)
-    return entry.file is not None and _under(entry.file, within)
+        return any(under(d, within) or under(within, d) for d in entry.dirs)
+    return entry.file is not None and under(entry.file, within)
 
 
 def load_entry(loader: Loader, entry: Entry, *, force: bool, within: str | None = None) -> None:
     """Import a namespace and resolve the names of its subtree (``within`` a directory, if given)."""
     module = sys.modules.get(entry.module) or import_module(entry.module)
-    loader.ensure_scanned(entry)
-    assert entry.children is not None
-    for child in sorted(dict.fromkeys(entry.children.values()), key=lambda c: c.module):
+    for child in sorted(dict.fromkeys(children(loader, entry).values()), key=lambda c: c.module):
         if child.owner is not loader or (within is not None and not _touches(child, within)):
             continue
         if not force and loader.excluded(child):
             continue
-        in_scope = within is None or (child.file is not None and _under(child.file, within))
+        in_scope = within is None or (child.file is not None and under(child.file, within))
         if child.attribute is not None and in_scope and child.attribute not in module.__dict__:
             getattr(module, child.attribute)
         if child.is_namespace:
@@ -82,9 +77,7 @@ def _descend(loader: Loader, entry: Entry, name: str) -> Entry | None:
     if not name.startswith(entry.module + "."):
         return None
     for part in name[len(entry.module) + 1 :].split("."):
-        loader.ensure_scanned(entry)
-        assert entry.children is not None
-        child = entry.children.get(part)
+        child = children(loader, entry).get(part)
         if child is None or not child.is_namespace or child.module.rpartition(".")[2] != part:
             return None
         entry = child

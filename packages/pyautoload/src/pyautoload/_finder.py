@@ -50,7 +50,7 @@ class Autoloads:
     def __call__(self, name: str) -> object:
         children = self.entry.children
         child = children.get(name) if children is not None else None
-        if child is not None:
+        if child is not None and (child.kind != _registry.PENDING or _confirm(child)):
             return self.entry.owner.autoload(self, name, child)
         if self.fallback is not None:
             return self.fallback(name)
@@ -61,12 +61,21 @@ class Autoloads:
     def names(self) -> list[str]:
         """What ``dir()`` of the module shows: its dict, the autoloadable names, the fallback's."""
         names = set(self.module.__dict__)
-        names.update(self.entry.children or ())
+        if self.entry.children is not None:
+            from pyautoload._discover import children
+
+            names.update(children(self.entry.owner, self.entry))
         if self.fallback_dir is not None:
             extra = self.fallback_dir()
             if isinstance(extra, (list, tuple, set, frozenset)):
                 names.update(str(name) for name in extra)
         return sorted(names)
+
+
+def _confirm(entry: Entry) -> bool:
+    from pyautoload._discover import confirm
+
+    return confirm(entry)
 
 
 def attach(module: ModuleType, entry: Entry) -> Autoloads:
@@ -156,6 +165,8 @@ class Finder:
     ) -> ModuleSpec | None:
         entry = _registry.MODULES.get(fullname)
         if entry is None or entry.adopted:
+            return None
+        if entry.kind == _registry.PENDING and not _confirm(entry):
             return None
         return spec_for(entry)
 

@@ -1,4 +1,9 @@
-"""The ``Loader``: roots, conventions, setup, autoloading and introspection."""
+"""The ``Loader``: its configuration, callbacks, ``setup()`` and the autoload of one name.
+
+What only some programs use lives in modules imported on first use: eager loading (``_eager``),
+introspection (``_introspect``), errors (``_errors``, ``_explain``) and logging (``_trace``).
+Discovery, the part ``setup()`` needs, is ``_discover``.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,20 @@ import _thread
 import os
 import sys
 import time
-from _frozen_importlib_external import PathFinder
 
-from pyautoload import _finder, _registry
-from pyautoload._errors import ConflictError, DirectoryNotFound, InvalidNamespace, NotManaged, SetupRequired
-from pyautoload._finder import Autoloads, attach, import_module
+from pyautoload import _discover, _finder, _registry
+from pyautoload._finder import import_module
 from pyautoload._inflector import Inflector, PackageInflector
-from pyautoload._registry import LOCK, MODULES, ROOT, ROOT_DIRS, Entry, Registry
-from pyautoload._scan import is_module_name, scan
+from pyautoload._registry import LOCK, ROOT_DIRS, Registry
+from pyautoload._scan import is_module_name, under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from types import ModuleType
 
+    from pyautoload._finder import Autoloads
+    from pyautoload._registry import Entry
     from pyautoload._trace import Sink
 
     LoadCallback = Callable[[str, object, str], None]
@@ -33,10 +38,6 @@ _stacks = _thread._local()
 def eager_from_environment() -> bool:
     """Whether ``PYAUTOLOAD_EAGER`` asks ``setup()`` to eager load (for CI)."""
     return os.environ.get("PYAUTOLOAD_EAGER", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _under(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory + os.sep)
 
 
 class Loader:
@@ -78,7 +79,7 @@ class Loader:
         self._setup_done = False
         self.eager_loaded = False
         self.root_entries: list[Entry] = []
-        self._preview: list[Entry] | None = None
+        self.preview: list[Entry] | None = None  # introspection's root entries before setup()
         self.registry = Registry()
 
     @classmethod
@@ -96,6 +97,8 @@ class Loader:
         module = sys.modules[package] if isinstance(package, str) else package
         paths = [os.path.abspath(p) for p in getattr(module, "__path__", ())]
         if not paths:
+            from pyautoload._errors import InvalidNamespace
+
             raise InvalidNamespace(module.__name__, "for_package needs a package (a module with __path__)")
         options.setdefault("inflector", PackageInflector(paths[0]))
         options.setdefault("tag", module.__name__)
@@ -132,12 +135,18 @@ class Loader:
         """
         directory = os.path.abspath(path)
         if not os.path.isdir(directory):
+            from pyautoload._errors import DirectoryNotFound
+
             raise DirectoryNotFound(directory)
         if not namespace or not all(is_module_name(part) for part in namespace.split(".")):
+            from pyautoload._errors import InvalidNamespace
+
             raise InvalidNamespace(namespace, "expected a dotted name of identifiers, like 'app.models'")
         with LOCK:
             owner = ROOT_DIRS.get(directory)
             if owner is not None and owner is not self:
+                from pyautoload._errors import ConflictError
+
                 raise ConflictError(
                     f"pyautoload: loader {self.tag!r} wants to manage {directory}, "
                     f"which loader {owner.tag!r} manages already",
@@ -146,6 +155,8 @@ class Loader:
                 )
             previous = self._roots.get(directory)
             if previous is not None and previous != namespace:
+                from pyautoload._errors import ConflictError
+
                 raise ConflictError(
                     f"pyautoload: {directory} is a root of namespace {previous} already, not {namespace}",
                     path=directory,
@@ -153,9 +164,9 @@ class Loader:
                 )
             self._roots[directory] = namespace
             ROOT_DIRS[directory] = self
-            self._preview = None
+            self.preview = None
         if self._setup_done:
-            self._setup_root(namespace, [directory])
+            _discover.setup_root(self, namespace, [directory])
 
     def ignore(self, *paths: str | os.PathLike[str]) -> None:
         """Leave files or directories (paths or glob patterns, ``**`` allowed) unmanaged.
@@ -179,11 +190,12 @@ class Loader:
 
     def _add_patterns(self, kind: str, paths: Iterable[str | os.PathLike[str]]) -> None:
         self._patterns[kind].extend(os.path.abspath(path) for path in paths)
-        self._preview = None
+        self.preview = None
         if self._setup_done:
-            self._expand_patterns()
+            self.expand_patterns()
 
-    def _expand_patterns(self) -> None:
+    def expand_patterns(self) -> None:
+        """Turn the ``ignore``/``collapse`` patterns into the paths they match now."""
         for kind, target in (("ignore", self._ignored), ("collapse", self._collapsed)):
             target.clear()
             for pattern in self._patterns[kind]:
@@ -282,12 +294,12 @@ class Loader:
                 _finder.install()
                 if self not in _registry.LOADERS:
                     _registry.LOADERS.append(self)
-            self._expand_patterns()
+            self.expand_patterns()
             groups: dict[str, list[str]] = {}
             for directory, namespace in self._roots.items():
                 groups.setdefault(namespace, []).append(directory)
             for namespace, dirs in groups.items():
-                self._setup_root(namespace, dirs)
+                _discover.setup_root(self, namespace, dirs)
             self._setup_done = True
             self.trace(f"set up {len(self._roots)} root(s)")
             for callback in self._on_setup:
@@ -295,113 +307,13 @@ class Loader:
         if eager_from_environment():
             self.eager_load()
 
-    def _setup_root(self, namespace: str, dirs: list[str]) -> None:
-        for entry in self.root_entries:
-            if entry.module == namespace:
-                entry.dirs.extend(d for d in dirs if d not in entry.dirs)
-                if entry.children is not None:
-                    entry.children = None
-                    self.ensure_scanned(entry)
-                return
-        module = sys.modules.get(namespace)
-        if module is None and (namespace in MODULES or self._owned_elsewhere(namespace, dirs)):
-            module = import_module(namespace)
-        entry = Entry(namespace, ROOT, self, dirs=list(dirs), adopted=module is not None)
-        self.registry.add(entry)
-        self.root_entries.append(entry)
-        if module is None:
-            with LOCK:
-                MODULES[namespace] = entry
-                self._link_to_parent(entry)
-            return
-        self.ensure_scanned(entry)
-        attach(module, entry)
-        self.trace(f"namespace {namespace} exists already; adding autoloads to it")
-
-    def _link_to_parent(self, entry: Entry) -> None:
-        """Make a root below a managed namespace (``app.plugins`` below ``app``) an attribute of it."""
-        parent, _, last = entry.module.rpartition(".")
-        hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
-        if isinstance(hook, Autoloads) and hook.entry.children is not None:
-            hook.entry.children.setdefault(last, entry)
-
-    def _owned_elsewhere(self, namespace: str, dirs: list[str]) -> bool:
-        parent = namespace.rpartition(".")[0]
-        parent_path = None
-        if parent:
-            parent_module = import_module(parent)
-            parent_path = getattr(parent_module, "__path__", None)
-            if parent_path is None:
-                raise InvalidNamespace(namespace, f"{parent} is a module, not a package")
-        spec = _finder.find_elsewhere(namespace, parent_path)
-        if spec is None:
-            return False
-        if spec.loader is None and set(spec.submodule_search_locations or ()) <= set(dirs):
-            return False
-        self.trace(f"namespace {namespace} is provided by {spec.origin or 'another distribution'}")
-        return True
-
     def ensure_scanned(self, entry: Entry) -> None:
         """Discover the children of a namespace entry (once)."""
-        with LOCK:
-            if entry.children is not None:
-                return
-            children: dict[str, Entry] = {}
-            for child in scan(entry, self):
-                if not self._claim(entry, child):
-                    continue
-                if child.is_namespace:
-                    children.setdefault(child.module.rpartition(".")[2], child)
-                if child.attribute is not None:
-                    first = children.setdefault(child.attribute, child)
-                    if first is not child:
-                        self.trace(f"{child.path} and {first.path} both define {child.name}; first wins")
-            entry.children = children
-        self.trace(f"scanned {entry.module}: {len(children)} name(s)")
-
-    def _claim(self, parent: Entry, child: Entry) -> bool:
-        other = MODULES.get(child.module)
-        if other is not None and other.owner is not self and not (other.is_namespace and child.is_namespace):
-            self.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
-            return False
-        self.registry.add(child)
-        if parent.transient:  # introspection before setup: discovered, not claimed
-            child.transient = True
-            return True
-        if parent.adopted and self._foreign_child(parent, child):
-            return False
-        if other is not None and other.owner is not self:  # a namespace shared with another loader
-            child.adopted = True
-            _registry.SHARED.setdefault(child.module, []).append(child)
-            self.trace(f"namespace {child.module} is shared with loader {other.owner.tag!r}")
-        else:
-            MODULES[child.module] = child
-        existing = sys.modules.get(child.module)
-        if existing is not None and child.is_namespace:
-            child.adopted = True
-            self.adopt(existing, child)
-        return True
+        _discover.ensure_scanned(self, entry)
 
     def adopt(self, module: ModuleType, entry: Entry) -> None:
         """Add the autoloads and directories of ``entry`` to a module someone else created."""
-        self.ensure_scanned(entry)
-        attach(module, entry)
-        path = getattr(module, "__path__", None)
-        if isinstance(path, list):
-            path.extend(d for d in entry.dirs if d not in path)
-
-    def _foreign_child(self, parent: Entry, child: Entry) -> bool:
-        module = sys.modules.get(parent.module)
-        foreign = [
-            p for p in getattr(module, "__path__", ()) if not any(_under(p, root) for root in ROOT_DIRS)
-        ]
-        if not foreign:
-            return False
-        spec = PathFinder.find_spec(child.module, foreign)
-        if spec is None:
-            return False
-        self.trace(f"module {child.module} is provided by {spec.origin or foreign}; leaving it alone")
-        return True
+        _discover.adopt(self, module, entry)
 
     def unregister(self) -> None:
         """Stop managing: forget the roots and discovered modules, take the autoloads off them.
@@ -409,33 +321,7 @@ class Loader:
         Modules already imported and names already resolved stay where they are.
         """
         with self._setup_lock, LOCK:
-            for entry in self.root_entries:
-                parent, _, last = entry.module.rpartition(".")
-                hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
-                if (
-                    isinstance(hook, Autoloads)
-                    and hook.entry.children
-                    and hook.entry.children.get(last) is entry
-                ):
-                    del hook.entry.children[last]
-            for entry in self.registry:
-                if entry.hook is not None:
-                    _finder.detach(entry.hook)
-                shared = _registry.SHARED.get(entry.module)
-                if shared is not None and entry in shared:
-                    shared.remove(entry)
-            for module, entry in list(MODULES.items()):
-                if entry.owner is self:
-                    del MODULES[module]
-            for directory in self._roots:
-                if ROOT_DIRS.get(directory) is self:
-                    del ROOT_DIRS[directory]
-            if self in _registry.LOADERS:
-                _registry.LOADERS.remove(self)
-            if not _registry.LOADERS:
-                _finder.uninstall()
-            self.registry.clear()
-            self.root_entries.clear()
+            _discover.unregister(self)
             self._setup_done = False
 
     # -- autoloading --------------------------------------------------------------------------
@@ -505,8 +391,12 @@ class Loader:
         self._require_setup("eager_load_dir()")
         directory = os.path.abspath(path)
         if not os.path.isdir(directory):
+            from pyautoload._errors import DirectoryNotFound
+
             raise DirectoryNotFound(directory)
-        if not any(_under(directory, root) or _under(root, directory) for root in self._roots):
+        if not any(under(directory, root) or under(root, directory) for root in self._roots):
+            from pyautoload._errors import NotManaged
+
             raise NotManaged(directory, f"it is not inside the roots of loader {self.tag!r}")
         from pyautoload import _eager
 
@@ -528,6 +418,8 @@ class Loader:
                 private, shadowed).
         """
         self._require_setup("load_file()")
+        from pyautoload._errors import NotManaged
+
         file = os.path.abspath(path)
         if not os.path.isfile(file) or not file.endswith(".py"):
             raise NotManaged(file, "it is not a .py file")
@@ -548,10 +440,12 @@ class Loader:
         if not self._do_not_eager_load:
             return False
         paths = [entry.file] if entry.file is not None and not entry.dirs else entry.dirs
-        return all(any(_under(p, skip) for skip in self._do_not_eager_load) for p in paths if p)
+        return all(any(under(p, skip) for skip in self._do_not_eager_load) for p in paths if p)
 
     def _require_setup(self, action: str) -> None:
         if not self._setup_done:
+            from pyautoload._errors import SetupRequired
+
             raise SetupRequired(action)
 
     # -- introspection ------------------------------------------------------------------------
@@ -570,62 +464,25 @@ class Loader:
         ``None`` for ignored, hidden, private, shadowed or unmanaged paths. Directories are
         listed (not imported) as needed.
         """
-        target = os.path.abspath(path)
-        for root in sorted(self._roots, key=len, reverse=True):
-            if _under(target, root):
-                from pyautoload._introspect import name_below
+        from pyautoload._introspect import expected_name_at
 
-                return name_below(self, root, target)
-        return None
+        return expected_name_at(self, os.path.abspath(path))
 
     def walk_roots(self) -> list[Entry]:
         """The root entries; before ``setup()``, unclaimed ones made for introspection."""
-        if self._setup_done:
-            return list(self.root_entries)
-        if self._preview is None:
-            groups: dict[str, list[str]] = {}
-            for directory, namespace in self._roots.items():
-                groups.setdefault(namespace, []).append(directory)
-            self._expand_patterns()
-            self._preview = [Entry(ns, ROOT, self, dirs=dirs, transient=True) for ns, dirs in groups.items()]
-        return self._preview
+        from pyautoload._introspect import roots
+
+        return roots(self)
 
     def all_expected_names(self) -> dict[str, str]:
         """Every managed path → the name it defines (files) or the module it is (directories).
 
         Lists every directory below the roots; imports nothing.
         """
-        from pyautoload._introspect import collect
+        from pyautoload._introspect import all_expected_names
 
-        result: dict[str, str] = {}
-        for entry in self.walk_roots():
-            collect(self, entry, result)
-        return dict(sorted(result.items()))
+        return all_expected_names(self)
 
     def __repr__(self) -> str:
         roots = ", ".join(f"{d} → {n}" for d, n in self._roots.items())
         return f"<pyautoload.Loader {self.tag!r} [{roots}]>"
-
-
-def all_dirs() -> list[str]:
-    """The root directories of every loader of the process."""
-    return [d for loader in list(_registry.LOADERS) for d in loader.dirs()]
-
-
-def eager_load_all() -> None:
-    """``eager_load()`` every loader that is set up."""
-    for loader in list(_registry.LOADERS):
-        if loader.is_set_up:
-            loader.eager_load()
-
-
-def eager_load_namespace(namespace: str | ModuleType) -> None:
-    """``eager_load_namespace()`` on every loader that is set up."""
-    for loader in list(_registry.LOADERS):
-        if loader.is_set_up:
-            loader.eager_load_namespace(namespace)
-
-
-def loaders() -> list[Loader]:
-    """Every loader that ran ``setup()`` and was not unregistered."""
-    return list(_registry.LOADERS)

@@ -25,7 +25,8 @@ NAMESPACE = "namespace"
 EXPLICIT = "explicit"
 PACKAGE = "package"
 FILE = "file"
-NAMESPACE_KINDS = frozenset({ROOT, NAMESPACE, EXPLICIT, PACKAGE})
+PENDING = "pending"  # a directory not read yet: a namespace or a package if it holds .py files
+NAMESPACE_KINDS = frozenset({ROOT, NAMESPACE, EXPLICIT, PACKAGE, PENDING})
 
 LOCK = _thread.RLock()
 MODULES: dict[str, Entry] = {}
@@ -41,7 +42,8 @@ class Entry:
         module: the module name (``app.models.html_parser``, ``app.models``).
         kind: ``"root"``, ``"namespace"`` (a directory without ``__init__.py``), ``"explicit"``
             (``hotel.py`` next to ``hotel/``), ``"package"`` (a directory with ``__init__.py``)
-            or ``"file"``.
+            or ``"file"``. The registry's views never show ``"pending"``, the kind of a
+            directory that has not been read yet.
         attribute: the name the file must define in its parent (``HtmlParser``), or ``None``.
         file: the file executed for the module (``html_parser.py``, ``hotel.py``,
             ``__init__.py``), or ``None`` for a namespace.
@@ -129,7 +131,8 @@ class Registry:
     """The modules and names a loader discovered, and which of them are loaded.
 
     Directories are discovered level by level as their namespaces are imported (or all at once
-    by ``Loader.all_expected_names()`` and eager loading).
+    by ``Loader.all_expected_names()`` and eager loading). Reading the registry settles the
+    directories discovered but not read yet, so it never shows a directory without ``.py`` files.
     """
 
     def __init__(self) -> None:
@@ -143,25 +146,48 @@ class Registry:
         if name is not None:
             self._names.setdefault(name, entry)
 
+    def discard(self, entry: Entry) -> None:
+        """Forget one entry (internal: a pending directory that holds no ``.py`` file)."""
+        if self._entries.get(entry.module) is entry:
+            del self._entries[entry.module]
+
     def clear(self) -> None:
         """Forget every entry (internal: ``Loader.unregister``)."""
         self._entries.clear()
         self._names.clear()
 
+    def entry(self, module: str) -> Entry | None:
+        """The entry of a module name as recorded, pending or not (internal)."""
+        return self._entries.get(module)
+
+    def entries(self) -> list[Entry]:
+        """A snapshot of the recorded entries, pending ones included (internal)."""
+        with LOCK:
+            return list(self._entries.values())
+
+    def _settled(self) -> list[Entry]:
+        from pyautoload._discover import confirm
+
+        return [entry for entry in self.entries() if confirm(entry)]
+
     def __iter__(self) -> Iterator[Entry]:
-        with LOCK:  # a snapshot: other threads may be discovering entries meanwhile
-            entries = list(self._entries.values())
-        return iter(sorted(entries, key=lambda entry: entry.module))
+        return iter(sorted(self._settled(), key=lambda entry: entry.module))
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._settled())
 
     def __contains__(self, key: object) -> bool:
-        return key in self._entries or key in self._names
+        return isinstance(key, str) and self.get(key) is not None
 
     def get(self, key: str) -> Entry | None:
         """Return the entry of a module name (``app.models``) or expected name (``app.models.User``)."""
-        return self._entries.get(key) or self._names.get(key)
+        entry = self._entries.get(key)
+        if entry is not None:
+            from pyautoload._discover import confirm
+
+            if confirm(entry):
+                return entry
+        return self._names.get(key)
 
     def discovered(self) -> list[Entry]:
         """Entries whose module has not been imported yet."""

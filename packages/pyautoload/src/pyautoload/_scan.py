@@ -4,6 +4,11 @@ A level is the union of the namespace's directories (several roots, collapsed di
 read in order, so the first root wins for a shadowed file. Hidden entries, ``__pycache__``,
 private files (``_x.py``, which includes ``__init__.py``), non-identifiers, ignored paths and
 the directories of other roots never become children.
+
+A plain subdirectory (no ``x.py`` beside it) becomes a *pending* entry without being read: whether
+it has an ``__init__.py`` or any ``.py`` file is checked by ``settle`` when the name is first used,
+imported or listed, so setting up a root costs one directory listing however many namespaces it
+holds. ``x.py`` beside ``x/`` is checked at once (it can conflict with ``x/__init__.py``).
 """
 
 from __future__ import annotations
@@ -11,8 +16,7 @@ from __future__ import annotations
 import os
 from keyword import iskeyword
 
-from pyautoload._errors import ConflictError
-from pyautoload._registry import EXPLICIT, FILE, NAMESPACE, PACKAGE, ROOT_DIRS, Entry
+from pyautoload._registry import EXPLICIT, FILE, NAMESPACE, PACKAGE, PENDING, ROOT_DIRS, Entry
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,6 +32,11 @@ def listing(directory: str) -> list[tuple[str, str, bool]]:
         return []
     found.sort()
     return found
+
+
+def under(path: str, directory: str) -> bool:
+    """Whether ``path`` is ``directory`` or inside it (both absolute)."""
+    return path == directory or path.startswith(directory + os.sep)
 
 
 def is_module_name(name: str) -> bool:
@@ -63,7 +72,6 @@ class _Level:
         self.search = list(dirs)
         self.files: dict[str, str] = {}
         self.subdirs: dict[str, list[str]] = {}
-        self.inits: dict[str, str] = {}
 
     def add_dir(self, name: str, path: str, loader: Loader) -> None:
         if name == "__pycache__" or not is_module_name(name) or path in ROOT_DIRS:
@@ -73,13 +81,7 @@ class _Level:
         if loader.is_collapsed(path):
             self.search.append(path)
             return
-        init = os.path.join(path, "__init__.py")
-        has_init = os.path.isfile(init) and not loader.is_ignored(init)
-        if not has_init and not has_python_files(path, loader):
-            return
         self.subdirs.setdefault(name, []).append(path)
-        if has_init:
-            self.inits.setdefault(name, init)
 
     def add_file(self, name: str, path: str, loader: Loader) -> None:
         base = name[:-3]
@@ -122,17 +124,51 @@ def _attribute(base: str, file: str, loader: Loader) -> str | None:
     return None
 
 
+def _contents(dirs: list[str], loader: Loader) -> tuple[list[str], str | None]:
+    """The directories that hold managed ``.py`` files, and the first managed ``__init__.py``."""
+    kept: list[str] = []
+    first_init: str | None = None
+    for path in dirs:
+        init = os.path.join(path, "__init__.py")
+        has_init = os.path.isfile(init) and not loader.is_ignored(init)
+        if has_init or has_python_files(path, loader):
+            kept.append(path)
+            if has_init and first_init is None:
+                first_init = init
+    return kept, first_init
+
+
+def settle(entry: Entry, loader: Loader) -> bool:
+    """Check a pending directory entry: make it a namespace or a package, or say it is empty.
+
+    Call under ``_registry.LOCK``. Returns whether the entry is a module.
+    """
+    if entry.kind != PENDING:
+        return True
+    dirs, init = _contents(entry.dirs, loader)
+    if not dirs:
+        return False
+    entry.dirs = dirs
+    entry.file = init
+    entry.kind = PACKAGE if init else NAMESPACE
+    return True
+
+
 def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
     module = f"{namespace.module}.{base}"
     file = level.files.get(base)
-    dirs = level.subdirs.get(base)
-    if dirs is None:
+    candidates = level.subdirs.get(base)
+    if candidates is None:
         assert file is not None
         return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))
-    init = level.inits.get(base)
     if file is None:
-        return Entry(module, PACKAGE if init else NAMESPACE, loader, file=init, dirs=dirs)
+        return Entry(module, PENDING, loader, dirs=candidates)
+    dirs, init = _contents(candidates, loader)
+    if not dirs:
+        return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))
     if init is not None:
+        from pyautoload._errors import ConflictError
+
         raise ConflictError(
             f"pyautoload: {file} and {init} both define module {module}; "
             "keep one (an explicit namespace file, or the package's __init__.py)",
