@@ -155,11 +155,13 @@ class Batcher:
 
     # -- lifecycle ---------------------------------------------------------------------
 
+    def scan(self) -> None:
+        """Take the first scan of every root (before ``start``)."""
+        self._base = scan_roots(self.roots)
+        self._last_scan = dict(self._base)
+
     def start(self) -> None:
-        """Take the first scan of every root and start the worker thread."""
-        base = scan_roots(self.roots)
-        self._base = base
-        self._last_scan = dict(base)
+        """Start the worker thread."""
         self._stopping = False
         self._next_poll = time.monotonic() + self._poll_interval_s
         self._thread = threading.Thread(target=self._run, name="devcore-watch", daemon=True)

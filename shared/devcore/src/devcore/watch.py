@@ -174,9 +174,10 @@ class Watcher:
             )
             self._native = None if polling_requested(self._polling) else self._start_native(batcher, present)
             batcher.polling = self._native is None
-            batcher.start()
+            batcher.scan()
             self._batcher = batcher
-            self._directories_appeared(batcher.directories())
+            self._directories_appeared(batcher.directories())  # before the worker changes them
+            batcher.start()
             return self
 
     def stop(self) -> None:
