@@ -118,6 +118,13 @@ def test_selection_by_keyword_mark_and_node_id(runner: Any, suite: Path) -> None
         assert runner.counts(runner.dx(suite, *args).stdout) == theirs, args
 
 
+def test_exitfirst_stops_like_pytest(runner: Any, suite: Path) -> None:
+    theirs = runner.pytest(suite, "-x")
+    ours = runner.dx(suite, "-x", "-n", "1", "--durations", "2")
+    assert runner.counts(ours.stdout) == runner.counts(theirs.stdout)
+    assert "slowest 2 durations" in ours.stdout
+
+
 def test_last_failed_runs_only_failures(runner: Any, suite: Path) -> None:
     runner.dx(suite)
     rerun = runner.dx(suite, "--lf", "--json")

@@ -308,15 +308,10 @@ class Reporter:
 
     def print_durations(self, count: int) -> None:
         """``--durations N``: the slowest phases (N=0: all)."""
-        rows = []
-        for key in ("passed", "failed", "error", "skipped", "xfailed", "xpassed"):
-            rows.extend(self.stats.get(key, []))
-        phases = []
-        for case in self.cases.values():
-            phases.append((case.duration_s, case.nodeid))
-        phases.sort(reverse=True)
+        phases = sorted(((case.duration_s, case.nodeid) for case in self.cases.values()), reverse=True)
         if count > 0:
             phases = phases[:count]
+        self._newline()
         self._rule(f"slowest {count} durations" if count else "slowest durations")
         for duration, nodeid in phases:
             self._print(f"{duration:.2f}s {nodeid}")

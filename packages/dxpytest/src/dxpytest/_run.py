@@ -188,6 +188,8 @@ class Session:
         args += [f"-p{plugin}" for plugin in self.options.plugins]
         args += [f"-W{warning}" for warning in self.options.warning_filters]
         args += [f"--ignore={path}" for path in self.options.ignore]
+        if self.options.maxfail:
+            args.append(f"--maxfail={self.options.maxfail}")
         verbosity = self.options.verbosity
         args += ["-v"] * verbosity if verbosity > 0 else ["-q"] * -verbosity
         paths, _ = split_arguments(self.options.args, self.invocation_dir)

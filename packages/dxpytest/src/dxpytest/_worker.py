@@ -107,7 +107,7 @@ class WorkerPlugin:
             item = pending.pop(0)
             nextitem = pending[0] if pending else None
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
-            if self._stop_requested():
+            if session.shouldfail or session.shouldstop or self._stop_requested():
                 break
         self.channel.send(Kind.BYE, {"modules": third_party_modules(str(session.config.rootpath))})
         return True
