@@ -1,6 +1,7 @@
 """pyautoload tour: a project with no __init__.py re-export lists, names resolved on first use.
 
-Run with `hatch run python tools/demo/pyautoload.py` (or `hatch run demo pyautoload`).
+Run with `hatch run demo pyautoload` (or `hatch run python -P tools/demo/pyautoload.py`: `-P` keeps
+this script, named like the package, off sys.path).
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-# This script is named pyautoload.py: drop its own directory from sys.path so the package is found.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import pyautoload  # noqa: E402
+import pyautoload
 
 FILES = {
     "app/models/user.py": """

@@ -219,3 +219,40 @@ def test_expected_names_are_what_loads(tmp_path_factory, tree_writer, trees: dic
         for name in set(sys.modules) - before:
             if name.split(".")[0] != "pyautoload":
                 del sys.modules[name]
+
+
+def test_introspection_reads_the_directories_setup_left_unread(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/a/b/c.py": "class C: pass",
+            "app/pkg/__init__.py": "",
+            "app/pkg/thing.py": "class Thing: pass",
+            "app/empty/deeper/": None,
+            "app/assets/logo.svg": "<svg/>",
+        }
+    )
+    loader = new_loader({root / "app": "app"})
+    import app  # noqa: F401 - reads app/, lists its subdirectories without reading them
+
+    kinds = {entry.module: entry.kind for entry in loader.registry}
+    assert kinds == {"app": "root", "app.a": "namespace", "app.pkg": "package"}
+    assert len(loader.registry) == 3
+    assert "app.empty" not in loader.registry
+    assert "app.a" in loader.registry
+    assert loader.registry.children("app") == [loader.registry.get("app.a"), loader.registry.get("app.pkg")]
+    names = loader.all_expected_names()
+    assert names[str(root / "app/a/b/c.py")] == "app.a.b.C"
+    assert names[str(root / "app/pkg/thing.py")] == "app.pkg.Thing"
+    assert str(root / "app/empty") not in names
+    assert loader.expected_name_at(root / "app/empty/deeper") is None
+    assert all(entry.kind != "pending" for entry in loader.registry)
+
+
+def test_dir_of_a_namespace_lists_only_real_children(with_files, new_loader) -> None:
+    root = with_files({"app/a/x.py": "class X: pass", "app/empty/": None, "app/y.py": "class Y: pass"})
+    new_loader({root / "app": "app"})
+    import app
+
+    listed = dir(app)
+    assert {"a", "Y"} <= set(listed)
+    assert "empty" not in listed

@@ -463,3 +463,85 @@ def test_hidden_and_cache_entries_never_become_names(with_files, new_loader, hid
     loader = new_loader({root / "app": "app"})
     assert sorted(loader.all_expected_names().values()) == ["app", "app.Ok"]
     loader.eager_load()
+
+
+# -- directories are read on first use ------------------------------------------------------------
+
+
+def test_setup_reads_the_root_but_not_its_subdirectories(with_files, new_loader) -> None:
+    root = with_files({"app/later/": None, "app/x.py": "class X: pass"})
+    loader = new_loader({root / "app": "app"})
+    import app  # the root is scanned, app/later/ is only listed
+
+    (root / "app/later/thing.py").write_text("class Thing: pass\n")  # written after setup
+    importlib.invalidate_caches()
+    assert app.later.Thing.__name__ == "Thing"
+    assert loader.registry.get("app.later").kind == "namespace"
+
+
+def test_a_directory_found_empty_on_first_use_is_forgotten(with_files, new_loader) -> None:
+    root = with_files({"app/empty/sub/": None, "app/x.py": "class X: pass"})
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    assert not hasattr(app, "empty")
+    assert "empty" not in dir(app)
+    assert "app.empty" not in loader.registry
+    (root / "app/empty/sub/y.py").write_text("class Y: pass\n")  # too late: it was read already
+    assert not hasattr(app, "empty")
+
+
+def test_import_statement_settles_a_pending_directory(with_files, new_loader) -> None:
+    root = with_files({"app/services/billing.py": "class Billing: pass", "app/pkg/__init__.py": "FLAG = 1\n"})
+    new_loader({root / "app": "app"})
+    services = importlib.import_module("app.services")
+    pkg = importlib.import_module("app.pkg")
+
+    assert services.Billing.__name__ == "Billing"
+    assert pkg.FLAG == 1
+    assert pkg.__file__ == str(root / "app/pkg/__init__.py")
+
+
+def test_conflict_in_a_directory_read_on_first_use(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/sub/hotel.py": "class Hotel: pass",
+            "app/sub/hotel/__init__.py": "",
+            "app/sub/hotel/room.py": "class Room: pass",
+        }
+    )
+    loader = new_loader({root / "app": "app"})  # setup only lists app/: no error yet
+    import app
+
+    with pytest.raises(pyautoload.ConflictError) as info:
+        app.sub
+    assert info.value.path == str(root / "app/sub/hotel.py")
+    assert info.value.other == str(root / "app/sub/hotel/__init__.py")
+    with pytest.raises(pyautoload.ConflictError):
+        loader.all_expected_names()
+
+
+def test_conflict_in_a_directory_read_on_first_use_stops_eager_load(with_files, new_loader) -> None:
+    root = with_files({"app/a/b/c.py": "class C: pass", "app/a/b/c/__init__.py": "", "app/a/b/c/d.py": ""})
+    loader = new_loader({root / "app": "app"})
+
+    with pytest.raises(pyautoload.ConflictError):
+        loader.eager_load()
+
+
+def test_pending_directories_merge_across_roots_when_read(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "one/models/": None,
+            "two/models/user.py": "class User: pass",
+            "three/models/__init__.py": "",
+        }
+    )
+    loader = new_loader({root / "one": "app", root / "two": "app", root / "three": "app"})
+    import app
+
+    assert app.models.User.__name__ == "User"
+    entry = loader.registry.get("app.models")
+    assert entry.dirs == [str(root / "two/models"), str(root / "three/models")]
+    assert entry.kind == "package"
+    assert entry.file == str(root / "three/models/__init__.py")

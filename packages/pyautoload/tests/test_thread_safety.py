@@ -148,3 +148,27 @@ def test_registry_reads_while_other_threads_discover(with_files, new_loader, run
     _, errors = run_threads(work)
     assert errors == []
     assert len(loader.registry.names()) >= THREADS // 2
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_directories_read_on_first_use_from_32_threads(with_files, new_loader, runs, trial) -> None:
+    files = {f"app/ns_{i}/thing_{i}.py": SLOW_BODY.format(name=f"Thing{i}") for i in range(8)}
+    root = with_files({**files, **{f"app/empty_{i}/": None for i in range(8)}})
+    loader = new_loader({root / "app": "app"})
+    import app
+
+    def use(index: int) -> object:
+        slot = index % 8
+        if index % 3 == 0:
+            return hasattr(app, f"empty_{slot}")
+        if index % 3 == 1:
+            return sorted(entry.module for entry in loader.registry)
+        return getattr(getattr(app, f"ns_{slot}"), f"Thing{slot}")
+
+    results, errors = run_threads(use)
+    assert errors == []
+    assert not any(result is True for result in results)
+    assert sorted(runs) == sorted(set(runs))
+    assert {entry.module for entry in loader.registry if entry.kind == "namespace"} == {
+        f"app.ns_{i}" for i in range(8)
+    }
