@@ -1,3 +1,5 @@
+"""Fixtures shared by the DMS, client, emulator and IR tests: the public models and a loaded emulator."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -8,7 +10,7 @@ import pytest
 from pygen.client import DMSClient
 from pygen.emulator import Emulator
 
-FIXTURES = Path(__file__).resolve().parents[5] / "shared" / "fixtures" / "pygen"
+FIXTURES = Path(__file__).resolve().parents[4] / "shared" / "fixtures" / "pygen"
 OMNI_SPACE = {"pygen_models_space": "sp_pygen_models"}
 
 
