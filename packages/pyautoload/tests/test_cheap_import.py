@@ -98,7 +98,6 @@ SETUP_PATH = {
     "pyautoload._inflector",
     "pyautoload._loader",
     "pyautoload._registry",
-    "pyautoload._scan",
 }
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 import sys
 
 from pyautoload import _trace
-from pyautoload._discover import children
+from pyautoload._discover import children, under
 from pyautoload._finder import import_module
-from pyautoload._scan import under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

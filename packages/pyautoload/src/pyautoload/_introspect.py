@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import os
 
-from pyautoload._discover import children
+from pyautoload._discover import children, under
 from pyautoload._registry import ROOT, Entry
-from pyautoload._scan import under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -13,10 +13,10 @@ import sys
 import time
 
 from pyautoload import _discover, _finder, _registry
+from pyautoload._discover import is_module_name, under
 from pyautoload._finder import import_module
 from pyautoload._inflector import Inflector, PackageInflector
 from pyautoload._registry import LOCK, ROOT_DIRS, Registry
-from pyautoload._scan import is_module_name, under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
