@@ -46,7 +46,7 @@ DEBOUNCE_MS = 2
 TRIALS = int(os.environ.get("PHOENIX_BENCH_TRIALS", 60))
 READS = int(os.environ.get("PHOENIX_BENCH_READS", 1_000_000))
 RELOADS = int(os.environ.get("PHOENIX_BENCH_RELOADS", 500))
-TIMEOUT_S = 10.0
+TIMEOUT_S = 5.0
 TORN_CAP_S = float(os.environ.get("PHOENIX_BENCH_TORN_CAP_S", 90))
 
 
@@ -449,7 +449,7 @@ def main() -> int:
             for p50, p99, missed in row
         )
         ratios = "".join(f"{row[i][0] / row[0][0]:>14.2f}x" for i in (1, 2))
-        print(f"{style:32}{cells}{ratios}")
+        print(f"{style:32}{cells}{ratios}", flush=True)
     print()
     print(f"{'torn multi-key reads':32}" + "".join(f"{n:>30}" for n in names))
     torn = [torn_reads(kind) for kind in CONTESTANTS]
