@@ -80,3 +80,15 @@ def test_a_damaged_index_is_an_empty_index(tmp_path_factory: object, data: bytes
     (root / "index.bin").write_bytes(data)
     index = Index(root / "index.bin", KEY)
     assert index.files == {}
+
+
+def test_a_distrusted_file_stays_distrusted(tmp_path: Path) -> None:
+    source = tmp_path / "test_a.py"
+    source.write_text("x = 1\n")
+    index = Index(tmp_path / "index.bin", KEY)
+    index.store(source, _entry(source, []))
+    index.distrust(source)
+    index.save()
+    again = Index(tmp_path / "index.bin", KEY)
+    assert again.lookup(source, ()) is None
+    assert str(source) in again.distrusted

@@ -249,6 +249,24 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split(") ")[-1].startswith("Z"))
 
 
+def test_a_contradicted_index_heals_itself(
+    runner: Any, write_suite: Callable[[dict[str, str]], Path]
+) -> None:
+    root = write_suite(
+        {
+            "test_trick.py": (
+                "import sys\n\ndef test_x():\n    pass\n\ndef test_y():\n    pass\n\n"
+                "sys.modules[__name__].__dict__.pop('test_x')\n"
+            )
+        }
+    )
+    first = runner.dx(root, "-n", "1")
+    assert "test_trick.py::test_x was not found" in first.stdout
+    assert runner.counts(first.stdout) == {"passed": 1, "error": 1}
+    second = runner.dx(root, "-n", "1")
+    assert runner.counts(second.stdout) == runner.counts(runner.pytest(root).stdout) == {"passed": 1}
+
+
 def test_exit_code_five_when_nothing_collected(
     runner: Any, write_suite: Callable[[dict[str, str]], Path]
 ) -> None:

@@ -171,6 +171,8 @@ def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]
         collection.reused_files += 1
         return entry, ""
     reason = collection.dynamic_reasons.get("*", "")
+    if str(unit.path) in collection.index.distrusted:
+        reason = "pytest contradicted the static result"
     if unit.directory:
         reason = "a conftest changes how files are found"
     reason = reason or next((info.dynamic for _, info in chain if info.dynamic), None) or ""

@@ -119,6 +119,7 @@ class Index:
         self.conftests: dict[str, tuple[Stat, str, Any]] = {}
         self.results: dict[str, Result] = {}
         self.warm: list[str] = []
+        self.distrusted: set[str] = set()
         self.dirty = False
         self._load()
 
@@ -132,6 +133,7 @@ class Index:
         try:
             self.results = {nodeid: Result(*value) for nodeid, value in data["results"].items()}
             self.warm = [str(name) for name in data.get("warm", [])]
+            self.distrusted = {str(path) for path in data.get("distrusted", [])}
             if list(data["key"]) != _plain(self.key):
                 self.dirty = True
                 return
@@ -160,6 +162,12 @@ class Index:
     def store(self, path: Path, entry: FileEntry) -> None:
         """Record the entry of `path`."""
         self.files[str(path)] = entry
+        self.dirty = True
+
+    def distrust(self, path: Path) -> None:
+        """pytest contradicted the static result for `path`: from now on pytest collects it."""
+        self.files.pop(str(path), None)
+        self.distrusted.add(str(path))
         self.dirty = True
 
     def conftest_entry(self, path: Path) -> tuple[str, Any] | None:
@@ -208,6 +216,7 @@ class Index:
             "conftests": {path: [list(v[0]), v[1], v[2]] for path, v in self.conftests.items()},
             "results": {nodeid: [r.outcome, r.duration_s] for nodeid, r in self.results.items()},
             "warm": list(self.warm),
+            "distrusted": sorted(self.distrusted),
         }
         write_framed(self.path, data, magic=MAGIC, version=FORMAT_VERSION)
         self.dirty = False

@@ -82,6 +82,7 @@ class Reporter:
         self.failures = 0
         self._progress: Any = None
         self._seen_warnings: set[tuple[str, str]] = set()
+        self.stale: set[str] = set()  # node ids the index promised but pytest did not collect
         self._task: Any = None
 
     # ------------------------------------------------------------ events
@@ -133,6 +134,8 @@ class Reporter:
         """Count one phase report."""
         category = str(body.get("category", ""))
         nodeid = str(body.get("nodeid", ""))
+        if body.get("missing"):
+            self.stale.add(nodeid)
         when = body.get("when")
         if category:
             self.stats.setdefault(category, []).append(body)

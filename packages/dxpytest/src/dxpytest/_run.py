@@ -320,7 +320,14 @@ class Session:
                     }
                 )
 
+    def _forget_stale(self, collection: Collection) -> None:
+        """Files whose promised node ids pytest did not find are re-collected next time."""
+        rootdir = collection.config.rootdir
+        for nodeid in self.reporter.stale:
+            collection.index.distrust(rootdir / nodeid.split("::")[0])
+
     def _record(self, collection: Collection, pool: Pool) -> None:
+        self._forget_stale(collection)
         for nodeid, outcome in self.reporter.outcomes.items():
             case = self.reporter.cases.get(nodeid)
             collection.index.record(nodeid, outcome, case.duration_s if case else 0.0)

@@ -84,6 +84,7 @@ _HYPOTHESIS_DECORATORS = frozenset(
 _IMPORT_TIME_OUTCOMES = frozenset(
     {"pytest.importorskip", "pytest.skip", "pytest.xfail", "pytest.exit", "pytest.fail"}
 )
+_NAMESPACE_CHANGERS = frozenset({"globals", "vars", "locals", "exec", "eval", "setattr", "delattr"})
 _CONTAINER_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "object"})
 _CONTAINER_KINDS = frozenset(
     {"dictionary", "dictionary_comprehension", "list_comprehension", "set_comprehension"}
@@ -945,6 +946,6 @@ def collect_module(source: bytes, nodeid: str, context: ModuleContext) -> list[S
         raise Undecidable("syntax error (pytest reports a collection error)")
     module = _Module(outline.statements, nodeid, context)
     for call in outline.calls:
-        if module.aliases.qualify(call) in _IMPORT_TIME_OUTCOMES:
+        if module.aliases.qualify(call) in _IMPORT_TIME_OUTCOMES or call in _NAMESPACE_CHANGERS:
             raise Undecidable(f"{call}() runs at import")
     return module.collect()

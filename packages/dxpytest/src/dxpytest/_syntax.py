@@ -409,6 +409,8 @@ def _bound_names(node: Node) -> set[str]:
             left = child.child_by_field_name("left")
             if left is not None:
                 names |= _pattern_names(left)
+        if node.type == "delete_statement":
+            names |= _pattern_names(child)
         if kind in ("aliased_import", "dotted_name") and node.type in (
             "import_statement",
             "import_from_statement",
