@@ -357,18 +357,19 @@ class Loader:
             namespace[name] = value
         else:
             value = namespace[name]
-        fullname = child.name or name
         if self._sink is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000
             from pyautoload._trace import trigger
 
-            self.trace(f"autoloaded {fullname} from {child.file} in {elapsed_ms:.2f} ms ({trigger()})")
-        self._run_on_load(fullname, value, child.path)
+            self.trace(f"autoloaded {child.name} from {child.file} in {elapsed_ms:.2f} ms ({trigger()})")
+        if self._on_load:  # the common case, no callbacks, builds nothing
+            self._run_on_load(child.name or name, value, child.path)
         return value
 
     def namespace_loaded(self, entry: Entry, module: ModuleType) -> None:
         """Run the ``on_load`` callbacks of a namespace module that was just created."""
-        self._run_on_load(entry.module, module, entry.path)
+        if self._on_load:
+            self._run_on_load(entry.module, module, entry.path)
 
     # -- eager loading ------------------------------------------------------------------------
 
