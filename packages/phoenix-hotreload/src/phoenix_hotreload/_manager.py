@@ -512,7 +512,7 @@ class HotReloadManager:
         return self
 
     def stop(self) -> None:
-        """Stop watching and stop the subscriber workers."""
+        """Stop watching and stop the subscriber workers (a stopped manager is not restarted)."""
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
