@@ -17,6 +17,7 @@ from devcore.hashing import hash_tree
 
 HANG_GUARD_S = 120
 OLD_S = time.time() - 3600
+SWEEPS_UNDER_WRITES = 40
 
 
 def names(directory: Path) -> list[str]:
@@ -139,6 +140,49 @@ def test_sweep_keeps_live_recent_and_foreign_entries(tmp_path: Path) -> None:
     assert sweep_stale(tmp_path) == [dead_old]
     assert names(tmp_path) == sorted(p.name for p in (dead_recent, live_old, foreign))
     assert sweep_stale(tmp_path, older_than_s=0) == [dead_recent]
+
+
+ORPHAN_WRITER = """
+import os, sys
+stage = sys.argv[1]
+print("ready", flush=True)
+n = 0
+while True:
+    n += 1
+    try:
+        os.makedirs(os.path.join(stage, f"d{n % 50}"), exist_ok=True)
+        with open(os.path.join(stage, f"d{n % 50}", f"f{n}"), "w") as stream:
+            stream.write("x")
+    except OSError:
+        pass
+"""
+
+
+def test_sweep_tolerates_an_orphan_still_writing_into_a_dead_writers_stage(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    stage = tmp_path / f".entry.{int(finished.stdout)}-0123abcd.staging"
+    stage.mkdir()
+    orphan = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_WRITER, str(stage)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert orphan.stdout is not None
+        assert orphan.stdout.readline().strip() == "ready"
+        for _ in range(SWEEPS_UNDER_WRITES):
+            stage.mkdir(exist_ok=True)
+            time.sleep(0.01)  # let the orphan fill it
+            assert sweep_stale(tmp_path, older_than_s=0) in ([], [stage])
+    finally:
+        orphan.kill()
+        orphan.wait(timeout=HANG_GUARD_S)
+        if orphan.stdout is not None:
+            orphan.stdout.close()
+    stage.mkdir(exist_ok=True)
+    (stage / "left").write_text("x")
+    assert sweep_stale(tmp_path, older_than_s=0) == [stage]
+    assert names(tmp_path) == []
 
 
 file_names = st.lists(st.sampled_from(["a", "b", "c.txt", "é"]), min_size=1, max_size=3).map("/".join)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 KINDS = ("tmp", "staging", "trash")
+_TREE_PASSES = 3  # attempts at a tree that something still writes into
 _NAME_BUDGET = 100  # bytes: keeps the sibling's name well under the usual 255-byte limit
 _PATTERN = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)-[0-9a-f]{8}\.(?P<kind>tmp|staging|trash)$", re.DOTALL)
 
@@ -35,13 +36,15 @@ def sweep_stale(directory: str | os.PathLike[str], *, older_than_s: float = 300.
     Only siblings named by devcore are considered, and only those whose writer process no
     longer runs on this machine and which were last modified more than ``older_than_s``
     seconds ago (so that a process in another PID namespace is not robbed of its work).
+    A staging directory that an orphan of the dead writer (a child it started) still writes
+    into cannot always be emptied: it is left for a later sweep, never an error.
 
     Args:
         directory: the directory to sweep (not recursive).
         older_than_s: the minimum age, in seconds, of a leftover to remove.
 
     Returns:
-        The paths removed.
+        The paths removed (not those left because something still writes into them).
     """
     removed = []
     cutoff = time.time() - older_than_s
@@ -53,18 +56,29 @@ def sweep_stale(directory: str | os.PathLike[str], *, older_than_s: float = 300.
             try:
                 if entry.stat(follow_symlinks=False).st_mtime > cutoff:
                     continue
-                _remove(Path(entry.path), is_directory=entry.is_dir(follow_symlinks=False))
+                if entry.is_dir(follow_symlinks=False):
+                    if not _remove_tree(entry.path):
+                        continue
+                else:
+                    os.unlink(entry.path)
             except FileNotFoundError:
                 continue  # another sweeper was first
             removed.append(Path(entry.path))
     return removed
 
 
-def _remove(path: Path, *, is_directory: bool) -> None:
-    if is_directory:
-        shutil.rmtree(path)
-    else:
-        path.unlink()
+def _remove_tree(path: str) -> bool:
+    """Remove a directory tree; whether it is gone.
+
+    A writer still adding files makes a pass fail (a directory is no longer empty when it is
+    removed, or an entry vanishes mid-walk); a few passes usually win, and the tree is
+    otherwise left whole enough for the next sweep.
+    """
+    for _ in range(_TREE_PASSES):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.lexists(path):
+            return True
+    return False
 
 
 def _process_alive(pid: int) -> bool:

@@ -15,6 +15,8 @@ from devcore._serial import packb, unpackb
 # magic (4 bytes) · format version (u16) · payload length (u64) · blake3 of the payload (32 bytes)
 _HEADER = struct.Struct(">4sHQ32s")
 HEADER_SIZE = _HEADER.size
+_READ_SIZE = 1 << 16
+_O_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def frame(obj: object, *, magic: bytes, version: int) -> bytes:
@@ -59,26 +61,44 @@ def unframe(
         CorruptFileError: the bytes are truncated, foreign, of another version, damaged, or
             hold more than the frame.
     """
-    _check_header_arguments(magic, version)
+    if not (isinstance(magic, bytes) and len(magic) == 4 and 0 <= version <= 0xFFFF):
+        _check_header_arguments(magic, version)
+    view = memoryview(data)
+    if view.format != "B":
+        view = view.cast("B")
+    # The success path builds nothing for errors: the checks that fail are repeated by
+    # _corrupt, which names the first one and builds the error's path.
+    if len(view) >= HEADER_SIZE:
+        found_magic, found_version, length, checksum = _HEADER.unpack_from(view)
+        payload = view[HEADER_SIZE:]
+        if (
+            found_magic == magic
+            and found_version == version
+            and len(payload) == length
+            and digest_bytes(payload) == checksum
+        ):
+            try:
+                return unpackb(payload)
+            except SerialError as error:
+                raise CorruptFileError(Path(path), f"undecodable payload: {error}") from error
+    raise _corrupt(view, magic, version, path)
+
+
+def _corrupt(view: memoryview, magic: bytes, version: int, path: str | os.PathLike[str]) -> CorruptFileError:
+    """The `CorruptFileError` naming the first check that the framed bytes fail."""
     source = Path(path)
-    view = memoryview(data).cast("B")
     if view[: len(magic)] != magic[: len(view)]:
-        raise CorruptFileError(source, f"foreign file: magic {bytes(view[:4])!r}, expected {magic!r}")
+        return CorruptFileError(source, f"foreign file: magic {bytes(view[:4])!r}, expected {magic!r}")
     if len(view) < HEADER_SIZE:
-        raise CorruptFileError(source, f"truncated header: {len(view)} of {HEADER_SIZE} bytes")
-    _, found_version, length, checksum = _HEADER.unpack_from(view)
+        return CorruptFileError(source, f"truncated header: {len(view)} of {HEADER_SIZE} bytes")
+    _, found_version, length, _checksum = _HEADER.unpack_from(view)
     if found_version != version:
-        raise CorruptFileError(source, f"format version {found_version}, expected {version}")
+        return CorruptFileError(source, f"format version {found_version}, expected {version}")
     payload = view[HEADER_SIZE:]
     if len(payload) != length:
         state = "truncated" if len(payload) < length else "trailing bytes after the"
-        raise CorruptFileError(source, f"{state} payload: {len(payload)} bytes, header says {length}")
-    if digest_bytes(payload) != checksum:
-        raise CorruptFileError(source, "checksum mismatch")
-    try:
-        return unpackb(payload)
-    except SerialError as error:
-        raise CorruptFileError(source, f"undecodable payload: {error}") from error
+        return CorruptFileError(source, f"{state} payload: {len(payload)} bytes, header says {length}")
+    return CorruptFileError(source, "checksum mismatch")
 
 
 def write_framed(
@@ -119,8 +139,19 @@ def read_framed(path: str | os.PathLike[str], *, magic: bytes, version: int) -> 
             another version, fails its checksum, or has bytes after its payload.
         FileNotFoundError: the file does not exist (other `OSError` for other failures).
     """
-    file = Path(path)
-    return unframe(file.read_bytes(), magic=magic, version=version, path=file)
+    return unframe(_read_whole(path), magic=magic, version=version, path=path)
+
+
+def _read_whole(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a file, with plain system calls (no buffered file object, no ``Path``)."""
+    fd = os.open(path, os.O_RDONLY | _O_BINARY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, _READ_SIZE):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _check_header_arguments(magic: bytes, version: int) -> None:
