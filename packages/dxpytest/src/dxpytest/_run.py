@@ -99,9 +99,9 @@ def _cut(unit: WorkUnit, pieces: int) -> list[WorkUnit]:
     size = max(1, len(unit.nodeids) // pieces)
     groups: list[list[str]] = []
     for nodeid in unit.nodeids:
-        key = _group_key(nodeid)
         last = groups[-1] if groups else None
-        if last is not None and _group_key(last[0]) == key and (key or len(last) < size):
+        same_class = last is not None and _group_key(last[-1]) == _group_key(nodeid) != ""
+        if last is not None and (same_class or len(last) < size):
             last.append(nodeid)
         else:
             groups.append([nodeid])

@@ -68,6 +68,7 @@ class WorkerPlugin:
         self.collect_errors: list[list[str]] = []
         self.collect_skips: list[list[str]] = []
         self.stopping = False
+        self.known: dict[str, dict[str, Any]] = {}  # path → node id → item, from earlier batches
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self.config = config
@@ -164,12 +165,21 @@ class WorkerPlugin:
         self.channel.send(Kind.COLLECTED, {"units": units})
 
     def _items(self, session: pytest.Session, body: dict[str, Any]) -> list[Any]:
-        collected = self._collect_paths(session, [str(path) for path in body.get("paths", [])])
+        paths = [str(path) for path in body.get("paths", [])]
+        if paths and all(path in self.known for path in paths):
+            by_id = {nodeid: item for path in paths for nodeid, item in self.known[path].items()}
+            return self._choose(by_id, body)
+        collected = self._collect_paths(session, paths)
+        if not self.collect_errors and not self.collect_skips and len(paths) == 1:
+            self.known[paths[0]] = {item.nodeid: item for item in collected}
         for nodeid, message in self.collect_errors:
             self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=False))
         for nodeid, message in self.collect_skips:
             self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=True))
-        by_id = {item.nodeid: item for item in collected}
+        return self._choose({item.nodeid: item for item in collected}, body)
+
+    def _choose(self, by_id: dict[str, Any], body: dict[str, Any]) -> list[Any]:
+        """The requested items in the requested order; a missing one is reported, not dropped."""
         chosen = []
         for nodeid in body.get("nodeids", []):
             item = by_id.get(nodeid)
