@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import pyautoload
+from pyautoload._discover import is_module_name as module_name_rule
 
 name_chars = st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"], exclude_characters="/\\\x00")
 basenames = st.text(name_chars, min_size=1, max_size=12).filter(lambda n: n not in {".", ".."})
@@ -71,3 +72,9 @@ def test_any_file_names_give_valid_names_or_nothing(tmp_path_factory, entries) -
 
 def is_module_name(part: str) -> bool:
     return part.isidentifier() and not keyword.iskeyword(part) and part != "__pycache__"
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.sampled_from([*keyword.kwlist, *keyword.softkwlist, "models", "x1", "_x"]), basenames))
+def test_module_name_rule_is_identifier_and_not_keyword(name: str) -> None:
+    assert module_name_rule(name) == (name.isidentifier() and not keyword.iskeyword(name))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import sys
-from keyword import iskeyword
 
 from pyautoload import _finder, _registry
 from pyautoload._finder import Autoloads, attach, import_module
@@ -67,7 +66,13 @@ def under(path: str, directory: str) -> bool:
 
 def is_module_name(name: str) -> bool:
     """Whether a basename can be a module name (an identifier that is not a keyword)."""
-    return name.isidentifier() and not iskeyword(name)
+    if not name.isidentifier():
+        return False
+    if not name.isalpha():  # every keyword is a plain word: no digit, no underscore
+        return True
+    from keyword import iskeyword  # loaded only when a name could be a keyword
+
+    return not iskeyword(name)
 
 
 def has_python_files(directory: str, loader: Loader) -> bool:
