@@ -267,6 +267,23 @@ def test_a_contradicted_index_heals_itself(
     assert runner.counts(second.stdout) == runner.counts(runner.pytest(root).stdout) == {"passed": 1}
 
 
+def test_conftests_of_every_argument_stay_visible(
+    runner: Any, write_suite: Callable[[dict[str, str]], Path]
+) -> None:
+    """pytest clears conftests still pending after each collection; a worker collects in batches."""
+    files = {}
+    for name in ("alpha", "beta"):
+        files[f"{name}/tests/conftest.py"] = (
+            f"import pytest\n\n@pytest.fixture\ndef {name}_value():\n    return 1\n"
+        )
+        files[f"{name}/tests/test_{name}.py"] = (
+            f"def test_{name}({name}_value):\n    assert {name}_value == 1\n"
+        )
+    root = write_suite(files)
+    ours = runner.dx(root, "-n", "1", "alpha/tests", "beta/tests")
+    assert runner.counts(ours.stdout) == {"passed": 2}, ours.stdout
+
+
 def test_exit_code_five_when_nothing_collected(
     runner: Any, write_suite: Callable[[dict[str, str]], Path]
 ) -> None:

@@ -190,6 +190,31 @@ class WorkerPlugin:
         return chosen
 
 
+def attach_pending_conftests(session: Any) -> None:
+    """Bind conftests that were loaded after their Directory node was first collected.
+
+    pytest ≥ 9.1 attaches a conftest's fixtures when its Directory's collect report is made; a
+    worker that reuses Directory nodes across batches can load a conftest later than that, so
+    any conftest still pending is bound to its (reused) Directory node here.
+    """
+    import pytest
+
+    manager = session._fixturemanager
+    pending = getattr(manager, "_pending_conftests", None)
+    if not pending:
+        return
+    directories = {
+        node.path: node for node in session._collection_cache if isinstance(node, pytest.Directory)
+    }
+    for directory, plugin in list(pending.items()):
+        node = directories.get(directory)
+        if node is not None:
+            del pending[directory]
+            manager.parsefactories(
+                holder=plugin, node=session if directory == session.config.rootpath else node
+            )
+
+
 def keep_collection_nodes(session: Any) -> None:
     """Make the session reuse its collector nodes across ``perform_collect`` calls.
 
@@ -215,6 +240,18 @@ def keep_collection_nodes(session: Any) -> None:
             return base._collect_path(self, path, path_cache)
 
     session.__class__ = WorkerSession
+    manager = session._fixturemanager
+    if isinstance(getattr(manager, "_pending_conftests", None), dict):
+        # pytest clears conftests still pending at the end of every collection; a worker
+        # collects in batches, so the conftests of directories it has not reached yet must stay.
+        manager._pending_conftests = _KeptOnClear(manager._pending_conftests)
+
+
+class _KeptOnClear(dict[Any, Any]):
+    """A dict whose ``clear()`` keeps its entries (see `keep_collection_nodes`)."""
+
+    def clear(self) -> None:
+        return
 
 
 def third_party_modules(rootdir: str) -> list[str]:
