@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xtnsmgr import ExtensionConfigError, IndexSettings, Specification, parse_specification
+from xtnsmgr import CacheManager, ExtensionConfigError, IndexSettings, Specification, parse_specification
 from xtnsmgr._keys import cache_key, interpreter_tag
 
 
@@ -103,6 +103,18 @@ def test_key_depends_on_requirements_settings_and_constraints() -> None:
     assert cache_key(["requirement:a"], IndexSettings(index_url="https://x.example/simple")) != key
     assert cache_key(["requirement:a"], IndexSettings(constraints=("b<2",))) != key
     assert cache_key(["requirement:a"], IndexSettings(compile_bytecode=True)) != key
+
+
+@given(
+    st.from_regex(r"[A-Za-z](?:[A-Za-z0-9_-]{0,9}[A-Za-z0-9])?(==1\.[0-9])?", fullmatch=True), st.booleans()
+)
+def test_a_managers_key_is_the_key_of_its_settings(text: str, no_index: bool) -> None:
+    settings = IndexSettings(no_index=no_index, find_links=("/links",))
+    manager = CacheManager("/unused-root", settings=settings)
+    key = manager.key_of(text)
+    assert key == cache_key([parse_specification(text).identity], settings)
+    manager.settings = IndexSettings()
+    assert manager.key_of(text) == cache_key([parse_specification(text).identity], IndexSettings())
 
 
 def test_interpreter_tag_is_one_packaging_also_yields() -> None:

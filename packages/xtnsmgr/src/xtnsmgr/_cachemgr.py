@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Literal
 from devcore import CorruptFileError
 from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning, XtnsmgrError
 from xtnsmgr._importation import PthPolicy, add_package_to_import_path
-from xtnsmgr._keys import cache_key, interpreter_tag
+from xtnsmgr._keys import interpreter_tag, key_of_material, settings_material
 from xtnsmgr._layout import (
     QUARANTINE_NAME,
     SITE_NAME,
@@ -58,7 +58,8 @@ class Installed:
     Attributes:
         specification: the specification as given.
         key: the cache key (``None`` when the host satisfies it).
-        path: the directory appended to ``sys.path`` (``None`` when the host satisfies it).
+        location: the directory appended to ``sys.path``, as a string (``None`` when the host
+            satisfies it); :attr:`path` is the same as a ``Path``.
         distributions: what the entry holds (or the host distribution that satisfied it).
         modules: the top-level modules of the requested distribution(s).
         created: when the entry was installed (epoch seconds).
@@ -69,12 +70,17 @@ class Installed:
 
     specification: str
     key: str | None
-    path: Path | None
+    location: str | None
     distributions: tuple[Distribution, ...]
     modules: tuple[str, ...] = ()
     created: float = 0.0
     last_verified: float = 0.0
     source: Source = "cache"
+
+    @property
+    def path(self) -> Path | None:
+        """The directory appended to ``sys.path`` (``None`` when the host satisfies it)."""
+        return None if self.location is None else Path(self.location)
 
     def version_of(self, name: str) -> str | None:
         """The version of a distribution in this entry, by canonical name."""
@@ -185,6 +191,7 @@ class CacheManager:
         self._memo: dict[str, Installed] = {}
         self._isolated: dict[str, Installed] = {}
         self._keys: dict[str, str] = {}
+        self._material: tuple[IndexSettings | None, bytes] = (None, b"")
         self._host: dict[str, str] | None = None
         self._warned: set[str] = set()
 
@@ -301,8 +308,8 @@ class CacheManager:
     def _remember(
         self, text: str, isolate: bool, installed: Installed, pth_files: tuple[str, ...] = ()
     ) -> Installed:
-        if installed.path is not None:
-            add_package_to_import_path(installed.path, pth_policy=self.pth_policy, pth_files=pth_files)
+        if installed.location is not None:
+            add_package_to_import_path(installed.location, pth_policy=self.pth_policy, pth_files=pth_files)
         memo = self._isolated if isolate else self._memo
         return memo.setdefault(text, installed)
 
@@ -310,21 +317,25 @@ class CacheManager:
         return self.ttl_s if ttl_s == "default" else ttl_s
 
     def _key(self, spec: Specification) -> str:
+        settings = self.settings
+        if self._material[0] is not settings:  # packed once per settings object; keys follow it
+            self._material = (settings, settings_material(settings))
+            self._keys.clear()
         key = self._keys.get(spec.identity)
         if key is None:
-            key = self._keys[spec.identity] = cache_key([spec.identity], self.settings)
+            key = self._keys[spec.identity] = key_of_material(spec.identity, self._material[1])
         return key
 
     def _installed(self, text: str, meta: EntryMetadata, source: Source) -> Installed:
         return Installed(
-            specification=text,
-            key=meta.key,
-            path=Path(self.layout.site_text(meta.key, meta.generation)),
-            distributions=meta.distributions,
-            modules=meta.modules,
-            created=meta.created,
-            last_verified=meta.last_verified,
-            source=source,
+            text,
+            meta.key,
+            self.layout.site_text(meta.key, meta.generation),
+            meta.distributions,
+            meta.modules,
+            meta.created,
+            meta.last_verified,
+            source,
         )
 
     # -- host ---------------------------------------------------------------------------------
@@ -480,8 +491,7 @@ class CacheManager:
         for name in os.listdir(entry):
             if is_generation(name) and name not in alive:
                 shutil.rmtree(entry / name, ignore_errors=True)
-        with contextlib.suppress(OSError):  # a killed installer's orphan may still be writing there
-            sweep_stale(entry, older_than_s=0)
+        sweep_stale(entry, older_than_s=0)  # a stage an orphan still writes into is left for later
         return kept
 
     def _quarantine(self, key: str) -> None:

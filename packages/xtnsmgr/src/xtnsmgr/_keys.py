@@ -45,10 +45,15 @@ def cache_key(identities: Iterable[str], settings: IndexSettings) -> str:
     Returns:
         32 hexadecimal characters.
     """
-    material = "\0".join(sorted(set(identities))).encode("utf-8", "surrogatepass")
-    return hash_bytes(material + b"\1" + _settings_material(settings))[:KEY_LENGTH]
+    return key_of_material("\0".join(sorted(set(identities))), settings_material(settings))
+
+
+def key_of_material(identities: str, settings: bytes) -> str:
+    """The key of already-joined identities under already-packed settings (the hit path's form)."""
+    return hash_bytes(identities.encode("utf-8", "surrogatepass") + b"\1" + settings)[:KEY_LENGTH]
 
 
 @functools.lru_cache(maxsize=64)
-def _settings_material(settings: IndexSettings) -> bytes:
+def settings_material(settings: IndexSettings) -> bytes:
+    """What the index settings contribute to a key (packed once per settings value)."""
     return packb(settings.key_material())

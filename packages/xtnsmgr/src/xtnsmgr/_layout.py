@@ -22,6 +22,7 @@ METADATA_NAME = "entry.bin"
 SITE_NAME = "site"
 QUARANTINE_NAME = "quarantine"
 LOCKS_NAME = "locks"
+_SEP = os.sep
 
 
 def default_cache_root() -> Path:
@@ -54,12 +55,12 @@ class Layout:
         return Path(self.base)
 
     def metadata_text(self, key: str) -> str:
-        """The metadata file of one entry, as a string."""
-        return os.path.join(self.base, key, METADATA_NAME)
+        """The metadata file of one entry, as a string (``key`` is a digest: joined as is)."""
+        return self.base + _SEP + key + _SEP + METADATA_NAME
 
     def site_text(self, key: str, generation: str) -> str:
-        """The installed tree of one generation, as a string."""
-        return os.path.join(self.base, key, generation, SITE_NAME)
+        """The installed tree of one generation, as a string (names validated by the metadata)."""
+        return self.base + _SEP + key + _SEP + generation + _SEP + SITE_NAME
 
     def entry(self, key: str) -> Path:
         """The directory of one entry."""

@@ -142,6 +142,9 @@ def _parse_simple_requirement(text: str) -> Specification | None:
     match = _SIMPLE_REQUIREMENT.match(text)
     if match is None:
         return None
+    if match["clauses"] is None:  # a bare name, the most common specification
+        name = _SEPARATORS.sub("-", match["name"]).lower()
+        return Specification(text, "requirement", name, name, "", identity=f"requirement:{name}")
     clauses: set[str] = set()
     canonical: set[tuple[str, str]] = set()
     for operator, version in _SIMPLE_CLAUSE.findall(match["clauses"] or ""):
