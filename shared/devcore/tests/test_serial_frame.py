@@ -70,6 +70,18 @@ def test_a_file_cut_at_every_byte_is_corrupt(tmp_path: Path, obj: object) -> Non
     assert read_framed(target, magic=MAGIC, version=1) == obj
 
 
+@pytest.mark.parametrize("size", [0, 1, (1 << 16) - 100, 1 << 16, 3 * (1 << 16) + 7])
+def test_files_around_the_read_size_read_whole(tmp_path: Path, size: int) -> None:
+    target = tmp_path / "big.bin"
+    blob = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    write_framed(target, blob, magic=MAGIC, version=1)
+    assert read_framed(target, magic=MAGIC, version=1) == blob
+    with target.open("ab") as stream:
+        stream.write(b"\x00")
+    with pytest.raises(CorruptFileError, match="trailing bytes"):
+        read_framed(target, magic=MAGIC, version=1)
+
+
 def test_trailing_bytes_are_corrupt() -> None:
     data = frame(SAMPLE, magic=MAGIC, version=1)
     with pytest.raises(CorruptFileError, match="trailing"):

@@ -147,8 +147,11 @@ def _read_whole(path: str | os.PathLike[str]) -> bytes:
     fd = os.open(path, os.O_RDONLY | _O_BINARY)
     try:
         chunks = []
-        while chunk := os.read(fd, _READ_SIZE):
+        size = _READ_SIZE
+        while chunk := os.read(fd, size):
             chunks.append(chunk)
+            if len(chunk) == size == _READ_SIZE:  # a large file: the rest in as few reads as can be
+                size = max(_READ_SIZE, os.fstat(fd).st_size - len(chunk) + 1)
     finally:
         os.close(fd)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
