@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pygen"
 CLI = [sys.executable, "-c", "from pygen._cli import main; main()"]
-
-
-@contextmanager
-def emulator_process(*args: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [*CLI, "emulator", "serve", "--port", "0", "--json", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            pytest.fail(f"the emulator did not start: {process.stderr.read() if process.stderr else ''}")
-        yield json.loads(line)["url"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        _, errors = process.communicate(timeout=60)
-        assert process.returncode == 0, errors
 
 
 def run_client(url: str, body: str) -> dict[str, object]:
@@ -54,12 +33,14 @@ def run_client(url: str, body: str) -> dict[str, object]:
     return result
 
 
-def test_served_emulator_loads_persists_and_answers_another_process(tmp_path: Path) -> None:
+def test_served_emulator_loads_persists_and_answers_another_process(
+    pygen_emulator: Callable[..., AbstractContextManager[str]], tmp_path: Path
+) -> None:
     if not (FIXTURES / "Omni" / "model.yaml").is_file():
         pytest.fail(f"the public DMS fixtures are missing: expected them in {FIXTURES}")
     db = tmp_path / "dms.db"
     loads = ["--load", str(FIXTURES / "Omni" / "model.yaml"), "--load", str(FIXTURES / "Omni" / "nodes.yaml")]
-    with emulator_process("--db", str(db), "--client", "app:s3cret", *loads) as url:
+    with pygen_emulator("--db", str(db), "--client", "app:s3cret", *loads) as url:
         first = run_client(
             url,
             """
@@ -73,13 +54,15 @@ def test_served_emulator_loads_persists_and_answers_another_process(tmp_path: Pa
         )
     assert first["views"] == 23
     assert first["found"] == ["it:1"]
-    with emulator_process("--db", str(db), "--client", "app:s3cret") as url:
+    with pygen_emulator("--db", str(db), "--client", "app:s3cret") as url:
         again = run_client(url, 'print(json.dumps({"nodes": len(client.instances.list(limit=None))}))')
     assert again["nodes"] == first["nodes"]
 
 
-def test_requests_without_a_token_are_refused(tmp_path: Path) -> None:
-    with emulator_process("--token", "secret-token") as url:
+def test_requests_without_a_token_are_refused(
+    pygen_emulator: Callable[..., AbstractContextManager[str]], tmp_path: Path
+) -> None:
+    with pygen_emulator("--token", "secret-token") as url:
         script = f"""
 import json
 from pygen.client import DMSClient, DMSAuthError, Token
@@ -108,8 +91,10 @@ def test_a_bad_model_file_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
-def test_a_port_in_use_is_a_clear_cli_error() -> None:
-    with emulator_process() as url:
+def test_a_port_in_use_is_a_clear_cli_error(
+    pygen_emulator: Callable[..., AbstractContextManager[str]],
+) -> None:
+    with pygen_emulator() as url:
         port = url.rsplit(":", 1)[1]
         out = subprocess.run(
             [*CLI, "emulator", "serve", "--port", port], capture_output=True, text=True, timeout=120

@@ -4,13 +4,12 @@ from a script in that venv against the same emulator process."""
 from __future__ import annotations
 
 import json
-import signal
 import site
 import subprocess
 import sys
 import venv
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -18,25 +17,6 @@ import pytest
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "pygen"
 OMNI = FIXTURES / "Omni"
 CLI = [sys.executable, "-c", "from pygen._cli import main; main()"]
-
-
-@contextmanager
-def emulator_process(*args: str) -> Iterator[str]:
-    process = subprocess.Popen(
-        [*CLI, "emulator", "serve", "--port", "0", "--json", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            pytest.fail(f"the emulator did not start: {process.stderr.read() if process.stderr else ''}")
-        yield json.loads(line)["url"]
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=60)
 
 
 USER_SCRIPT = """
@@ -67,11 +47,13 @@ with DMSClient(sys.argv[1], "it", credentials=Token("t0k3n")) as client:
 """
 
 
-def test_generate_install_and_use_from_a_fresh_venv(tmp_path: Path) -> None:
+def test_generate_install_and_use_from_a_fresh_venv(
+    pygen_emulator: Callable[..., AbstractContextManager[str]], tmp_path: Path
+) -> None:
     if not (OMNI / "model.yaml").is_file():
         pytest.fail(f"the public pygen fixtures are missing: expected them in {FIXTURES}")
     project = tmp_path / "omni-sdk"
-    with emulator_process(
+    with pygen_emulator(
         "--load", str(OMNI / "model.yaml"),
         "--load", str(OMNI / "containers"),
         "--var", "pygen_models_space=sp_pygen_models",
