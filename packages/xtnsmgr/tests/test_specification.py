@@ -142,7 +142,11 @@ def test_interpreter_tag_is_one_packaging_also_yields() -> None:
 def test_fast_requirement_path_agrees_with_packaging(
     name: str, clauses: list[tuple[str, str]], space: str
 ) -> None:
-    from xtnsmgr._specification import _parse_full_requirement, _parse_simple_requirement
+    from xtnsmgr._specification import (
+        _ARCHIVE_SUFFIXES,
+        _parse_full_requirement,
+        _parse_simple_requirement,
+    )
 
     text = name + f"{space},{space}".join(f"{op}{space}{version}" for op, version in clauses)
     fast = _parse_simple_requirement(text)
@@ -152,3 +156,5 @@ def test_fast_requirement_path_agrees_with_packaging(
         assert fast is None
         return
     assert fast is None or fast == full
+    if not clauses and not name.lower().endswith(_ARCHIVE_SUFFIXES):  # the bare-name shortcut
+        assert parse_specification(text) == full

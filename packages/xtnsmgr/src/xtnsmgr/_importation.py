@@ -66,7 +66,7 @@ def add_package_to_import_path(
             return []
         sys.path.append(entry)
         added = [entry]
-        if pth_policy is not PthPolicy.IGNORE:
+        if pth_policy is not PthPolicy.IGNORE and (pth_files is None or pth_files):
             added += process_pth_files(entry, policy=pth_policy, names=pth_files)
         _added.setdefault(entry, []).extend(added)
     return added

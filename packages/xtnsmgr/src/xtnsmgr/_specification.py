@@ -17,6 +17,7 @@ SpecificationKind = Literal["requirement", "path", "url"]
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
 _NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
 _SEPARATORS = re.compile(r"[-_.]+")
+_BARE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
 _SIMPLE_CLAUSE = re.compile(r"(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)")
 _SIMPLE_REQUIREMENT = re.compile(
     r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
@@ -64,6 +65,9 @@ def parse_specification(text: str) -> Specification:
     Raises:
         ExtensionConfigError: the text is none of the three forms (it is named in the error).
     """
+    if type(text) is str and _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
+        name = _SEPARATORS.sub("-", text).lower()  # a bare name, the common case: nothing more to do
+        return Specification(text, "requirement", name, name, "", identity=f"requirement:{name}")
     if not isinstance(text, str) or not text.strip():
         raise ExtensionConfigError(text, "empty specification")
     stripped = text.strip()
