@@ -1,6 +1,6 @@
 """phoenix-hotreload tour: a running service picks up config edits, never a bad one.
 
-Run with `hatch run python tools/demo/phoenix-hotreload.py` (or `hatch run demo phoenix-hotreload`).
+Run with `hatch run demo phoenix-hotreload` (or `python -P tools/demo/phoenix-hotreload.py`).
 """
 
 from __future__ import annotations
@@ -40,14 +40,7 @@ def save_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def unshadow_devcore() -> None:
-    """This script's folder holds tools/demo/devcore.py, which would shadow the devcore package."""
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
-
-
 def main() -> None:
-    unshadow_devcore()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "app.yaml"
         path.write_text(CONFIG.format(size=5))

@@ -1,6 +1,6 @@
 """pygen generate: a data model file in, a typed, lazy, formatted SDK out, used against the emulator.
 
-Run with `hatch run demo pygen_generate` (or `hatch run python tools/demo/pygen_generate.py`).
+Run with `hatch run demo pygen_generate` (or `python -P tools/demo/pygen_generate.py`).
 """
 
 from __future__ import annotations

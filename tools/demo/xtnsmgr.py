@@ -1,7 +1,7 @@
 """xtnsmgr tour: a host makes two extensions importable on demand, from a local wheel folder.
 
 Everything happens in a temporary directory (cache, wheels, uv's own cache); nothing touches the
-network or your environment. Run: `hatch run python tools/demo/xtnsmgr.py`.
+network or your environment. Run: `hatch run demo xtnsmgr` (or `python -P tools/demo/xtnsmgr.py`).
 """
 
 from __future__ import annotations
@@ -12,11 +12,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-
-# Run as `python tools/demo/xtnsmgr.py`, this file's folder comes first on sys.path and its name
-# would shadow the package; the demo runner passes -P, which leaves it out already.
-if sys.path and Path(sys.path[0] or ".").resolve() == Path(__file__).resolve().parent:
-    del sys.path[0]
 
 import xtnsmgr
 from xtnsmgr.testing import write_wheel
