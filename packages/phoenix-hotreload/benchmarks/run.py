@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import tracemalloc
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,7 @@ STYLES: dict[str, Callable[[Path, str], None]] = {
 
 
 # --------------------------------------------------------------------------- the three contestants
-class Contestant:
+class Contestant(ABC):
     """One tool wired to reload, validate and notify 10 subscribers on each save."""
 
     name = ""
@@ -135,21 +136,25 @@ class Contestant:
             self.notified.clear()
             self.all_notified.clear()
 
+    @abstractmethod
     def start(self) -> None:
-        raise NotImplementedError
+        """Begin watching and reloading."""
 
+    @abstractmethod
     def stop(self) -> None:
-        raise NotImplementedError
+        """Stop watching."""
 
+    @abstractmethod
     def read_three(self) -> tuple[Any, Any, Any]:
-        raise NotImplementedError
+        """Three keys read together, to count torn reads."""
 
+    @abstractmethod
     def reload_from_file(self) -> bool:
         """Reload synchronously; True when the new content went live."""
-        raise NotImplementedError
 
+    @abstractmethod
     def live_value(self) -> Any:
-        raise NotImplementedError
+        """The value the tool serves now."""
 
 
 class Phoenix(Contestant):
@@ -200,8 +205,9 @@ class WatchedAnchor(Contestant):
                 for subscriber in self.subscribers:
                     subscriber()
 
+    @abstractmethod
     def load(self) -> None:
-        raise NotImplementedError
+        """Load the settings the way the anchor is used."""
 
 
 class Dynaconf(WatchedAnchor):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +84,7 @@ def find_uv() -> str | None:
 
 
 @dataclass
-class _SubprocessInstaller:
+class _SubprocessInstaller(ABC):
     timeout_s: float = DEFAULT_TIMEOUT_S
     retries: int = 2
     backoff_s: float = 1.0
@@ -91,13 +92,15 @@ class _SubprocessInstaller:
     attempts: int = field(default=0, init=False)
 
     @property
+    @abstractmethod
     def name(self) -> str:
-        raise NotImplementedError
+        """The installer's name, for messages."""
 
+    @abstractmethod
     def command(
         self, requirements: Sequence[str], target: Path, settings: IndexSettings, constraints: Path | None
     ) -> list[str]:
-        raise NotImplementedError
+        """The command line that installs ``requirements`` into ``target``."""
 
     def install(self, requirements: Sequence[str], target: Path, settings: IndexSettings) -> None:
         """Install with retries of transient failures (``retries`` more attempts, doubling backoff)."""
