@@ -149,7 +149,9 @@ class Pool:
             "socket": self.socket_path,
             "crash_dir": str(self.crash_dir),
             "workers": self.size,
-            "pytest_args": pytest_args,
+            # Node ids are relative to the controller's rootdir; pytest in a worker would otherwise
+            # derive its own from the working directory and the paths, and could disagree.
+            "pytest_args": ["--rootdir", str(rootdir), *pytest_args],
         }
         self._to_zygote(Kind.INIT, settings)
         self.ready = False
