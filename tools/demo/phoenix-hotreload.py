@@ -6,7 +6,6 @@ Run with `hatch run demo phoenix-hotreload` (or `python -P tools/demo/phoenix-ho
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import threading
 import time
