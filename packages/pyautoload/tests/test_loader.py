@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
+import os
 import sys
 import threading
 from pathlib import Path
@@ -354,3 +355,368 @@ def test_unregistering_the_inner_root_unlinks_it(with_files, new_loader) -> None
     import app
 
     assert not hasattr(app, "plugins")
+
+
+# -- Zeitwerk: test_push_dir ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("namespace", ["app", "App", "_app", "app2", "café", "web_front", "ns.deeper"])
+def test_push_dir_accepts_dotted_identifiers(tmp_path: Path, namespace: str) -> None:
+    loader = pyautoload.Loader()
+    loader.push_dir(tmp_path, namespace=namespace)
+    assert loader.namespaces() == {str(tmp_path): namespace}
+
+
+def test_several_root_directories_with_their_own_namespaces(project) -> None:
+    p = project(
+        {"a/x.py": "class X: pass", "b/y.py": "class Y: pass", "c/z.py": "class Z: pass"},
+        roots={"a": "ns_a", "b": "ns_b", "c": "ns_c"},
+    )
+    assert [p.module(ns).__name__ for ns in ("ns_a", "ns_b", "ns_c")] == ["ns_a", "ns_b", "ns_c"]
+    assert p.module("ns_c").Z.__module__ == "ns_c.z"
+    assert p.loader.dirs() == [p.path("a"), p.path("b"), p.path("c")]
+
+
+def test_push_dir_resolves_relative_paths_against_the_working_directory(project, monkeypatch) -> None:
+    p = project({"app/x.py": "class X: pass"}, roots={}, setup=False)
+    monkeypatch.chdir(p.root)
+    p.loader.push_dir("app", namespace="app")
+    p.loader.setup()
+    assert p.loader.dirs() == [p.path("app")]
+    assert p.module().X.__name__ == "X"
+
+
+def test_push_dir_through_a_symlink_keeps_the_link_path(project) -> None:
+    p = project({"real/x.py": "class X: pass"}, roots={}, setup=False)
+    os.symlink(p.path("real"), p.path("link"))
+    p.loader.push_dir(p.path("link"), namespace="app")
+    p.loader.setup()
+    app = p.module()
+    assert app.__path__ == [p.path("link")]
+    assert app.X.__name__ == "X"
+
+
+def test_namespace_below_a_missing_parent_is_an_import_error(project) -> None:
+    with pytest.raises(ImportError):
+        project({"b/y.py": "class Y: pass"}, roots={"b": "nowhere_pkg.front"})
+
+
+def test_push_dir_keeps_the_order_of_roots_for_one_namespace(project) -> None:
+    p = project(
+        {"z/x.py": "class X:\n    origin = 'z'\n", "a/x.py": "class X:\n    origin = 'a'\n"},
+        roots={"z": "app", "a": "app"},
+    )
+    assert p.module().X.origin == "z"
+    assert p.module().__path__ == [p.path("z"), p.path("a")]
+
+
+# -- Zeitwerk: test_tag -----------------------------------------------------------------------------
+
+
+def test_tag_defaults_to_the_first_namespace(project) -> None:
+    p = project({"a/x.py": "", "b/y.py": ""}, roots={"a": "first", "b": "second"}, setup=False)
+    assert p.loader.tag == "first"
+
+
+def test_tag_without_roots_is_a_placeholder() -> None:
+    assert pyautoload.Loader().tag == "loader"
+
+
+def test_tag_can_be_given_and_changed(project) -> None:
+    lines: list[str] = []
+    p = project({"app/x.py": "class X: pass"}, tag="web", logger=lines.append, setup=False)
+    assert p.loader.tag == "web"
+    p.loader.tag = "api"
+    p.loader.setup()
+    assert p.loader.tag == "api"
+    assert lines
+    assert all(line.startswith("pyautoload@api: ") for line in lines)
+
+
+# -- Zeitwerk: test_multiple_loaders -----------------------------------------------------------------
+
+
+def test_multiple_independent_loaders(project, new_loader) -> None:
+    p = project({"a/x.py": "class X: pass", "b/y.py": "class Y: pass"}, roots={"a": "ns_a"})
+    new_loader({p.root / "b": "ns_b"})
+    assert p.module("ns_a").X.__module__ == "ns_a.x"
+    assert p.module("ns_b").Y.__module__ == "ns_b.y"
+    assert len([loader for loader in pyautoload.loaders() if loader.dirs()]) >= 2
+
+
+def test_multiple_dependent_loaders(project, new_loader) -> None:
+    p = project(
+        {
+            "a/x.py": "import ns_b\nclass X:\n    partner = ns_b.Y\n",
+            "b/y.py": "import ns_a\nclass Y:\n    def partner(self):\n        return ns_a.X\n",
+        },
+        roots={"a": "ns_a"},
+    )
+    new_loader({p.root / "b": "ns_b"})
+    x = p.module("ns_a").X
+    assert x.partner is p.module("ns_b").Y
+    assert x.partner().partner() is x
+
+
+def test_a_name_of_another_loaders_file_is_not_taken_over(project, new_loader) -> None:
+    lines: list[str] = []
+    p = project(
+        {"one/x.py": "class X:\n    origin = 1\n", "two/x.py": "class X:\n    origin = 2\n"},
+        roots={"one": "app"},
+    )
+    other = new_loader({p.root / "two": "app"}, logger=lines.append)
+    assert p.module().X.origin == 1
+    assert other.registry.file_of("app.X") is None
+    assert any("belongs to loader 'app'" in line for line in lines)
+
+
+# -- Zeitwerk: test_require_interaction (plain import statements) ------------------------------------
+
+
+def test_a_file_imported_by_name_is_still_autoloadable(project) -> None:
+    p = project({"app/user.py": "class User: pass"})
+    module = importlib.import_module("app.user")
+    assert p.module().User is module.User
+    assert p.loader.registry.get("app.User").autoloaded
+
+
+def test_importing_a_deep_module_creates_the_namespaces_on_the_way(project) -> None:
+    p = project({"app/a/b/c/thing.py": "class Thing: pass"})
+    importlib.import_module("app.a.b.c.thing")
+    for name in ("app", "app.a", "app.a.b", "app.a.b.c"):
+        assert sys.modules[name].__path__ == [p.path(name.replace(".", "/"))]
+    assert sys.modules["app.a.b.c"].Thing.__name__ == "Thing"
+
+
+@pytest.mark.parametrize(
+    "statement", ["import app.models.user", "from app.models import user", "from app.models.user import User"]
+)
+def test_import_statements_of_managed_files(project, statement: str) -> None:
+    p = project({"app/models/user.py": "class User: pass"})
+    exec(statement, {})
+    assert p.module().models.User.__module__ == "app.models.user"
+    assert p.loaded_files() == {"app/models/user.py"}
+
+
+def test_files_deep_below_the_visited_level_are_managed(project) -> None:
+    p = project({"app/x.py": "class X: pass", "app/a/b/y.py": "class Y: pass"})
+    p.module().X  # noqa: B018 - only the root level was read
+    importlib.import_module("app.a.b.y")
+    assert p.loader.registry.get("app.a.b.Y").loaded
+    assert sys.modules["app.a.b"].Y.__name__ == "Y"
+    assert p.loader.registry.get("app.a.b").kind == "namespace"
+
+
+def test_importing_an_explicit_namespace_runs_its_file(project) -> None:
+    p = project({"app/hotel.py": "class Hotel: pass", "app/hotel/room.py": "class Room: pass"})
+    hotel = importlib.import_module("app.hotel")
+    assert hotel.__file__ == p.path("app/hotel.py")
+    assert hotel.Hotel.__name__ == "Hotel"
+    assert hotel.Room.__name__ == "Room"
+    assert p.module().Hotel is hotel.Hotel
+
+
+def test_importing_a_child_of_an_explicit_namespace_runs_the_namespace_first(project) -> None:
+    p = project(
+        {
+            "app/hotel.py": "import builtins\nbuiltins._pal_order.append('hotel')\nclass Hotel: pass\n",
+            "app/hotel/room.py": "import builtins\nbuiltins._pal_order.append('room')\nclass Room: pass\n",
+        }
+    )
+    import builtins
+
+    builtins._pal_order = []  # type: ignore[attr-defined]
+    try:
+        importlib.import_module("app.hotel.room")
+        assert builtins._pal_order == ["hotel", "room"]  # type: ignore[attr-defined]
+    finally:
+        del builtins._pal_order  # type: ignore[attr-defined]
+    assert p.loaded_files() == {"app/hotel.py", "app/hotel/room.py"}
+
+
+def test_find_spec_answers_without_importing(project) -> None:
+    import importlib.util
+
+    p = project({"app/models/user.py": "class User: pass"})
+    spec = importlib.util.find_spec("app.models.user")
+    assert spec is not None
+    assert spec.origin == p.path("app/models/user.py")
+    assert "app.models.user" not in sys.modules
+    assert importlib.util.find_spec("app.models.nothing") is None
+
+
+def test_module_attributes_of_a_namespace(project) -> None:
+    p = project({"app/models/user.py": "class User: pass"})
+    models = p.module("app.models")
+    assert models.__name__ == "app.models"
+    assert models.__package__ == "app.models"
+    assert models.__spec__.name == "app.models"
+    assert models.__spec__.origin is None
+    assert models.__loader__ is models.__spec__.loader
+
+
+def test_module_attributes_of_a_file(project) -> None:
+    p = project({"app/models/user.py": "class User: pass"})
+    user = p.module("app.models.user")
+    assert user.__package__ == "app.models"
+    assert user.__spec__.parent == "app.models"
+    assert not hasattr(user, "__path__")
+
+
+def test_pkgutil_lists_the_modules_of_a_namespace(project) -> None:
+    import pkgutil
+
+    p = project({"app/user.py": "", "app/models/post.py": "", "app/_private.py": ""})
+    listed = {info.name: info.ispkg for info in pkgutil.iter_modules(p.module().__path__)}
+    assert listed == {"user": False, "_private": False}  # pkgutil lists packages with __init__ only
+
+
+def test_importlib_reload_of_an_autoloaded_file(project) -> None:
+    p = project({"app/counter.py": "class Counter:\n    version = 1\n"})
+    first = p.module().Counter
+    (p.root / "app/counter.py").write_text("class Counter:\n    version = 2\n")
+    module = importlib.reload(sys.modules["app.counter"])
+    assert module.Counter.version == 2
+    assert p.module().Counter is first  # the cached name is the loader's business (reloading issue)
+
+
+def test_runpy_runs_a_managed_module(project) -> None:
+    import runpy
+
+    p = project(
+        {
+            "app/tool.py": "from app import Helper\nRESULT = Helper.VALUE\n",
+            "app/helper.py": "class Helper:\n    VALUE = 7\n",
+        }
+    )
+    result = runpy.run_module("app.tool", run_name="__main__")
+    assert result["RESULT"] == 7
+    assert p.module().Helper.VALUE == 7
+
+
+def test_instances_of_autoloaded_classes_pickle(project) -> None:
+    import pickle
+
+    p = project({"app/models/point.py": "class Point:\n    def __init__(self, x):\n        self.x = x\n"})
+    point = p.module().models.Point(3)
+    again = pickle.loads(pickle.dumps(point))
+    assert type(again) is p.module().models.Point
+    assert again.x == 3
+
+
+def test_unpickling_in_a_fresh_process_imports_through_the_finder(project) -> None:
+    import pickle
+    import subprocess
+
+    p = project({"app/models/point.py": "class Point:\n    def __init__(self, x):\n        self.x = x\n"})
+    data = pickle.dumps(p.module().models.Point(5))
+    script = (
+        "import pickle, sys, pyautoload\n"
+        "loader = pyautoload.Loader()\n"
+        f"loader.push_dir({p.path('app')!r}, namespace='app')\n"
+        "loader.setup()\n"
+        "point = pickle.loads(sys.stdin.buffer.read())\n"
+        "print(point.x, type(point).__module__, 'Point' in vars(sys.modules['app.models']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], input=data, capture_output=True, check=True, timeout=120
+    )
+    assert result.stdout.decode().split() == ["5", "app.models.point", "False"]
+
+
+# -- Zeitwerk: test_unregister, test_for_gem ---------------------------------------------------------
+
+
+def test_unregister_removes_the_loader_from_process_state(project) -> None:
+    p = project({"app/x.py": "class X: pass"})
+    p.loader.unregister()
+    assert p.loader not in pyautoload.loaders()
+    assert not p.loader.is_set_up
+    assert list(p.loader.registry) == []
+    assert p.path("app") not in pyautoload.all_dirs()
+
+
+def test_after_unregister_imported_namespaces_stay_plain_packages(project) -> None:
+    p = project({"app/x.py": "class X: pass", "app/y.py": "class Y: pass"})
+    p.module().X  # noqa: B018
+    p.loader.unregister()
+    y = importlib.import_module("app.y")  # found by PathFinder through the real __path__
+    assert type(y.__spec__.loader) is importlib.machinery.SourceFileLoader
+    assert "Y" not in vars(p.module())
+    assert FINDER.find_spec("app.y") is None
+
+
+def test_unregister_of_a_loader_never_set_up(project) -> None:
+    p = project({"app/x.py": ""}, setup=False)
+    p.loader.unregister()
+    assert p.path("app") not in pyautoload.all_dirs()
+    assert FINDER.find_spec("app") is None
+
+
+def test_the_finder_stays_while_one_loader_is_left(project, new_loader) -> None:
+    p = project({"a/x.py": "class X: pass", "b/y.py": "class Y: pass"}, roots={"a": "ns_a"})
+    other = new_loader({p.root / "b": "ns_b"})
+    other.unregister()
+    assert FINDER in sys.meta_path
+    assert p.module("ns_a").X.__name__ == "X"
+
+
+def test_for_package_accepts_the_module_object(with_files, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/kit/__init__.py": "import sys, pyautoload\nloader = pyautoload.Loader.for_package(sys.modules[__name__])\nloader.setup()\n",
+            "site/kit/tool.py": "class Tool: pass\n",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    import kit
+
+    assert kit.Tool.__module__ == "kit.tool"
+    assert isinstance(kit.loader.inflector, pyautoload.PackageInflector)
+
+
+def test_for_package_options_override_the_defaults(with_files, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/kit/__init__.py": "import pyautoload\nloader = pyautoload.Loader.for_package(__name__, tag='custom', inflector=pyautoload.NullInflector())\nloader.setup()\n",
+            "site/kit/version.py": "version = '3'\n",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    import kit
+
+    assert kit.loader.tag == "custom"
+    assert kit.version == "3"
+
+
+def test_for_package_twice_for_the_same_package_conflicts(with_files, monkeypatch) -> None:
+    root = with_files({"site/kit/__init__.py": "", "site/kit/tool.py": "class Tool: pass\n"})
+    monkeypatch.syspath_prepend(str(root / "site"))
+    import kit
+
+    first = pyautoload.Loader.for_package(kit)
+    first.setup()
+    try:
+        with pytest.raises(pyautoload.ConflictError):
+            pyautoload.Loader.for_package("kit")
+    finally:
+        first.unregister()
+
+
+def test_for_package_does_not_run_the_init_again(with_files, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/kit/__init__.py": "import builtins, pyautoload\nbuiltins._pal_inits = getattr(builtins, '_pal_inits', 0) + 1\npyautoload.Loader.for_package(__name__).setup()\n",
+            "site/kit/tool.py": "class Tool: pass\n",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    import builtins
+
+    import kit
+
+    try:
+        assert kit.Tool.__name__ == "Tool"
+        assert builtins._pal_inits == 1  # type: ignore[attr-defined]
+    finally:
+        del builtins._pal_inits  # type: ignore[attr-defined]
