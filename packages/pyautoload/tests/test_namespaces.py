@@ -545,3 +545,441 @@ def test_pending_directories_merge_across_roots_when_read(with_files, new_loader
     assert entry.dirs == [str(root / "two/models"), str(root / "three/models")]
     assert entry.kind == "package"
     assert entry.file == str(root / "three/models/__init__.py")
+
+
+# -- Zeitwerk: test_explicit_namespace -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["directory", "file"])
+@pytest.mark.parametrize("namespace", ["app", "host.app"])
+def test_explicit_namespace_whichever_is_used_first(project, first: str, namespace: str) -> None:
+    p = project(
+        {
+            "site/host/__init__.py": "",
+            "app/hotel.py": "class Hotel:\n    stars = 5\n",
+            "app/hotel/pricing.py": "class Pricing: pass",
+        },
+        roots={"app": namespace},
+        sys_path=["site"],
+    )
+    root = p.module(namespace)
+    if first == "directory":
+        assert root.hotel.Pricing.__name__ == "Pricing"
+        assert root.Hotel.stars == 5
+    else:
+        assert root.Hotel.stars == 5
+        assert root.hotel.Pricing.__name__ == "Pricing"
+    assert root.hotel.__file__ == p.path("app/hotel.py")
+
+
+def test_explicit_namespace_value_by_assignment(project) -> None:
+    p = project({"app/hotel.py": "Hotel = {'stars': 3}", "app/hotel/room.py": "class Room: pass"})
+    assert p.module().Hotel == {"stars": 3}
+    assert p.module().hotel.Room.__name__ == "Room"
+
+
+def test_explicit_namespace_may_define_a_function(project) -> None:
+    p = project(
+        {"app/hotel.py": "def Hotel():\n    return 'open'\n", "app/hotel/room.py": "class Room: pass"}
+    )
+    assert p.module().Hotel() == "open"
+    assert p.module().hotel.Room.__name__ == "Room"
+
+
+def test_explicit_namespace_children_and_own_names_live_in_one_module(project) -> None:
+    p = project({"app/hotel.py": "class Hotel: pass\nHELPER = 1\n", "app/hotel/room.py": "class Room: pass"})
+    hotel = p.module("app.hotel")
+    assert hotel.HELPER == 1
+    assert hotel.Room.__module__ == "app.hotel.room"
+    assert {"Hotel", "HELPER", "Room"} <= set(dir(hotel))
+
+
+def test_explicit_namespaces_managed_by_different_loaders(project, new_loader) -> None:
+    p = project(
+        {
+            "one/hotel.py": "class Hotel: pass",
+            "one/hotel/room.py": "class Room: pass",
+            "two/bar/drink.py": "class Drink: pass",
+        },
+        roots={"one": "app"},
+    )
+    new_loader({p.root / "two": "other"})
+    assert p.module().hotel.Room.__name__ == "Room"
+    assert p.module("other").bar.Drink.__name__ == "Drink"
+
+
+def test_explicit_namespace_registry_entry(project) -> None:
+    p = project({"app/hotel.py": "class Hotel: pass", "app/hotel/room.py": "class Room: pass"})
+    p.module().hotel
+    entry = p.loader.registry.get("app.Hotel")
+    assert entry.kind == "explicit"
+    assert entry.module == "app.hotel"
+    assert entry.file == p.path("app/hotel.py")
+    assert entry.dirs == [p.path("app/hotel")]
+
+
+def test_explicit_namespace_whose_directory_holds_no_python_is_a_plain_file(project) -> None:
+    p = project({"app/hotel.py": "class Hotel: pass", "app/hotel/logo.svg": "<svg/>"})
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.loader.registry.get("app.hotel").kind == "file"
+    assert not hasattr(sys.modules["app.hotel"], "__path__")
+
+
+def test_explicit_namespace_that_does_not_define_its_name(project) -> None:
+    p = project({"app/hotel.py": "class Motel: pass", "app/hotel/room.py": "class Room: pass"})
+    with pytest.raises(pyautoload.NameError) as info:
+        p.module().Hotel
+    assert info.value.path == p.path("app/hotel.py")
+    assert p.module().hotel.Room.__name__ == "Room"  # the namespace itself still works
+
+
+def test_explicit_namespace_across_roots_file_in_the_second(project) -> None:
+    p = project(
+        {"one/hotel/room.py": "class Room: pass", "two/hotel.py": "class Hotel: pass"},
+        roots={"one": "app", "two": "app"},
+    )
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.module().hotel.Room.__name__ == "Room"
+    assert p.loader.registry.get("app.hotel").kind == "explicit"
+
+
+def test_explicit_namespace_body_sees_its_own_directory_path(project) -> None:
+    p = project({"app/hotel.py": "PATH = list(__path__)\nclass Hotel: pass\n", "app/hotel/room.py": ""})
+    assert [p.path("app/hotel")] == p.module("app.hotel").PATH
+
+
+def test_explicit_namespace_with_its_own_getattr_keeps_it_as_fallback(project) -> None:
+    p = project(
+        {
+            "app/hotel.py": "class Hotel: pass\ndef __getattr__(name):\n    if name == 'dynamic':\n        return 9\n    raise AttributeError(name)\n",
+            "app/hotel/room.py": "class Room: pass",
+        }
+    )
+    hotel = p.module("app.hotel")
+    assert hotel.Room.__name__ == "Room"
+    assert hotel.dynamic == 9
+
+
+# -- Zeitwerk: test_nested_root_directories -------------------------------------------------------
+
+
+def test_nested_root_is_cut_out_even_with_a_matching_file(project) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/lib.py": "class Lib: pass", "app/lib/y.py": "class Y: pass"},
+        roots={"app": "app", "app/lib": "lib"},
+    )
+    assert p.module().Lib.__name__ == "Lib"
+    assert p.loader.registry.get("app.lib").kind == "file"
+    assert p.module("lib").Y.__module__ == "lib.y"
+
+
+def test_eager_loading_handles_nested_roots(project) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/lib/y.py": "class Y: pass"}, roots={"app": "app", "app/lib": "lib"}
+    )
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/x.py", "app/lib/y.py"}
+    assert "app.lib" not in sys.modules
+    assert "Y" in vars(sys.modules["lib"])
+
+
+def test_nested_root_with_a_dotted_namespace_below_the_outer_one(project) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/plugins/csv.py": "class Csv: pass"},
+        roots={"app": "app", "app/plugins": "app.extensions"},
+    )
+    assert not hasattr(p.module(), "plugins")
+    assert p.module().extensions.Csv.__module__ == "app.extensions.csv"
+
+
+# -- Zeitwerk: test_collapse --------------------------------------------------------------------------
+
+
+def test_collapsed_directory_is_not_a_namespace(project) -> None:
+    p = project({"app/booking/actions/create.py": "class Create: pass"}, collapse=["app/booking/actions"])
+    p.module().booking
+    assert "app.booking.actions" not in p.loader.registry
+    assert p.loader.registry.get("app.booking.Create").module == "app.booking.create"
+
+
+def test_collapsed_directory_next_to_a_file_is_not_an_explicit_namespace(project) -> None:
+    p = project(
+        {"app/actions.py": "class Actions: pass", "app/actions/create.py": "class Create: pass"},
+        collapse=["app/actions"],
+    )
+    app = p.module()
+    assert app.Actions.__name__ == "Actions"
+    assert app.Create.__module__ == "app.create"
+    assert p.loader.registry.get("app.actions").kind == "file"
+
+
+def test_explicit_namespaces_are_honoured_below_a_collapsed_directory(project) -> None:
+    p = project(
+        {"app/flat/hotel.py": "class Hotel: pass", "app/flat/hotel/room.py": "class Room: pass"},
+        collapse=["app/flat"],
+    )
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.module().hotel.Room.__module__ == "app.hotel.room"
+
+
+def test_explicit_namespaces_are_honoured_deeper_below_collapsed_directories(project) -> None:
+    p = project(
+        {"app/a/flat/b.py": "class B: pass", "app/a/flat/b/c/x.py": "class X: pass"},
+        collapse=["app/a/flat"],
+    )
+    assert p.module().a.B.__name__ == "B"
+    assert p.module().a.b.c.X.__module__ == "app.a.b.c.x"
+
+
+def test_collapse_accepts_several_arguments(project) -> None:
+    p = project(
+        {"app/one/x.py": "class X: pass", "app/two/y.py": "class Y: pass"},
+        collapse=["app/one", "app/two"],
+    )
+    assert (p.module().X.__name__, p.module().Y.__name__) == ("X", "Y")
+
+
+def test_collapse_nested_collapsed_directories(project) -> None:
+    p = project({"app/a/b/c/x.py": "class X: pass"}, collapse=["app/a", "app/a/b"])
+    assert p.module().c.X.__module__ == "app.c.x"
+
+
+def test_collapse_with_a_recursive_glob(project) -> None:
+    p = project(
+        {"app/a/concerns/x.py": "class X: pass", "app/b/c/concerns/y.py": "class Y: pass"},
+        collapse=["app/**/concerns"],
+    )
+    assert p.module().a.X.__name__ == "X"
+    assert p.module().b.c.Y.__name__ == "Y"
+
+
+def test_collapse_after_setup_applies_to_levels_read_later(project) -> None:
+    p = project({"app/x.py": "class X: pass", "app/sub/flat/y.py": "class Y: pass"})
+    p.module().X
+    p.loader.collapse(p.path("app/sub/flat"))
+    assert p.module().sub.Y.__module__ == "app.sub.y"
+
+
+def test_collapsed_directories_are_eager_loaded(project) -> None:
+    p = project(
+        {"app/flat/x.py": "class X: pass", "app/a/flat/y.py": "class Y: pass"},
+        collapse=["app/flat", "app/a/flat"],
+    )
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/flat/x.py", "app/a/flat/y.py"}
+
+
+@pytest.mark.parametrize("how", ["eager_load", "eager_load_dir", "eager_load_namespace"])
+def test_collapsed_directories_honour_do_not_eager_load(project, how: str) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/a/flat/y.py": "class Y: pass", "app/a/z.py": "class Z: pass"},
+        collapse=["app/a/flat"],
+        do_not_eager_load=["app/a/flat"],
+    )
+    {
+        "eager_load": p.loader.eager_load,
+        "eager_load_dir": lambda: p.loader.eager_load_dir(p.path("app")),
+        "eager_load_namespace": lambda: p.loader.eager_load_namespace("app"),
+    }[how]()
+    assert p.loaded_files() == {"app/x.py", "app/a/z.py"}
+    assert p.module().a.Y.__name__ == "Y"
+
+
+def test_collapsed_directory_with_an_init_contributes_no_init(project) -> None:
+    p = project(
+        {"app/a/flat/__init__.py": "raise RuntimeError('not a package')", "app/a/flat/y.py": "class Y: pass"},
+        collapse=["app/a/flat"],
+    )
+    assert p.module().a.Y.__module__ == "app.a.y"
+    assert p.loader.registry.get("app.a").kind == "namespace"
+
+
+# -- Zeitwerk: test_ignore --------------------------------------------------------------------------
+
+
+def test_ignore_accepts_several_arguments(project) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/a.py": "raise RuntimeError", "app/b/c.py": "raise RuntimeError"},
+        ignore=["app/a.py", "app/b"],
+    )
+    assert p.loader.all_expected_names() == {p.path("app"): "app", p.path("app/x.py"): "app.X"}
+
+
+def test_ignore_a_glob_of_files(project) -> None:
+    p = project(
+        {
+            "app/x.py": "class X: pass",
+            "app/x_test.py": "raise RuntimeError",
+            "app/sub/y_test.py": "raise RuntimeError",
+        },
+        ignore=["app/*_test.py"],
+    )
+    names = p.loader.all_expected_names()
+    assert p.path("app/x_test.py") not in names
+    assert p.path("app/sub/y_test.py") in names  # one level only without **
+
+
+def test_ignored_files_are_not_eager_loaded(project) -> None:
+    p = project({"app/x.py": "class X: pass", "app/y.py": "raise RuntimeError"}, ignore=["app/y.py"])
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/x.py"}
+
+
+def test_ignored_directories_are_not_eager_loaded(project) -> None:
+    p = project({"app/x.py": "class X: pass", "app/y/z.py": "raise RuntimeError"}, ignore=["app/y"])
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/x.py"}
+
+
+def test_ignoring_the_file_of_an_explicit_namespace_leaves_a_plain_namespace(project) -> None:
+    p = project(
+        {"app/hotel.py": "raise RuntimeError", "app/hotel/room.py": "class Room: pass"},
+        ignore=["app/hotel.py"],
+    )
+    assert p.module().hotel.Room.__name__ == "Room"
+    assert p.loader.registry.get("app.hotel").kind == "namespace"
+    assert not hasattr(p.module(), "Hotel")
+
+
+def test_ignoring_the_directory_of_an_explicit_namespace_leaves_a_file(project) -> None:
+    p = project(
+        {"app/hotel.py": "class Hotel: pass", "app/hotel/room.py": "raise RuntimeError"}, ignore=["app/hotel"]
+    )
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.loader.registry.get("app.hotel").kind == "file"
+
+
+def test_ignoring_an_init_makes_the_directory_a_namespace(project) -> None:
+    p = project(
+        {"app/pkg/__init__.py": "raise RuntimeError", "app/pkg/x.py": "class X: pass"},
+        ignore=["app/pkg/__init__.py"],
+    )
+    assert p.module().pkg.X.__name__ == "X"
+    assert p.loader.registry.get("app.pkg").kind == "namespace"
+
+
+def test_ignored_files_stay_importable_by_name(project) -> None:
+    p = project({"app/x.py": "", "app/script.py": "VALUE = 1"}, ignore=["app/script.py"])
+    assert importlib.import_module("app.script").VALUE == 1
+    assert not hasattr(p.module(), "Script")
+
+
+def test_ignore_a_file_of_a_directory_read_later(project) -> None:
+    p = project(
+        {"app/a/x.py": "class X: pass", "app/a/b/skip.py": "raise RuntimeError"}, ignore=["app/a/b/skip.py"]
+    )
+    assert p.module().a.X.__name__ == "X"
+    assert not hasattr(p.module().a, "b")
+
+
+def test_ignore_the_only_file_of_a_namespace_with_an_explicit_namespace_sibling(project) -> None:
+    p = project(
+        {"app/hotel.py": "class Hotel: pass", "app/hotel/skip.py": "raise RuntimeError"},
+        ignore=["app/hotel/skip.py"],
+    )
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.loader.registry.get("app.hotel").kind == "file"
+
+
+# -- Zeitwerk: test_shared_namespaces -------------------------------------------------------------
+
+
+def test_a_loader_adds_names_to_a_shared_explicit_namespace(project, new_loader) -> None:
+    p = project(
+        {
+            "one/hotel.py": "class Hotel: pass",
+            "one/hotel/room.py": "class Room: pass",
+            "two/hotel/bar.py": "class Bar: pass",
+        },
+        roots={"one": "app"},
+    )
+    new_loader({p.root / "two": "app"})
+    hotel = p.module("app.hotel")
+    assert hotel.Room.__name__ == "Room"
+    assert hotel.Bar.__module__ == "app.hotel.bar"
+
+
+def test_a_loader_adds_namespaces_a_regular_package_lacks(project) -> None:
+    p = project(
+        {
+            "site/vendor/__init__.py": "",
+            "site/vendor/core/__init__.py": "CORE = 1\n",
+            "ours/tools/extra.py": "class Extra: pass",
+        },
+        roots={"ours": "vendor"},
+        sys_path=["site"],
+    )
+    vendor = p.module("vendor")
+    assert vendor.tools.Extra.__module__ == "vendor.tools.extra"
+    assert p.module("vendor.core").CORE == 1
+    assert p.module("vendor.tools.extra").Extra is vendor.tools.Extra
+
+
+# -- Zeitwerk: test_conflicting_directory --------------------------------------------------------------
+
+
+def test_a_directory_with_a_matching_prefix_is_not_a_conflict(project, new_loader) -> None:
+    p = project({"app/x.py": "class X: pass", "app2/y.py": "class Y: pass"})
+    other = new_loader({p.root / "app2": "app2"})
+    assert other.dirs() == [p.path("app2")]
+    assert p.module("app2").Y.__name__ == "Y"
+
+
+def test_a_directory_ignored_by_one_loader_can_be_the_root_of_another(project, new_loader) -> None:
+    p = project({"app/x.py": "class X: pass", "app/engine/y.py": "class Y: pass"}, ignore=["app/engine"])
+    new_loader({p.root / "app/engine": "engine"})
+    assert p.module("engine").Y.__name__ == "Y"
+    assert not hasattr(p.module(), "engine")
+
+
+def test_a_loader_may_ignore_a_root_of_another_loader(project, new_loader) -> None:
+    p = project({"app/engine/y.py": "class Y: pass"}, roots={"app/engine": "engine"})
+    outer = new_loader({p.root / "app": "app"}, setup=False)
+    outer.ignore(p.root / "app/engine")
+    outer.setup()
+    assert not hasattr(p.module(), "engine")
+    assert p.module("engine").Y.__name__ == "Y"
+
+
+# -- shadowing ----------------------------------------------------------------------------------------
+
+
+def test_shadowed_file_is_not_eager_loaded(project) -> None:
+    p = project(
+        {"one/x.py": "class X: pass", "two/x.py": "raise RuntimeError('shadowed')"},
+        roots={"one": "app", "two": "app"},
+    )
+    p.loader.eager_load()
+    assert p.loaded_files() == {"one/x.py"}
+
+
+def test_shadowed_file_in_a_nested_namespace(project) -> None:
+    lines: list[str] = []
+    p = project(
+        {"one/m/x.py": "class X:\n    origin = 1\n", "two/m/x.py": "class X:\n    origin = 2\n"},
+        roots={"one": "app", "two": "app"},
+        logger=lines.append,
+    )
+    assert p.module().m.X.origin == 1
+    assert any("shadowed" in line and p.path("two/m/x.py") in line for line in lines)
+
+
+def test_a_name_the_existing_package_defines_already_wins(project) -> None:
+    p = project(
+        {"site/vendor/__init__.py": "Extra = 'theirs'\n", "ours/extra.py": "raise RuntimeError('shadowed')"},
+        roots={"ours": "vendor"},
+        sys_path=["site"],
+    )
+    assert p.module("vendor").Extra == "theirs"
+    p.loader.eager_load()
+    assert "vendor.extra" not in sys.modules
+
+
+def test_a_directory_shadows_nothing_it_merges(project) -> None:
+    p = project(
+        {"one/m/a.py": "class A: pass", "two/m.py": "class M: pass", "two/m/b.py": "class B: pass"},
+        roots={"one": "app", "two": "app"},
+    )
+    assert p.module().M.__name__ == "M"
+    assert p.module().m.A.__name__ == "A"
+    assert p.module().m.B.__name__ == "B"
