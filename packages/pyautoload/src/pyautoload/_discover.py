@@ -371,6 +371,21 @@ def children(loader: Loader, entry: Entry) -> dict[str, Entry]:
 
 def unregister(loader: Loader) -> None:
     """Forget a loader's roots and discovered modules, and take its autoloads off them."""
+    forget(loader)
+    for directory in loader.dirs():
+        if ROOT_DIRS.get(directory) is loader:
+            del ROOT_DIRS[directory]
+    if loader in _registry.LOADERS:
+        _registry.LOADERS.remove(loader)
+    if not _registry.LOADERS:
+        _finder.uninstall()
+
+
+def forget(loader: Loader) -> None:
+    """Drop what a loader discovered and take its autoloads off modules; its roots stay its own.
+
+    Call under ``_registry.LOCK``. ``setup_root`` of each root starts discovery afresh.
+    """
     for entry in loader.root_entries:
         parent, _, last = entry.module.rpartition(".")
         hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
@@ -385,12 +400,5 @@ def unregister(loader: Loader) -> None:
     for module, entry in list(MODULES.items()):
         if entry.owner is loader:
             del MODULES[module]
-    for directory in loader.dirs():
-        if ROOT_DIRS.get(directory) is loader:
-            del ROOT_DIRS[directory]
-    if loader in _registry.LOADERS:
-        _registry.LOADERS.remove(loader)
-    if not _registry.LOADERS:
-        _finder.uninstall()
     loader.registry.clear()
     loader.root_entries.clear()

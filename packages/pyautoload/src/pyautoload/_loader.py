@@ -238,9 +238,15 @@ class Loader:
         return callback
 
     def on_unload(self, callback: LoadCallback, name: str | None = None) -> LoadCallback:
-        """Register ``callback(name, value, path)`` for when a name is unloaded.
+        """Call ``callback(name, value, path)`` when ``unload()`` takes a name back (decorator too).
 
-        Unloading comes with reloading; callbacks are kept in the order registered.
+        It runs for what ``on_load`` ran for: each autoloaded name still cached in its namespace,
+        and each namespace module the loader created, children before their parents, before
+        anything is removed (so a callback that raises leaves everything in place).
+
+        Args:
+            callback: receives the fully qualified name, the value and its file (or directory).
+            name: only for this name or namespace module; every one when ``None``.
         """
         self._on_unload.setdefault(name, []).append(callback)
         return callback
@@ -295,17 +301,41 @@ class Loader:
                 if self not in _registry.LOADERS:
                     _registry.LOADERS.append(self)
             self.expand_patterns()
-            groups: dict[str, list[str]] = {}
-            for directory, namespace in self._roots.items():
-                groups.setdefault(namespace, []).append(directory)
-            for namespace, dirs in groups.items():
-                _discover.setup_root(self, namespace, dirs)
+            self.set_up_roots()
             self._setup_done = True
             self.trace(f"set up {len(self._roots)} root(s)")
             for callback in self._on_setup:
                 callback()
         if eager_from_environment():
             self.eager_load()
+
+    def set_up_roots(self) -> None:
+        """Register every root with discovery (``setup()``, and again after ``unload()``)."""
+        groups: dict[str, list[str]] = {}
+        for directory, namespace in self._roots.items():
+            groups.setdefault(namespace, []).append(directory)
+        for namespace, dirs in groups.items():
+            _discover.setup_root(self, namespace, dirs)
+
+    def unload(self) -> None:
+        """Unload everything this loader autoloaded; names autoload afresh on next use.
+
+        Every module the loader created (namespaces and files) leaves ``sys.modules`` and its
+        parent's ``__dict__``, every name it cached leaves its namespace, and the ``on_unload``
+        callbacks run for each name and namespace module before it goes (children before their
+        parents). Discovery starts over, so files added or removed since are seen. The loader
+        stays set up. Objects the program still holds (``from app import User`` done earlier)
+        keep the old values. Do not call it while other threads autoload from this loader.
+
+        Raises:
+            SetupRequired: before ``setup()``.
+        """
+        self._require_setup("unload()")
+        from pyautoload import _unload
+
+        with self._setup_lock, self.eager_lock:
+            _unload.unload(self)
+            self.eager_loaded = False
 
     def ensure_scanned(self, entry: Entry) -> None:
         """Discover the children of a namespace entry (once)."""
@@ -355,6 +385,7 @@ class Loader:
         namespace = hook.module.__dict__
         if namespace.get(name, module) is module:  # unset, or the module the import system put there
             namespace[name] = value
+            child.cached_in = hook.module  # what unload() takes back
         else:
             value = namespace[name]
         if self._sink is not None:

@@ -16,6 +16,7 @@ import sys
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from types import ModuleType
 
     from pyautoload._finder import Autoloads
     from pyautoload._loader import Loader
@@ -55,6 +56,7 @@ class Entry:
     __slots__ = (
         "adopted",
         "attribute",
+        "cached_in",
         "children",
         "dirs",
         "file",
@@ -87,6 +89,7 @@ class Entry:
         self.transient = transient
         self.children: dict[str, Entry] | None = None
         self.hook: Autoloads | None = None
+        self.cached_in: ModuleType | None = None  # the namespace an autoload cached the name in
 
     @property
     def parent(self) -> str:
