@@ -7,10 +7,10 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import IO, Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import IO, TYPE_CHECKING, Any
 
-from dxpytest._pool import Crash
+if TYPE_CHECKING:
+    from dxpytest._pool import Crash
 
 KNOWN_TYPES = (
     "failed",
@@ -321,6 +321,8 @@ class Reporter:
 
     def write_junit(self, path: str, *, suite_name: str = "pytest") -> None:
         """Write JUnit XML with pytest's testcase names and classnames."""
+        from xml.sax.saxutils import escape, quoteattr
+
         from devcore.files import atomic_write
 
         counts = {"errors": 0, "failures": 0, "skipped": 0}

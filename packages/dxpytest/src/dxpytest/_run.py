@@ -11,13 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from dxpytest._collection import Collection, collect, prepare
 from dxpytest._discovery import nodeid_of, split_arguments
 from dxpytest._errors import UsageError
 from dxpytest._index import Item
-from dxpytest._pool import Pool
 from dxpytest._report import EXIT_INTERRUPTED, EXIT_NO_TESTS, EXIT_OK, EXIT_USAGE, Reporter
 from dxpytest._scheduler import WorkUnit
 from dxpytest._select import (
@@ -29,6 +28,9 @@ from dxpytest._select import (
     parse_shard,
     shard,
 )
+
+if TYPE_CHECKING:
+    from dxpytest._pool import Pool
 
 SERIAL_BELOW_S = 1.0
 
@@ -170,6 +172,8 @@ class Session:
 
     def _pool(self, workers: int) -> Pool:
         if self.pool is None:
+            from dxpytest._pool import Pool
+
             assert self.collection is not None
             self.pool = Pool(
                 workers=workers,
