@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 from pydantic.alias_generators import to_camel
 
 from pygen.dms import (
     Container,
-    ContainerApply,
     ContainerId,
     DataModel,
-    DataModelApply,
     DataModelId,
     DMSModel,
     EdgeId,
@@ -23,13 +21,12 @@ from pygen.dms import (
     InstanceSort,
     NodeId,
     Space,
-    SpaceApply,
     SpaceId,
     View,
-    ViewApply,
     ViewId,
 )
 
+R = TypeVar("R")
 T = TypeVar("T")
 
 SCHEMA_CHUNK = 100
@@ -40,19 +37,18 @@ _INSTANCE = TypeAdapter[Instance](Instance)
 
 
 @dataclass(frozen=True)
-class SchemaResource:
-    """A schema endpoint: its path and the models of its items."""
+class SchemaResource(Generic[R]):
+    """A schema endpoint: its path, and how its items and their identifiers are read."""
 
     path: str
-    read: type[DMSModel]
-    write: type[DMSModel]
-    identifier: type[DMSModel]
+    load: Callable[[dict[str, Any]], R]
+    load_id: Callable[[dict[str, Any]], Any]
 
 
-SPACES = SchemaResource("/models/spaces", Space, SpaceApply, SpaceId)
-CONTAINERS = SchemaResource("/models/containers", Container, ContainerApply, ContainerId)
-VIEWS = SchemaResource("/models/views", View, ViewApply, ViewId)
-DATA_MODELS = SchemaResource("/models/datamodels", DataModel, DataModelApply, DataModelId)
+SPACES = SchemaResource("/models/spaces", Space.load, SpaceId.load)
+CONTAINERS = SchemaResource("/models/containers", Container.load, ContainerId.load)
+VIEWS = SchemaResource("/models/views", View.load, ViewId.load)
+DATA_MODELS = SchemaResource("/models/datamodels", DataModel.load, DataModelId.load)
 
 
 def as_list(items: T | Sequence[T]) -> list[T]:
@@ -83,12 +79,10 @@ def dump_identifier(item: Any) -> Any:
 
 
 def query_params(
-    *, limit: int, cursor: str | None, space: str | None, options: dict[str, Any]
+    options: dict[str, Any], *, limit: int | None = None, space: str | None = None
 ) -> dict[str, Any]:
-    """Query parameters of a schema list call; `options` are snake_case flags (`all_versions=True`)."""
-    params: dict[str, Any] = {"limit": limit}
-    if cursor:
-        params["cursor"] = cursor
+    """Query parameters of a schema call; `options` are snake_case flags (`all_versions=True`)."""
+    params: dict[str, Any] = {} if limit is None else {"limit": limit}
     if space is not None:
         params["space"] = space
     for key, value in options.items():

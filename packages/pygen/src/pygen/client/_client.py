@@ -2,41 +2,57 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
 from pygen.client import _build as b
-from pygen.client._async_api import AsyncInstancesAPI, AsyncRunner, AsyncSchemaAPI
+from pygen.client._api import InstancesAPI, SchemaAPI
 from pygen.client._auth import Credentials
+from pygen.client._executors import AsyncExecutor, Executor, Runner
 from pygen.client._http import AsyncHTTP, ClientConfig, SyncHTTP
+from pygen.client._instance_calls import InstanceCalls
 from pygen.client._retry import RetryPolicy
-from pygen.client._sync_api import InstancesAPI, Runner, SchemaAPI
+from pygen.client._schema_calls import SchemaCalls
 from pygen.dms import Container, DataModel, Space, View
 
-
-def _config(
-    base_url: str,
-    project: str,
-    credentials: Credentials | None,
-    timeout_s: float,
-    retry: RetryPolicy | None,
-    max_workers: int,
-    options: dict[str, Any],
-) -> ClientConfig:
-    return ClientConfig(
-        base_url=base_url,
-        project=project,
-        credentials=credentials,
-        timeout_s=timeout_s,
-        retry=retry or RetryPolicy(),
-        max_workers=max_workers,
-        **options,
-    )
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
-class DMSClient:
+class _Client(ABC, Generic[TransportT]):
+    """What both clients share: the configuration from the constructor's arguments."""
+
+    def __init__(
+        self,
+        base_url: str,
+        project: str,
+        *,
+        credentials: Credentials | None = None,
+        timeout_s: float = 30.0,
+        retry: RetryPolicy | None = None,
+        max_workers: int = 4,
+        transport: TransportT | None = None,
+        **options: Any,
+    ) -> None:
+        self.config = ClientConfig(
+            base_url=base_url,
+            project=project,
+            credentials=credentials,
+            timeout_s=timeout_s,
+            retry=retry or RetryPolicy(),
+            max_workers=max_workers,
+            **options,
+        )
+        self._open(transport)
+
+    @abstractmethod
+    def _open(self, transport: TransportT | None) -> None:
+        """Build the HTTP layer and the resource APIs over `transport`."""
+
+
+class DMSClient(_Client[httpx.BaseTransport]):
     """A light, blocking client of the CDF Data Modeling Service.
 
     Args:
@@ -54,26 +70,15 @@ class DMSClient:
         ...     client.spaces.apply(SpaceApply(space="my_space"))
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        project: str,
-        *,
-        credentials: Credentials | None = None,
-        timeout_s: float = 30.0,
-        retry: RetryPolicy | None = None,
-        max_workers: int = 4,
-        transport: httpx.BaseTransport | None = None,
-        **options: Any,
-    ) -> None:
-        self.config = _config(base_url, project, credentials, timeout_s, retry, max_workers, options)
+    def _open(self, transport: httpx.BaseTransport | None) -> None:
         self._http = SyncHTTP(self.config, transport)
-        self._runner = Runner(max_workers)
-        self.spaces: SchemaAPI[Space] = SchemaAPI(self._http, self._runner, b.SPACES)
-        self.containers: SchemaAPI[Container] = SchemaAPI(self._http, self._runner, b.CONTAINERS)
-        self.views: SchemaAPI[View] = SchemaAPI(self._http, self._runner, b.VIEWS)
-        self.data_models: SchemaAPI[DataModel] = SchemaAPI(self._http, self._runner, b.DATA_MODELS)
-        self.instances = InstancesAPI(self._http, self._runner)
+        self._runner = Runner(self.config.max_workers)
+        run = Executor(self._http, self._runner)
+        self.spaces: SchemaAPI[Space, Executor] = SchemaAPI(SchemaCalls(b.SPACES), run)
+        self.containers: SchemaAPI[Container, Executor] = SchemaAPI(SchemaCalls(b.CONTAINERS), run)
+        self.views: SchemaAPI[View, Executor] = SchemaAPI(SchemaCalls(b.VIEWS), run)
+        self.data_models: SchemaAPI[DataModel, Executor] = SchemaAPI(SchemaCalls(b.DATA_MODELS), run)
+        self.instances: InstancesAPI[Executor] = InstancesAPI(InstanceCalls(), run)
 
     def close(self) -> None:
         """Close the connection pool and the worker threads."""
@@ -89,32 +94,20 @@ class DMSClient:
         self.close()
 
 
-class AsyncDMSClient:
+class AsyncDMSClient(_Client[httpx.AsyncBaseTransport]):
     """The async twin of `DMSClient`: the same APIs, awaited; arguments as for `DMSClient`.
 
     `transport` is an `httpx.AsyncBaseTransport`, e.g. `httpx.ASGITransport(emulator.app)`.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        project: str,
-        *,
-        credentials: Credentials | None = None,
-        timeout_s: float = 30.0,
-        retry: RetryPolicy | None = None,
-        max_workers: int = 4,
-        transport: httpx.AsyncBaseTransport | None = None,
-        **options: Any,
-    ) -> None:
-        self.config = _config(base_url, project, credentials, timeout_s, retry, max_workers, options)
+    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
         self._http = AsyncHTTP(self.config, transport)
-        runner = AsyncRunner(max_workers)
-        self.spaces: AsyncSchemaAPI[Space] = AsyncSchemaAPI(self._http, runner, b.SPACES)
-        self.containers: AsyncSchemaAPI[Container] = AsyncSchemaAPI(self._http, runner, b.CONTAINERS)
-        self.views: AsyncSchemaAPI[View] = AsyncSchemaAPI(self._http, runner, b.VIEWS)
-        self.data_models: AsyncSchemaAPI[DataModel] = AsyncSchemaAPI(self._http, runner, b.DATA_MODELS)
-        self.instances = AsyncInstancesAPI(self._http, runner)
+        run = AsyncExecutor(self._http, self.config.max_workers)
+        self.spaces: SchemaAPI[Space, AsyncExecutor] = SchemaAPI(SchemaCalls(b.SPACES), run)
+        self.containers: SchemaAPI[Container, AsyncExecutor] = SchemaAPI(SchemaCalls(b.CONTAINERS), run)
+        self.views: SchemaAPI[View, AsyncExecutor] = SchemaAPI(SchemaCalls(b.VIEWS), run)
+        self.data_models: SchemaAPI[DataModel, AsyncExecutor] = SchemaAPI(SchemaCalls(b.DATA_MODELS), run)
+        self.instances: InstancesAPI[AsyncExecutor] = InstancesAPI(InstanceCalls(), run)
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -17,8 +17,6 @@ from pygen.client._retry import RetryPolicy
 
 logger = logging.getLogger("pygen.client")
 
-_CONNECTION_ERRORS = (httpx.TransportError,)
-
 
 @dataclass(frozen=True)
 class ClientConfig:
@@ -117,6 +115,56 @@ def _log_retry(
     )
 
 
+class _Attempts:
+    """The retry loop of one API request without its I/O.
+
+    `prepare` gives the keyword arguments of the next attempt (a fresh `x-request-id` each time);
+    `settle` takes what the attempt brought (a response or a transport error) and returns the JSON
+    body when it is the answer (raising for an error answer), or None after setting `wait_s`, the
+    pause before the next attempt.
+    """
+
+    def __init__(self, config: ClientConfig, method: str, path: str, json: Any, params: Any) -> None:
+        self.method = method
+        self.url = config.api_path(path)
+        self._json = json
+        self._params = params
+        self._policy = config.retry
+        self._attempt = 0
+        self._started = 0.0
+        self.wait_s = 0.0
+
+    def prepare(self, authorization: str | None) -> dict[str, Any]:
+        headers = {"x-request-id": uuid.uuid4().hex[:16]}
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        self._started = time.perf_counter()
+        return {
+            "method": self.method,
+            "url": self.url,
+            "json": self._json,
+            "params": self._params,
+            "headers": headers,
+        }
+
+    def settle(self, outcome: httpx.Response | httpx.TransportError) -> dict[str, Any] | None:
+        status = None if isinstance(outcome, httpx.TransportError) else outcome.status_code
+        retry_after = None
+        if isinstance(outcome, httpx.Response):
+            _log_response(self.method, self.url, outcome, self._started)
+            retry_after = outcome.headers.get("Retry-After")
+        if not self._policy.should_retry(self._attempt, status):
+            if isinstance(outcome, httpx.TransportError):
+                message = f"{self.method} {self.url}: {outcome!r}"
+                raise DMSConnectionError(message, method=self.method, url=self.url) from outcome
+            _raise_for_response(outcome, self.method, self.url)
+            return _body(outcome)
+        self.wait_s = self._policy.wait_s(self._attempt, retry_after)
+        _log_retry(self.method, self.url, self._attempt, status, self.wait_s, retry_after)
+        self._attempt += 1
+        return None
+
+
 class SyncHTTP:
     """Blocking requests with retries over one pooled `httpx.Client`."""
 
@@ -137,33 +185,18 @@ class SyncHTTP:
             DMSAPIError: the server answered with an error.
             DMSConnectionError: the server could not be reached after every retry.
         """
-        full_path = self.config.api_path(path)
-        policy = self.config.retry
-        attempt = 0
-        while True:
-            headers = {"x-request-id": uuid.uuid4().hex[:16]}
-            if self.config.credentials is not None:
-                headers["Authorization"] = self.config.credentials.authorization(self._client)
-            started = time.perf_counter()
-            try:
-                response = self._client.request(method, full_path, json=json, params=params, headers=headers)
-            except _CONNECTION_ERRORS as exc:
-                if not policy.should_retry(attempt, None):
-                    raise DMSConnectionError(
-                        f"{method} {full_path}: {exc!r}", method=method, url=full_path
-                    ) from exc
-                wait_s = policy.wait_s(attempt)
-                _log_retry(method, full_path, attempt, None, wait_s, None)
-            else:
-                _log_response(method, full_path, response, started)
-                if not policy.should_retry(attempt, response.status_code):
-                    _raise_for_response(response, method, full_path)
-                    return _body(response)
-                retry_after = response.headers.get("Retry-After")
-                wait_s = policy.wait_s(attempt, retry_after)
-                _log_retry(method, full_path, attempt, response.status_code, wait_s, retry_after)
-            time.sleep(wait_s)
-            attempt += 1
+        attempts = _Attempts(self.config, method, path, json, params)
+        while (body := attempts.settle(self._attempt(attempts))) is None:
+            time.sleep(attempts.wait_s)
+        return body
+
+    def _attempt(self, attempts: _Attempts) -> httpx.Response | httpx.TransportError:
+        credentials = self.config.credentials
+        authorization = None if credentials is None else credentials.authorization(self._client)
+        try:
+            return self._client.request(**attempts.prepare(authorization))
+        except httpx.TransportError as exc:
+            return exc
 
 
 class AsyncHTTP:
@@ -180,38 +213,16 @@ class AsyncHTTP:
     async def request(
         self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Send a request to an API path (`/models/...`), retrying, and return the JSON body.
+        """The async twin of `SyncHTTP.request`."""
+        attempts = _Attempts(self.config, method, path, json, params)
+        while (body := attempts.settle(await self._attempt(attempts))) is None:
+            await asyncio.sleep(attempts.wait_s)
+        return body
 
-        Raises:
-            DMSAPIError: the server answered with an error.
-            DMSConnectionError: the server could not be reached after every retry.
-        """
-        full_path = self.config.api_path(path)
-        policy = self.config.retry
-        attempt = 0
-        while True:
-            headers = {"x-request-id": uuid.uuid4().hex[:16]}
-            if self.config.credentials is not None:
-                headers["Authorization"] = await self.config.credentials.aauthorization(self._client)
-            started = time.perf_counter()
-            try:
-                response = await self._client.request(
-                    method, full_path, json=json, params=params, headers=headers
-                )
-            except _CONNECTION_ERRORS as exc:
-                if not policy.should_retry(attempt, None):
-                    raise DMSConnectionError(
-                        f"{method} {full_path}: {exc!r}", method=method, url=full_path
-                    ) from exc
-                wait_s = policy.wait_s(attempt)
-                _log_retry(method, full_path, attempt, None, wait_s, None)
-            else:
-                _log_response(method, full_path, response, started)
-                if not policy.should_retry(attempt, response.status_code):
-                    _raise_for_response(response, method, full_path)
-                    return _body(response)
-                retry_after = response.headers.get("Retry-After")
-                wait_s = policy.wait_s(attempt, retry_after)
-                _log_retry(method, full_path, attempt, response.status_code, wait_s, retry_after)
-            await asyncio.sleep(wait_s)
-            attempt += 1
+    async def _attempt(self, attempts: _Attempts) -> httpx.Response | httpx.TransportError:
+        credentials = self.config.credentials
+        authorization = None if credentials is None else await credentials.aauthorization(self._client)
+        try:
+            return await self._client.request(**attempts.prepare(authorization))
+        except httpx.TransportError as exc:
+            return exc
