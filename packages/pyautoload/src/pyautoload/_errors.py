@@ -25,6 +25,27 @@ import builtins
 class PyautoloadError(Exception):
     """Base of every error this package raises."""
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle with the context attributes (the keyword-only constructors cannot be replayed).
+
+        Errors cross process boundaries (multiprocessing, test runners with workers) by pickle.
+        """
+        state = dict(self.__dict__)
+        if isinstance(self, builtins.ImportError):
+            state.update(name=self.name, path=self.path, msg=self.msg)
+        return _rebuild, (type(self), self.args, state)
+
+
+def _rebuild(
+    cls: type[PyautoloadError], args: tuple[object, ...], state: dict[str, object]
+) -> PyautoloadError:
+    """Unpickle an error: its arguments and attributes, without running its constructor."""
+    error = cls.__new__(cls)
+    error.args = args
+    for key, value in state.items():
+        setattr(error, key, value)
+    return error
+
 
 class NameError(PyautoloadError, builtins.ImportError):
     """A file does not define the name its path promises.
