@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import glob
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dxpytest._config import PytestConfig, argument_path, load_config
+from dxpytest import _snapshot
+from dxpytest._config import PytestConfig, argument_path, config_candidates, load_config
 from dxpytest._discovery import Unit, Walker, initial_arguments, nodeid_of, split_arguments
-from dxpytest._ids import IdOptions, Undecidable
 from dxpytest._index import FileEntry, Index, Item, digest_path, unit_stat
 from dxpytest._plugins import PluginSet, detect_plugins
-from dxpytest._static import ConftestInfo, Fixture, ModuleContext, analyze_conftest, collect_module
+
+if TYPE_CHECKING:
+    from dxpytest._static import ConftestInfo, ModuleContext
 
 Collector = Callable[[list[str]], dict[str, dict[str, Any]]]
 
@@ -34,6 +39,17 @@ class Collection:
     dynamic_files: int = 0
     reused_files: int = 0
     dynamic_reasons: dict[str, str] = field(default_factory=dict)
+    from_snapshot: bool = False
+    recording: _Recording | None = None
+
+
+@dataclass
+class _Recording:
+    """What a collection needs to leave a snapshot of itself behind."""
+
+    key: list[Any]
+    facts: _snapshot.Facts
+    start_ns: int
 
 
 def cache_dir(rootdir: Path) -> Path:
@@ -73,6 +89,8 @@ class _Conftests:
             digest, value = cached
             info = _info_from(value)
         else:
+            from dxpytest._static import analyze_conftest
+
             digest = digest_path(path)
             info = analyze_conftest(path.read_bytes())
             self.index.store_conftest(path, digest, _info_to(info))
@@ -89,6 +107,8 @@ def _info_to(info: ConftestInfo) -> list[Any]:
 
 
 def _info_from(value: list[Any]) -> ConftestInfo:
+    from dxpytest._static import ConftestInfo, Fixture
+
     fixtures, dynamic, ignore, ignore_glob = value
     return ConftestInfo(
         fixtures={f[0]: Fixture(f[0], tuple(f[1]), bool(f[2]), bool(f[3])) for f in fixtures},
@@ -104,22 +124,122 @@ def prepare(
     overrides: list[str],
     cli_plugins: tuple[str, ...] | list[str] = (),
     ignore: tuple[str, ...] | list[str] = (),
+    *,
+    snapshot: bool = True,
 ) -> Collection:
-    """Read configuration, plugins and the index, and find the units to collect."""
+    """Read configuration, plugins and the index, and find the units to collect.
+
+    With `snapshot` (the default), a snapshot of an earlier identical collection whose inputs
+    are all unchanged answers at once (`Collection.from_snapshot`; `collect` then has nothing
+    to do), and a new collection records what it needs to leave one behind.
+    """
+    start_ns = _snapshot.now_ns()
+    key = _snapshot.session_key(args, invocation_dir, overrides, cli_plugins, ignore)
+    if snapshot:
+        outcome = _snapshot.load(key, _snapshot.candidate_directories(args, invocation_dir))
+        if outcome is not None:
+            return _restore(outcome, cli_plugins)
+    facts = _snapshot.Facts()
+    for path in config_candidates(args, invocation_dir):
+        facts.file(path)
     config = load_config(args, invocation_dir, overrides)
     enabled, disabled = _addopts_plugins(config)
     enabled += [name for name in cli_plugins if not name.startswith("no:")]
     disabled += [name.removeprefix("no:") for name in cli_plugins if name.startswith("no:")]
     plugins = detect_plugins(blocked=disabled)
+    for entry in sys.path:
+        facts.directory(os.path.abspath(entry))
     index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
     conftests = _Conftests(index)
-    walker = Walker(config, conftests.info, tuple(argument_path(path, invocation_dir) for path in ignore))
-    paths, selectors = split_arguments(initial_arguments(args, config, invocation_dir), invocation_dir)
+    walker = Walker(
+        config, conftests.info, tuple(argument_path(path, invocation_dir) for path in ignore), facts
+    )
+    initial = initial_arguments(args, config, invocation_dir)
+    if not args:
+        _testpaths_facts(config, invocation_dir, facts)
+    paths, selectors = split_arguments(initial, invocation_dir)
     collection = Collection(config, plugins, index, walker.units(paths))
     collection.selectors = [_selector_nodeid(s, invocation_dir, config.rootdir) for s in selectors]
     collection.dynamic_reasons.update(_global_reasons(plugins, enabled))
+    if snapshot:
+        collection.recording = _Recording(key, facts, start_ns)
     setattr(collection, "_conftests", conftests)  # noqa: B010
     return collection
+
+
+def _testpaths_facts(config: PytestConfig, invocation_dir: Path, facts: _snapshot.Facts) -> None:
+    """`testpaths` globs are expanded against directory listings we do not record."""
+    if invocation_dir != config.rootdir:
+        return
+    for pattern in config.testpaths:
+        if glob.has_magic(pattern):
+            facts.unsupported = f"testpaths pattern {pattern!r}"
+        else:
+            facts.file(config.rootdir / pattern)
+
+
+def _outcome(collection: Collection) -> dict[str, Any]:
+    """The part of a collection a snapshot keeps."""
+    plugins = collection.plugins
+    return {
+        "config": {f.name: getattr(collection.config, f.name) for f in dataclasses.fields(collection.config)},
+        "plugins": {f.name: getattr(plugins, f.name) for f in dataclasses.fields(plugins)},
+        "items": [[item.nodeid, list(item.marks), list(item.keywords)] for item in collection.items],
+        "skips": [list(skip) for skip in collection.skips],
+        "selectors": list(collection.selectors),
+        "counts": [collection.exact_files, collection.dynamic_files, len(collection.units)],
+        "reasons": dict(collection.dynamic_reasons),
+    }
+
+
+def _restore(outcome: dict[str, Any], cli_plugins: tuple[str, ...] | list[str]) -> Collection:
+    """A collection from a snapshot's outcome; its index is read only if something asks."""
+    config = PytestConfig(**outcome["config"])
+    plugins = PluginSet(**outcome["plugins"])
+    enabled, _ = _addopts_plugins(config)
+    enabled += [name for name in cli_plugins if not name.startswith("no:")]
+    index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
+    exact, dynamic, files = outcome["counts"]
+    return Collection(
+        config,
+        plugins,
+        index,
+        [],
+        items=[Item(str(n), tuple(m), tuple(k)) for n, m, k in outcome["items"]],
+        skips=[(str(a), str(b)) for a, b in outcome["skips"]],
+        selectors=[str(selector) for selector in outcome["selectors"]],
+        exact_files=exact,
+        dynamic_files=dynamic,
+        reused_files=files,
+        dynamic_reasons=dict(outcome["reasons"]),
+        from_snapshot=True,
+    )
+
+
+def _leave_snapshot(collection: Collection) -> None:
+    recording = collection.recording
+    if recording is None or collection.errors:
+        return
+    conftests: _Conftests = getattr(collection, "_conftests")  # noqa: B009
+    for unit in collection.units:
+        if unit.directory:
+            recording.facts.tree(unit.path)
+        else:
+            recording.facts.file(unit.path)
+    for path in conftests.memo:
+        recording.facts.file(path)
+    from devcore.serial import SerialError
+
+    try:
+        _snapshot.save(
+            cache_dir(collection.config.rootdir),
+            recording.key,
+            recording.facts,
+            _outcome(collection),
+            start_ns=recording.start_ns,
+        )
+    except (OSError, SerialError):
+        return
 
 
 def _global_reasons(plugins: PluginSet, enabled: list[str]) -> dict[str, str]:
@@ -139,6 +259,9 @@ def _selector_nodeid(selector: str, invocation_dir: Path, rootdir: Path) -> str:
 
 
 def _context(collection: Collection, chain: list[ConftestInfo]) -> ModuleContext:
+    from dxpytest._ids import IdOptions
+    from dxpytest._static import Fixture, ModuleContext
+
     config = collection.config
     fixtures: dict[str, Fixture] = {}
     for info in chain:
@@ -179,6 +302,9 @@ def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]
     stat = unit_stat(unit.path)
     if reason or stat is None:
         return None, reason or "vanished"
+    from dxpytest._ids import Undecidable
+    from dxpytest._static import collect_module
+
     source = unit.path.read_bytes()
     try:
         static = collect_module(source, unit.nodeid, _context(collection, [info for _, info in chain]))
@@ -193,7 +319,12 @@ def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]
 
 
 def collect(collection: Collection, collector: Callable[[], Collector]) -> Collection:
-    """Fill `collection.items`; dynamic units go to `collector()` (a warm worker pool)."""
+    """Fill `collection.items`; dynamic units go to `collector()` (a warm worker pool).
+
+    A collection answered from a snapshot is complete already.
+    """
+    if collection.from_snapshot:
+        return collection
     entries: list[FileEntry | None] = []
     dynamic: list[Unit] = []
     for unit in collection.units:
@@ -232,4 +363,5 @@ def collect(collection: Collection, collector: Callable[[], Collector]) -> Colle
         collection.items.extend(entry.items)
         collection.errors.extend(entry.errors)
         collection.skips.extend(entry.skips)
+    _leave_snapshot(collection)
     return collection

@@ -7,10 +7,7 @@ Sources, per directory from the arguments upwards: ``pytest.toml``, ``.pytest.to
 
 from __future__ import annotations
 
-import configparser
 import os
-import shlex
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +56,8 @@ class PytestConfig:
 
 
 def _read_ini(path: Path, section: str) -> dict[str, object] | None:
+    import configparser
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read(path, encoding="utf-8")
@@ -70,6 +69,8 @@ def _read_ini(path: Path, section: str) -> dict[str, object] | None:
 
 
 def _read_toml(path: Path) -> dict[str, object]:
+    import tomllib
+
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
@@ -150,6 +151,17 @@ def _dirs_from_args(args: Sequence[str], invocation_dir: Path) -> list[Path]:
     return [path if path.is_dir() else path.parent for path in paths if path.exists()]
 
 
+def config_candidates(args: Sequence[str], invocation_dir: Path) -> list[Path]:
+    """Every file whose existence or content `determine_rootdir` may depend on: the arguments,
+    and each configuration file name and ``setup.py`` in their directories and ancestors."""
+    arguments = [argument_path(arg, invocation_dir) for arg in args if not arg.startswith("-")]
+    starts = {invocation_dir, *_dirs_from_args(args, invocation_dir)}
+    starts.add(_common_ancestor(invocation_dir, starts))
+    directories = {directory for start in starts for directory in (start, *start.parents)}
+    names = (*_LOADERS, "setup.py")
+    return [*arguments, *(directory / name for directory in sorted(directories) for name in names)]
+
+
 def determine_rootdir(
     args: Sequence[str], invocation_dir: Path
 ) -> tuple[Path, Path | None, dict[str, object]]:
@@ -181,6 +193,8 @@ def determine_rootdir(
 
 
 def _as_args(value: object) -> tuple[str, ...]:
+    import shlex
+
     if isinstance(value, list | tuple):
         return tuple(str(item) for item in value)
     try:

@@ -15,9 +15,13 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from dxpytest._config import PytestConfig, argument_path
-from dxpytest._static import ConftestInfo
+from dxpytest._snapshot import Facts
+
+if TYPE_CHECKING:
+    from dxpytest._static import ConftestInfo
 
 WALK_REASONS = (
     "pytest_collect_file",
@@ -89,14 +93,22 @@ def _is_walk_dynamic(info: ConftestInfo) -> bool:
 
 
 class Walker:
-    """Walks directories for test files; conftest analysis is supplied (and cached) by the caller."""
+    """Walks directories for test files; conftest analysis is supplied (and cached) by the caller.
+
+    Every file and directory the walk depends on is noted in `facts` (for the snapshot).
+    """
 
     def __init__(
-        self, config: PytestConfig, conftest: Callable[[Path], ConftestInfo], ignore: tuple[Path, ...] = ()
+        self,
+        config: PytestConfig,
+        conftest: Callable[[Path], ConftestInfo],
+        ignore: tuple[Path, ...] = (),
+        facts: Facts | None = None,
     ) -> None:
         self.config = config
         self.conftest = conftest
         self.ignore = set(ignore)
+        self.facts = facts if facts is not None else Facts()
         self.confcutdir = config.inifile.parent if config.inifile else config.rootdir
 
     def conftest_chain(self, directory: Path) -> tuple[Path, ...]:
@@ -106,6 +118,7 @@ class Walker:
             if parent != self.confcutdir and self.confcutdir not in parent.parents:
                 continue
             candidate = parent / "conftest.py"
+            self.facts.file(candidate)
             if candidate.is_file():
                 chain.append(candidate)
         return tuple(chain)
@@ -122,6 +135,7 @@ class Walker:
         return result
 
     def _initial(self, path: Path) -> Iterator[Unit]:
+        self.facts.file(path)
         if path.is_file():
             if path.suffix == ".py":
                 yield self._unit(path)
@@ -150,6 +164,7 @@ class Walker:
                 directory, nodeid_of(directory, self.config.rootdir), self.conftest_chain(directory), True
             )
             return
+        self.facts.directory(directory)
         try:
             entries = list(os.scandir(directory))
         except OSError:
@@ -172,6 +187,8 @@ class Walker:
     def _ignored_directory(self, path: Path) -> bool:
         if path.name == "__pycache__" or self._ignored(path):
             return True
+        self.facts.file(path / "pyvenv.cfg")
+        self.facts.file(path / "conda-meta" / "history")
         if (path / "pyvenv.cfg").is_file() or (path / "conda-meta" / "history").is_file():
             return True
         return any(fnmatch_ex(pattern, path) for pattern in self.config.norecursedirs)

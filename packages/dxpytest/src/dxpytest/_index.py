@@ -115,15 +115,51 @@ class Index:
     def __init__(self, path: Path, key: tuple[Any, ...]) -> None:
         self.path = path
         self.key = [sys.version_info[:2], __version__, *key]
-        self.files: dict[str, FileEntry] = {}
-        self.conftests: dict[str, tuple[Stat, str, Any]] = {}
-        self.results: dict[str, Result] = {}
-        self.warm: list[str] = []
-        self.distrusted: set[str] = set()
+        self._files: dict[str, FileEntry] = {}
+        self._conftests: dict[str, tuple[Stat, str, Any]] = {}
+        self._results: dict[str, Result] = {}
+        self._warm: list[str] = []
+        self._distrusted: set[str] = set()
         self.dirty = False
+        self.loaded = False
+        self.snapshots_stale = False
+
+    # The file is read on first use: a collection answered from a snapshot never needs it.
+
+    @property
+    def files(self) -> dict[str, FileEntry]:
+        """Per unit path, its entry (loaded on first use)."""
         self._load()
+        return self._files
+
+    @property
+    def conftests(self) -> dict[str, tuple[Stat, str, Any]]:
+        """Per conftest path, (stat, digest, analysis) (loaded on first use)."""
+        self._load()
+        return self._conftests
+
+    @property
+    def results(self) -> dict[str, Result]:
+        """Per node id, its last result (loaded on first use)."""
+        self._load()
+        return self._results
+
+    @property
+    def warm(self) -> list[str]:
+        """Third-party modules the zygote imports (loaded on first use)."""
+        self._load()
+        return self._warm
+
+    @property
+    def distrusted(self) -> set[str]:
+        """Unit paths pytest contradicted: always collected by pytest (loaded on first use)."""
+        self._load()
+        return self._distrusted
 
     def _load(self) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
         from devcore.serial import CorruptFileError, read_framed
 
         try:
@@ -131,16 +167,16 @@ class Index:
         except (FileNotFoundError, CorruptFileError):
             return
         try:
-            self.results = {nodeid: Result(*value) for nodeid, value in data["results"].items()}
-            self.warm = [str(name) for name in data.get("warm", [])]
-            self.distrusted = {str(path) for path in data.get("distrusted", [])}
+            self._results = {nodeid: Result(*value) for nodeid, value in data["results"].items()}
+            self._warm = [str(name) for name in data.get("warm", [])]
+            self._distrusted = {str(path) for path in data.get("distrusted", [])}
             if list(data["key"]) != _plain(self.key):
                 self.dirty = True
                 return
-            self.files = {path: _entry_from(value) for path, value in data["files"].items()}
-            self.conftests = {path: (tuple(v[0]), v[1], v[2]) for path, v in data["conftests"].items()}
+            self._files = {path: _entry_from(value) for path, value in data["files"].items()}
+            self._conftests = {path: (tuple(v[0]), v[1], v[2]) for path, v in data["conftests"].items()}
         except (KeyError, TypeError, ValueError):
-            self.files, self.conftests, self.results = {}, {}, {}
+            self._files, self._conftests, self._results = {}, {}, {}
             self.dirty = True
 
     def lookup(self, path: Path, chain: tuple[tuple[str, str], ...]) -> FileEntry | None:
@@ -169,6 +205,7 @@ class Index:
         self.files.pop(str(path), None)
         self.distrusted.add(str(path))
         self.dirty = True
+        self.snapshots_stale = True
 
     def conftest_entry(self, path: Path) -> tuple[str, Any] | None:
         """(digest, cached analysis) of a conftest if still valid."""
@@ -195,7 +232,7 @@ class Index:
     def remember_imports(self, modules: list[str]) -> None:
         """Third-party modules the tests used: the zygote imports them next time."""
         if modules != self.warm:
-            self.warm = modules
+            self._warm = modules
             self.dirty = True
 
     def record(self, nodeid: str, outcome: str, duration_s: float) -> None:
@@ -207,6 +244,11 @@ class Index:
         """Write the index atomically if anything changed."""
         from devcore.serial import write_framed
 
+        if self.snapshots_stale:
+            from dxpytest._snapshot import discard_all
+
+            discard_all(self.path.parent)
+            self.snapshots_stale = False
         if not self.dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
