@@ -64,15 +64,52 @@ def under(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory + os.sep)
 
 
+# ``keyword.kwlist`` of Python 3.11-3.13 (unchanged since 3.7; a test compares them): importing
+# ``keyword`` would cost every ``setup()`` one more module read for one set lookup.
+_KEYWORDS = frozenset(
+    [
+        "False",
+        "None",
+        "True",
+        "and",
+        "as",
+        "assert",
+        "async",
+        "await",
+        "break",
+        "class",
+        "continue",
+        "def",
+        "del",
+        "elif",
+        "else",
+        "except",
+        "finally",
+        "for",
+        "from",
+        "global",
+        "if",
+        "import",
+        "in",
+        "is",
+        "lambda",
+        "nonlocal",
+        "not",
+        "or",
+        "pass",
+        "raise",
+        "return",
+        "try",
+        "while",
+        "with",
+        "yield",
+    ]
+)
+
+
 def is_module_name(name: str) -> bool:
     """Whether a basename can be a module name (an identifier that is not a keyword)."""
-    if not name.isidentifier():
-        return False
-    if not name.isalpha():  # every keyword is a plain word: no digit, no underscore
-        return True
-    from keyword import iskeyword  # loaded only when a name could be a keyword
-
-    return not iskeyword(name)
+    return name.isidentifier() and name not in _KEYWORDS
 
 
 def has_python_files(directory: str, loader: Loader) -> bool:
