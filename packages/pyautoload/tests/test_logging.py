@@ -221,7 +221,7 @@ def test_logs_autoloads_of_files(project) -> None:
 
 
 def test_a_plain_import_of_a_managed_file_is_not_an_autoload(project) -> None:
-    p, lines = logged(project, {"app/m/user.py": "class User: pass"})
+    _, lines = logged(project, {"app/m/user.py": "class User: pass"})
     __import__("app.m.user")
     assert not any("autoloaded" in line for line in lines)
     assert any("namespace app.m created" in line for line in lines)
@@ -294,7 +294,7 @@ def test_logs_shadowed_files(project) -> None:
 
 
 def test_logs_names_that_an_existing_package_provides(project) -> None:
-    p, lines = logged(
+    _, lines = logged(
         project,
         {"site/vendor/__init__.py": "", "site/vendor/tools/__init__.py": "", "ours/tools/x.py": ""},
         roots={"ours": "vendor"},
