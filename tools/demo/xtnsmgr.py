@@ -98,9 +98,9 @@ def main() -> None:
         for name, error in report.failed.items():
             print(f"   skipped {name}: {type(error).__name__}: {str(error).splitlines()[0][:100]}")
 
-        listing = manager.entries()
+        listing = manager.list()
         print(f"7. cache holds {len(listing)} entries under {manager.layout.tag_directory}")
-        removed = manager.clean(older_than_s=0)
+        removed = manager.clean(older_than=0)
         print(f"8. clean --older-than 0s removed {len(removed)} entries")
         xtnsmgr.cleanup_import_paths()
         print(f"9. entries taken off sys.path; demo_shouter still imported: {'demo_shouter' in sys.modules}")

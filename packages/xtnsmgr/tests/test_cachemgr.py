@@ -6,6 +6,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,7 @@ def test_wheel_for_another_platform_fails_once_with_uv_message(manager: CacheMan
     assert not caught.value.transient
     assert "xt-foreign" in caught.value.output
     assert installer.attempts == 1
-    assert manager.entries() == []
+    assert manager.list() == []
 
 
 def test_unknown_distribution_fails_without_retry(manager: CacheManager, installer: Any) -> None:
@@ -98,7 +99,7 @@ def test_import_smoke_test_rejects_a_broken_package(tmp_path: Path, settings: In
     manager = CacheManager(tmp_path, settings=settings, smoke_test="import")
     with pytest.raises(ExtensionInstallationError, match="boom at import"):
         manager.ensure("xt-broken")
-    assert manager.entries() == []
+    assert manager.list() == []
     assert "xt_broken" not in sys.modules
 
 
@@ -155,12 +156,12 @@ def test_expired_entry_is_refreshed_and_old_generation_kept(
     forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
 ) -> None:
     clock = Clock()
-    first = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure(
-        "xt-base"
-    )
+    first = CacheManager(
+        tmp_path, installer=installer, settings=settings, clock=clock, ttl=timedelta(minutes=1)
+    ).ensure("xt-base")
     clock.now += 120
     forget()
-    refreshed = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure(
+    refreshed = CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl=60).ensure(
         "xt-base"
     )
     assert refreshed.source == "install"
@@ -174,11 +175,11 @@ def test_expired_entry_served_stale_with_one_warning_when_offline(
     forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
 ) -> None:
     clock = Clock()
-    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure("xt-base")
+    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl=60).ensure("xt-base")
     clock.now += 120
     forget()
     offline = IndexSettings(find_links=settings.find_links, no_index=True, offline=True)
-    stale_manager = CacheManager(tmp_path, installer=installer, settings=offline, clock=clock, ttl_s=60)
+    stale_manager = CacheManager(tmp_path, installer=installer, settings=offline, clock=clock, ttl=60)
     with pytest.warns(StaleExtensionWarning, match="offline"):
         entry = stale_manager.ensure("xt-base")
     assert entry.source == "stale"
@@ -195,7 +196,7 @@ def test_expired_entry_served_stale_when_the_index_fails(
     installer: Any,
 ) -> None:
     clock = Clock()
-    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl_s=60).ensure("xt-base")
+    CacheManager(tmp_path, installer=installer, settings=settings, clock=clock, ttl=60).ensure("xt-base")
     clock.now += 120
     forget()
     failing = installer_class()
@@ -204,7 +205,7 @@ def test_expired_entry_served_stale_when_the_index_fails(
     )
     failing.retries = 1
     failing.backoff_s = 0
-    stale_manager = CacheManager(tmp_path, installer=failing, settings=settings, clock=clock, ttl_s=60)
+    stale_manager = CacheManager(tmp_path, installer=failing, settings=settings, clock=clock, ttl=60)
     with pytest.warns(StaleExtensionWarning) as caught:
         sources = [stale_manager.ensure("xt-base").source, _forget_and_ensure(stale_manager, "xt-base")]
     assert sources == ["stale", "stale"]
@@ -245,10 +246,10 @@ def test_invalidate_info_list(forget: Callable[[], None], manager: CacheManager,
     assert info is not None
     assert info.path == entry.path
     assert not info.expired
-    assert [e.key for e in manager.entries()] == [entry.key]
+    assert [e.key for e in manager.list()] == [entry.key]
     assert manager.invalidate("xt-base")
     assert not manager.invalidate("xt-base")
-    assert manager.entries() == []
+    assert manager.list() == []
     forget()
     assert manager.ensure("xt-base").source == "install"
     assert len(installer.calls) == 2
@@ -265,8 +266,26 @@ def test_clean_removes_old_and_corrupt_entries_only(
     broken = manager.layout.entry("f" * 32)
     broken.mkdir()
     assert sorted(manager.clean()) == ["f" * 32]
-    assert manager.clean(older_than_s=5 * 86400) == [old.key]
-    assert [e.key for e in manager.entries()] == [young.key]
+    assert manager.clean(older_than=timedelta(days=11)) == []
+    assert manager.clean(older_than=5 * 86400) == [old.key]
+    assert [e.key for e in manager.list()] == [young.key]
+
+
+def test_durations_are_timedeltas_or_seconds(manager: CacheManager, installer: Any) -> None:
+    manager.ensure("xt-base")
+    assert manager.ttl == timedelta(days=7)
+    manager.forget()
+    assert manager.ensure("xt-base", ttl=timedelta(0)).source == "install"
+    manager.forget()
+    assert manager.ensure("xt-base", ttl=None).source == "cache"
+    manager.forget()
+    assert manager.ensure("xt-base", ttl=3600.0).source == "cache"
+    assert CacheManager(manager.root, ttl=None).ttl is None
+    with pytest.raises(ExtensionConfigError, match="duration"):
+        manager.clean(older_than="30d")  # type: ignore[arg-type]
+    with pytest.raises(ExtensionConfigError, match="duration"):
+        CacheManager(manager.root, ttl=float("nan"))
+    assert len(installer.calls) == 2
 
 
 def test_clean_never_races_an_install(manager: CacheManager) -> None:
@@ -285,11 +304,11 @@ def test_clean_never_races_an_install(manager: CacheManager) -> None:
     holder.start()
     assert held.wait(timeout=60)
     try:
-        assert manager.clean(older_than_s=-1) == []
+        assert manager.clean(older_than=-1) == []
     finally:
         release.set()
         holder.join(timeout=60)
-    assert manager.clean(older_than_s=-1) == [entry.key]
+    assert manager.clean(older_than=-1) == [entry.key]
 
 
 def test_stale_staging_and_orphan_generations_are_swept(manager: CacheManager) -> None:

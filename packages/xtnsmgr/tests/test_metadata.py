@@ -16,6 +16,7 @@ from devcore import CorruptFileError
 from devcore.serial import write_framed
 from xtnsmgr import CacheManager
 from xtnsmgr._metadata import (
+    FIELDS,
     FORMAT_VERSION,
     MAGIC,
     Distribution,
@@ -84,14 +85,21 @@ def test_random_payload_is_valid_or_rejected_cleanly(payload: Any) -> None:
 @given(metadata, json_like)
 def test_any_value_in_any_field_is_accepted_only_if_well_typed(meta: EntryMetadata, junk: Any) -> None:
     payload = to_payload(meta)
-    for field in sorted(payload):
+    for index, field in enumerate(("format", *FIELDS)):
         try:
-            result = from_payload({**payload, field: junk})
+            result = from_payload([*payload[:index], junk, *payload[index + 1 :]])
         except InvalidMetadata:
             continue
-        assert isinstance(
-            getattr(result, field, None) if field != "format" else 1, type(getattr(meta, field, 1))
-        )
+        if field == "format":
+            assert junk == FORMAT_VERSION
+        else:
+            assert isinstance(getattr(result, field), type(getattr(meta, field)))
+
+
+def with_field(payload: list[Any], field: str, value: object) -> list[Any]:
+    """The payload with one field (by :data:`FIELDS` name, or ``format``) replaced."""
+    index = 0 if field == "format" else FIELDS.index(field) + 1
+    return [*payload[:index], value, *payload[index + 1 :]]
 
 
 def corrupt_variants(good: bytes) -> dict[str, bytes]:
@@ -122,12 +130,12 @@ def test_every_kind_of_corrupt_file_is_quarantined_and_reinstalled(
         name: functools.partial(Path.write_bytes, data=data) for name, data in corrupt_variants(good).items()
     }
     writers["unknown-framed-version"] = framed(good_payload, version=FORMAT_VERSION + 1)
-    writers["unknown-format-field"] = framed({**good_payload, "format": 99})
-    writers["wrong-types"] = framed({**good_payload, "distributions": "xt-base"})
-    writers["not-a-map"] = framed([1, 2, 3])
-    writers["escaping-generation"] = framed({**good_payload, "generation": "../../etc"})
-    writers["other-key"] = framed({**good_payload, "key": "0" * 32})
-    writers["missing-tree"] = framed({**good_payload, "generation": "g000000000000-000000"})
+    writers["unknown-format-field"] = framed(with_field(good_payload, "format", 99))
+    writers["wrong-types"] = framed(with_field(good_payload, "distributions", "xt-base"))
+    writers["a-map"] = framed(dict(zip(("format", *FIELDS), good_payload, strict=True)))
+    writers["too-short"] = framed(good_payload[:-1])
+    writers["escaping-generation"] = framed(with_field(good_payload, "generation", "../../etc"))
+    writers["other-key"] = framed(with_field(good_payload, "key", "0" * 32))
     for name, write in writers.items():
         write(meta_path)
         manager.forget()
@@ -137,6 +145,22 @@ def test_every_kind_of_corrupt_file_is_quarantined_and_reinstalled(
     quarantined = list((manager.layout.entry(entry.key) / "quarantine").iterdir())
     assert len(quarantined) == len(writers)
     assert len(installer.calls) == len(writers) + 1
+
+
+def test_metadata_naming_a_missing_tree_is_found_by_list_and_removed_by_clean(
+    manager: CacheManager, installer: Any
+) -> None:
+    """The hit path trusts the generation it reads (no ``stat``); every other path checks it."""
+    entry = manager.ensure("xt-base")
+    assert entry.key is not None
+    meta_path = manager.layout.metadata(entry.key)
+    payload = to_payload(read_metadata(meta_path))
+    framed(with_field(payload, "generation", "g000000000000-000000"))(meta_path)
+    assert [e.corrupt for e in manager.list()] == [True]
+    assert manager.clean() == [entry.key]
+    manager.forget()
+    assert manager.ensure("xt-base").source == "install"
+    assert len(installer.calls) == 2
 
 
 @pytest.mark.parametrize("name", sorted(corrupt_variants(b"XTNS" + bytes(60))))

@@ -10,6 +10,7 @@ one warning.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 import re
@@ -19,15 +20,18 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from devcore import CorruptFileError
+from xtnsmgr._duration import Duration, seconds_of
 from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning, XtnsmgrError
 from xtnsmgr._importation import PthPolicy, add_package_to_import_path
 from xtnsmgr._keys import interpreter_tag, key_of_material, settings_material
 from xtnsmgr._layout import (
+    METADATA_NAME,
     QUARANTINE_NAME,
     SITE_NAME,
     Layout,
@@ -42,18 +46,19 @@ from xtnsmgr._specification import Specification, parse_specification
 if TYPE_CHECKING:
     from xtnsmgr._installation import Installer
 
-DEFAULT_TTL_S = 7 * 24 * 3600.0
+DEFAULT_TTL = timedelta(days=7)
 DEFAULT_LOCK_TIMEOUT_S = 900.0
 RETIRED_GRACE_S = 24 * 3600.0
 
 Source = Literal["cache", "install", "stale", "host"]
 SmokeTest = Literal["find", "import", "off"]
 _Status = Literal["fresh", "expired", "missing", "corrupt"]
+TtlChoice = Duration | None | Literal["default"]
+"""A time-to-live for one call: a duration, ``None`` (never expires) or ``"default"`` (the manager's)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Installed:
-    """A specification made importable.
+class Installed(NamedTuple):
+    """A specification made importable (an immutable record: cheap to build on a disk hit).
 
     Attributes:
         specification: the specification as given.
@@ -92,7 +97,7 @@ class Installed:
 
 @dataclass(frozen=True, slots=True)
 class CacheEntry:
-    """An entry on disk, as listed by :meth:`CacheManager.entries`.
+    """An entry on disk, as listed by :meth:`CacheManager.list`.
 
     Attributes:
         key: the cache key (the entry's directory name).
@@ -115,6 +120,7 @@ class CacheEntry:
     corrupt: bool = False
 
 
+_SEP = os.sep
 _LOCKS_GUARD = threading.Lock()
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
 
@@ -154,7 +160,8 @@ class CacheManager:
         root: the cache root; default ``XTNSMGR_CACHE_DIR`` or the user cache directory.
         installer: installs on a miss; default uv (pip when uv is missing).
         settings: index settings; default :meth:`IndexSettings.from_environment`.
-        ttl_s: seconds an entry is served before a refresh is attempted (``None``: forever).
+        ttl: how long an entry is served before a refresh is attempted, as a ``timedelta`` or
+            seconds (``None``: forever; default 7 days).
         clock: returns the time in epoch seconds (injectable for tests).
         pth_policy: what to do with ``.pth`` files of entries.
         smoke_test: before publishing, ``"find"`` checks in-process (executing nothing) that
@@ -171,7 +178,7 @@ class CacheManager:
         *,
         installer: Installer | None = None,
         settings: IndexSettings | None = None,
-        ttl_s: float | None = DEFAULT_TTL_S,
+        ttl: Duration | None = DEFAULT_TTL,
         clock: Callable[[], float] = time.time,
         pth_policy: PthPolicy = PthPolicy.PATHS,
         smoke_test: SmokeTest | None = None,
@@ -181,7 +188,7 @@ class CacheManager:
         self.root = Path(root).absolute() if root is not None else default_cache_root()
         self.installer = installer
         self.settings = settings if settings is not None else IndexSettings.from_environment()
-        self.ttl_s = ttl_s
+        self._ttl_s = seconds_of(ttl)
         self.clock = clock
         self.pth_policy = pth_policy
         self.smoke_test: SmokeTest = smoke_test or _smoke_test_from_environment()
@@ -194,6 +201,11 @@ class CacheManager:
         self._material: tuple[IndexSettings | None, bytes] = (None, b"")
         self._host: dict[str, str] | None = None
         self._warned: set[str] = set()
+
+    @property
+    def ttl(self) -> timedelta | None:
+        """How long an entry is served before a refresh is attempted (``None``: forever)."""
+        return None if self._ttl_s is None else timedelta(seconds=self._ttl_s)
 
     @property
     def layout(self) -> Layout:
@@ -210,7 +222,7 @@ class CacheManager:
         *,
         isolate: bool = False,
         installer: Installer | None = None,
-        ttl_s: float | Literal["default"] | None = "default",
+        ttl: TtlChoice = "default",
     ) -> Installed:
         """Make a specification importable in this process, installing it on a miss.
 
@@ -218,7 +230,8 @@ class CacheManager:
             specification: a PEP 508 requirement, a local wheel/sdist path or a URL.
             isolate: use the cache even when the host already satisfies the specification.
             installer: override the manager's installer for this call.
-            ttl_s: override the manager's time-to-live for this call.
+            ttl: override the manager's time-to-live for this call (a ``timedelta`` or seconds;
+                ``None``: never expires).
 
         Returns:
             The entry, on ``sys.path``. A process keeps the entry it got first (a memo).
@@ -230,7 +243,7 @@ class CacheManager:
         hit = (self._isolated if isolate else self._memo).get(specification)
         if hit is not None:
             return hit
-        return self._ensure(specification, isolate, installer, ttl_s)
+        return self._ensure(specification, isolate, installer, ttl)
 
     async def aensure(
         self,
@@ -238,18 +251,18 @@ class CacheManager:
         *,
         isolate: bool = False,
         installer: Installer | None = None,
-        ttl_s: float | Literal["default"] | None = "default",
+        ttl: TtlChoice = "default",
     ) -> Installed:
         """The async twin of :meth:`ensure`: a hit stays on the loop, an install runs in a thread."""
         hit = (self._isolated if isolate else self._memo).get(specification)
         if hit is not None:
             return hit
-        found = self._lookup(specification, isolate, ttl_s)
+        found = self._lookup(specification, isolate, ttl)
         if found is not None:
             return found
         import asyncio
 
-        return await asyncio.to_thread(self._ensure, specification, isolate, installer, ttl_s)
+        return await asyncio.to_thread(self._ensure, specification, isolate, installer, ttl)
 
     async def aensure_many(
         self, specifications: Sequence[str], *, isolate: bool = False, concurrency: int = 4
@@ -277,18 +290,18 @@ class CacheManager:
         text: str,
         isolate: bool,
         installer: Installer | None,
-        ttl_s: float | Literal["default"] | None,
+        ttl: TtlChoice,
     ) -> Installed:
-        found = self._lookup(text, isolate, ttl_s)
+        found = self._lookup(text, isolate, ttl)
         if found is not None:
             return found
         spec = parse_specification(text)
         meta, source = self._install_locked(
-            spec, self._key(spec), installer or self.installer, self._ttl(ttl_s)
+            spec, self._key(spec), installer or self.installer, self._ttl(ttl)
         )
         return self._remember(text, isolate, self._installed(text, meta, source), meta.pth_files)
 
-    def _lookup(self, text: str, isolate: bool, ttl_s: float | Literal["default"] | None) -> Installed | None:
+    def _lookup(self, text: str, isolate: bool, ttl: TtlChoice) -> Installed | None:
         """The hit path: host, then disk. ``None`` means the miss path must run."""
         memo = self._isolated if isolate else self._memo
         hit = memo.get(text)
@@ -299,11 +312,25 @@ class CacheManager:
             host = self._from_host(spec)
             if host is not None:
                 return self._remember(text, isolate, host)
-        key = self._key(spec)
-        status, meta = self._probe(key, self._ttl(ttl_s))
-        if status != "fresh" or meta is None:
+        key = self._keys.get(spec.identity) or self._key(spec)
+        layout = self._layout or self.layout
+        try:  # the hit path's one read: open, read, close, then checksum and validation
+            meta = read_metadata(layout.base + _SEP + key + _SEP + METADATA_NAME)
+        except (FileNotFoundError, CorruptFileError, InvalidMetadata, OSError):
+            return None  # missing or corrupt: the miss path sorts it out under the lock
+        ttl_s = self._ttl_s if ttl == "default" else seconds_of(ttl)
+        if (
+            meta.key != key
+            or meta.tag != layout.tag
+            or (ttl_s is not None and self.clock() - meta.last_verified > ttl_s)
+        ):
             return None
-        return self._remember(text, isolate, self._installed(text, meta, "cache"), meta.pth_files)
+        location = layout.base + _SEP + key + _SEP + meta.generation + _SEP + SITE_NAME
+        installed = Installed(
+            text, key, location, meta.distributions, meta.modules, meta.created, meta.last_verified
+        )
+        add_package_to_import_path(location, pth_policy=self.pth_policy, pth_files=meta.pth_files)
+        return (self._isolated if isolate else self._memo).setdefault(text, installed)
 
     def _remember(
         self, text: str, isolate: bool, installed: Installed, pth_files: tuple[str, ...] = ()
@@ -313,8 +340,8 @@ class CacheManager:
         memo = self._isolated if isolate else self._memo
         return memo.setdefault(text, installed)
 
-    def _ttl(self, ttl_s: float | Literal["default"] | None) -> float | None:
-        return self.ttl_s if ttl_s == "default" else ttl_s
+    def _ttl(self, ttl: TtlChoice) -> float | None:
+        return self._ttl_s if ttl == "default" else seconds_of(ttl)
 
     def _key(self, spec: Specification) -> str:
         settings = self.settings
@@ -372,6 +399,13 @@ class CacheManager:
     # -- disk ---------------------------------------------------------------------------------
 
     def _probe(self, key: str, ttl_s: float | None) -> tuple[_Status, EntryMetadata | None]:
+        """Read and classify an entry's metadata, checking that its tree is there.
+
+        The hit path (:meth:`_lookup`) skips that ``stat``: it trusts that the generation the
+        metadata names exists (a tree is published before its metadata and removed after it,
+        under the entry's lock). Every other path checks, so a tree removed by hand is found by
+        :meth:`list`, :meth:`clean` and the miss path.
+        """
         layout = self.layout
         try:
             meta = read_metadata(layout.metadata_text(key))
@@ -379,11 +413,9 @@ class CacheManager:
             return "missing", None
         except (CorruptFileError, InvalidMetadata, OSError):
             return "corrupt", None
-        if (
-            meta.key != key
-            or meta.tag != layout.tag
-            or not os.path.isdir(layout.site_text(key, meta.generation))
-        ):
+        if meta.key != key or meta.tag != layout.tag:
+            return "corrupt", None
+        if not os.path.isdir(layout.site_text(key, meta.generation)):
             return "corrupt", None
         if ttl_s is not None and self.clock() - meta.last_verified > ttl_s:
             return "expired", meta
@@ -513,13 +545,13 @@ class CacheManager:
         key = self.key_of(specification)
         return self._entry(key)
 
-    def entries(self) -> list[CacheEntry]:
+    def list(self) -> builtins.list[CacheEntry]:
         """Every entry of this interpreter's tag, complete or corrupt (not those still being built)."""
         found = (self._entry(key) for key in self.layout.entry_keys())
         return [entry for entry in found if entry is not None]
 
     def _entry(self, key: str) -> CacheEntry | None:
-        status, meta = self._probe(key, self.ttl_s)
+        status, meta = self._probe(key, self._ttl_s)
         if status == "missing":
             return None
         if meta is None:
@@ -547,21 +579,22 @@ class CacheManager:
             memo.pop(specification, None)
         return self._remove(key, timeout_s=self.lock_timeout_s)
 
-    def clean(self, *, older_than_s: float | None = None) -> list[str]:
-        """Garbage-collect: corrupt entries, entries not verified for ``older_than_s``, leftovers.
+    def clean(self, *, older_than: Duration | None = None) -> builtins.list[str]:
+        """Garbage-collect: corrupt entries, entries not verified for ``older_than``, leftovers.
 
         Each entry is examined under its lock; one being installed is skipped, never raced.
 
         Args:
-            older_than_s: remove entries whose last verification is older than this many
-                seconds; ``None`` removes only corrupt entries, expired retired generations
-                and staging leftovers.
+            older_than: remove entries whose last verification is older than this (a
+                ``timedelta`` or seconds); ``None`` removes only corrupt entries, retired
+                generations past their grace and staging leftovers.
 
         Returns:
             The keys of the removed entries.
         """
         from devcore.files import LockTimeout, file_lock
 
+        older_than_s = seconds_of(older_than)
         removed = []
         now = self.clock()
         for key in self.layout.entry_keys():
@@ -585,7 +618,7 @@ class CacheManager:
     def _prune(self, key: str, meta: EntryMetadata, now: float) -> None:
         kept = self._sweep(key, keep=meta.generation, retired=meta.retired, now=now)
         if kept != meta.retired:
-            write_metadata(self.layout.metadata(key), replace(meta, retired=kept), durable=self.durable)
+            write_metadata(self.layout.metadata(key), meta._replace(retired=kept), durable=self.durable)
         shutil.rmtree(self.layout.entry(key) / QUARANTINE_NAME, ignore_errors=True)
 
     def _remove(self, key: str, *, timeout_s: float) -> bool:
@@ -672,7 +705,7 @@ async def ensure_package(
     specification: str,
     *,
     installer: Installer | None = None,
-    ttl_s: float | Literal["default"] | None = "default",
+    ttl: TtlChoice = "default",
     isolate: bool = False,
     manager: CacheManager | None = None,
 ) -> Installed:
@@ -682,7 +715,8 @@ async def ensure_package(
         specification: a PEP 508 requirement (``"rich>=13"``), a local wheel or sdist path,
             or a URL.
         installer: the installer for a miss (default uv, else pip).
-        ttl_s: seconds before an entry is refreshed; default the manager's (7 days).
+        ttl: how long before an entry is refreshed (a ``timedelta`` or seconds; ``None``:
+            never); default the manager's (7 days).
         isolate: install into the cache even when the host already satisfies it.
         manager: the cache to use; default :func:`default_manager` (``XTNSMGR_CACHE_DIR``).
 
@@ -694,17 +728,17 @@ async def ensure_package(
         ExtensionInstallationError: it could not be installed and no entry can serve.
     """
     chosen = manager or _DEFAULT or default_manager()
-    return await chosen.aensure(specification, installer=installer, ttl_s=ttl_s, isolate=isolate)
+    return await chosen.aensure(specification, installer=installer, ttl=ttl, isolate=isolate)
 
 
 def ensure_package_sync(
     specification: str,
     *,
     installer: Installer | None = None,
-    ttl_s: float | Literal["default"] | None = "default",
+    ttl: TtlChoice = "default",
     isolate: bool = False,
     manager: CacheManager | None = None,
 ) -> Installed:
     """The synchronous twin of :func:`ensure_package` (same arguments, same result)."""
     chosen = manager or _DEFAULT or default_manager()
-    return chosen.ensure(specification, installer=installer, ttl_s=ttl_s, isolate=isolate)
+    return chosen.ensure(specification, installer=installer, ttl=ttl, isolate=isolate)

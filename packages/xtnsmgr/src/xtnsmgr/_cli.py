@@ -191,7 +191,7 @@ def ensure(ctx: click.Context, specifications: tuple[str, ...], isolate: bool, a
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool) -> None:
     """List the cache entries of this interpreter."""
-    entries = _manager(ctx).entries()
+    entries = _manager(ctx).list()
     if as_json:
         _print_json([_entry_json(entry) for entry in entries])
         return
@@ -263,7 +263,7 @@ def clean(ctx: click.Context, older_than: str | None, as_json: bool) -> None:
         older_than_s = parse_duration_s(older_than) if older_than is not None else None
     except ExtensionConfigError as error:
         raise click.BadParameter(str(error), param_hint="--older-than") from None
-    removed = _manager(ctx).clean(older_than_s=older_than_s)
+    removed = _manager(ctx).clean(older_than=older_than_s)
     if as_json:
         _print_json(removed)
         return

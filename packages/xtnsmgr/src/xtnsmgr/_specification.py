@@ -5,9 +5,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from xtnsmgr._errors import ExtensionConfigError
@@ -29,9 +28,8 @@ _ARCHIVE_NAME = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Specification:
-    """A parsed extension specification.
+class Specification(NamedTuple):
+    """A parsed extension specification (an immutable record: cheap to build on a disk hit).
 
     Attributes:
         text: the specification as given.

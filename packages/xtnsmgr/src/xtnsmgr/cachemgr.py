@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xtnsmgr._cachemgr import (
-    DEFAULT_TTL_S,
+    DEFAULT_TTL,
     CacheEntry,
     CacheManager,
     Installed,
@@ -19,7 +19,7 @@ from xtnsmgr._settings import IndexSettings
 from xtnsmgr._specification import Specification, parse_specification
 
 __all__ = [
-    "DEFAULT_TTL_S",
+    "DEFAULT_TTL",
     "CacheEntry",
     "CacheManager",
     "Distribution",
