@@ -67,7 +67,7 @@ def emulator() -> None:
 @click.option(
     "--strict-direct-relations",
     is_flag=True,
-    help="Targets must have data in the container a direct type names.",
+    help="Direct-relation targets must have data in the container their type names (as CDF).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the address as JSON.")
 def serve(

@@ -156,3 +156,134 @@ def test_sync_returns_changes_and_deletes_since_the_cursor(client: DMSClient) ->
     assert set(by_id) == {"new", "PrimitiveNullable:Heather"}
     assert by_id["PrimitiveNullable:Heather"].deleted_time is not None
     assert by_id["new"].deleted_time is None
+
+
+def _graph(client: DMSClient) -> None:
+    """`r0 -> a0, a1, a2` and `r1 -> b0, b1` (edges `r0-a0`, ...), and `a0 -> c0 -> c1` further on."""
+    pairs = [("r0", "a0"), ("r0", "a1"), ("r0", "a2"), ("r1", "b0"), ("r1", "b1"), ("a0", "c0"), ("c0", "c1")]
+    client.instances.apply(
+        [
+            EdgeApply(
+                space=SPACE,
+                external_id=f"{a}-{b}",
+                type=Ref(SPACE, "link"),
+                start_node=Ref(SPACE, a),
+                end_node=Ref(SPACE, b),
+            )
+            for a, b in pairs
+        ],
+        auto_create_start_nodes=True,
+        auto_create_end_nodes=True,
+    )
+
+
+def _roots(*external_ids: str) -> dict[str, object]:
+    return {"nodes": {"filter": {"in": {"property": ["node", "externalId"], "values": list(external_ids)}}}}
+
+
+def _ids(items: list[object]) -> list[str]:
+    return [item.external_id for item in items]  # type: ignore[attr-defined]
+
+
+DESCENDING = [{"property": ["edge", "externalId"], "direction": "descending"}]
+
+
+def test_limit_each_caps_the_edges_of_each_start_node(client: DMSClient) -> None:
+    _graph(client)
+    result = client.instances.query(
+        {
+            "with": {
+                "roots": _roots("r0", "r1"),
+                "out": {"edges": {"from": "roots", "maxDistance": 1, "limitEach": 2}, "sort": DESCENDING},
+            },
+            "select": {"out": {}},
+        }
+    )
+    assert _ids(result.items["out"]) == ["r1-b1", "r1-b0", "r0-a2", "r0-a1"]
+    with pytest.raises(DMSAPIError, match=r"\[limitEach must be less than or equal to 2000\]"):
+        client.instances.query(
+            {
+                "with": {
+                    "roots": _roots("r0"),
+                    "out": {"edges": {"from": "roots", "maxDistance": 1, "limitEach": 2001}},
+                },
+                "select": {"out": {}},
+            }
+        )
+
+
+def test_post_sort_sorts_the_whole_traversal_before_the_limit(client: DMSClient) -> None:
+    _graph(client)
+    body = {
+        "with": {"roots": _roots("r0"), "walk": {"edges": {"from": "roots"}, "limit": 2}},
+        "select": {"walk": {}},
+    }
+    discovered = client.instances.query(body)
+    assert _ids(discovered.items["walk"]) == ["r0-a0", "r0-a1"]
+    sorted_after = client.instances.query(
+        {**body, "with": {**body["with"], "walk": {**body["with"]["walk"], "sort": DESCENDING}}}
+    )
+    assert _ids(sorted_after.items["walk"]) == ["r0-a1", "r0-a0"]
+    post_sorted = client.instances.query(
+        {**body, "with": {**body["with"], "walk": {**body["with"]["walk"], "postSort": DESCENDING}}}
+    )
+    assert _ids(post_sorted.items["walk"]) == ["r0-a2", "r0-a1"]
+    everything = client.instances.query(
+        {**body, "with": {**body["with"], "walk": {"edges": {"from": "roots"}}}}
+    )
+    assert _ids(everything.items["walk"]) == ["r0-a0", "r0-a1", "r0-a2", "a0-c0", "c0-c1"]
+
+
+def test_a_limit_in_with_limits_the_sets_chained_from_it(client: DMSClient) -> None:
+    _graph(client)
+    result = client.instances.query(
+        {
+            "with": {
+                "roots": {**_roots("r0", "r1"), "limit": 1},
+                "out": {"edges": {"from": "roots", "maxDistance": 1}},
+                "ends": {"nodes": {"from": "out"}},
+            },
+            "select": {"roots": {}, "ends": {}},
+        }
+    )
+    assert _ids(result.items["roots"]) == ["r0"]
+    assert _ids(result.items["ends"]) == ["a0", "a1", "a2"]
+
+
+def test_chain_to_source_takes_the_near_end_of_the_edges(client: DMSClient) -> None:
+    _graph(client)
+    result = client.instances.query(
+        {
+            "with": {
+                "leaves": _roots("a1", "b0"),
+                "into": {"edges": {"from": "leaves", "direction": "inwards", "maxDistance": 1}},
+                "starts": {"nodes": {"from": "into"}},
+                "same": {"nodes": {"from": "into", "chainTo": "source"}},
+            },
+            "select": {"starts": {}, "same": {}},
+        }
+    )
+    assert _ids(result.items["starts"]) == ["r0", "r1"]
+    assert _ids(result.items["same"]) == ["a1", "b0"]
+
+
+def test_sync_follows_from_chains_and_reports_deletes_in_them(client: DMSClient) -> None:
+    _graph(client)
+    body = {
+        "with": {
+            "roots": {**_roots("r0"), "limit": 1000},
+            "out": {"edges": {"from": "roots", "maxDistance": 1}, "limit": 1000},
+            "ends": {"nodes": {"from": "out"}, "limit": 1000},
+        },
+        "select": {"roots": {}, "out": {}, "ends": {}},
+    }
+    first = client.instances.sync(body)
+    assert _ids(first.items["out"]) == ["r0-a0", "r0-a1", "r0-a2"]
+    assert sorted(_ids(first.items["ends"])) == ["a0", "a1", "a2"]
+    client.instances.delete(NodeId(SPACE, "a1"))
+    client.instances.delete(NodeId(SPACE, "b0"))
+    later = client.instances.sync({**body, "cursors": first.next_cursor})
+    assert _ids(later.items["roots"]) == []
+    assert _ids(later.items["out"]) == ["r0-a1"]
+    assert _ids(later.items["ends"]) == ["a1"]
+    assert all(item.deleted_time is not None for item in later.items["ends"])  # type: ignore[attr-defined]

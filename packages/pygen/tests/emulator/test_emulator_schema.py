@@ -98,7 +98,10 @@ def test_list_limit_is_validated_like_the_api(emulator: Emulator) -> None:
     with emulator.client() as client, pytest.raises(DMSAPIError) as info:
         client._http.request("GET", "/models/spaces", params={"limit": 1001})
     assert info.value.code == 400
-    assert "between 1 and 1000" in info.value.message
+    assert info.value.message == (
+        "Request had 1 constraint violations. Please fix the request and try again. "
+        "[limit must be less than or equal to 1000]"
+    )
 
 
 def test_inherited_properties_can_be_left_out(emulator: Emulator) -> None:

@@ -30,7 +30,7 @@ class Emulator:
         auth: bearer checks and OAuth clients (default: none required).
         faults: injected 429/503 faults and latency (default: none).
         strict_direct_relations: require direct-relation targets to have data in the container their
-            type names, as CDF does (off by default).
+            type names, as CDF always does; off by default so that placeholder targets work.
 
     Example:
         >>> with Emulator() as emulator, emulator.client() as client:

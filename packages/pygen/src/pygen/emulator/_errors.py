@@ -60,3 +60,19 @@ class ModelLoadError(EmulatorError, ValueError):
 def bad_request(message: str, **kwargs: Any) -> RequestError:
     """A 400 error."""
     return RequestError(400, message, **kwargs)
+
+
+def constraint_violation(detail: str) -> RequestError:
+    """A 400 for a request field out of its bounds, worded as the API's request validation words it."""
+    return bad_request(
+        f"Request had 1 constraint violations. Please fix the request and try again. [{detail}]"
+    )
+
+
+def quoted_ids(references: list[dict[str, Any]]) -> str:
+    """`'space:externalId/version', ...`: how the API names missing schema items in its messages."""
+    names = []
+    for ref in references:
+        version = f"/{ref['version']}" if ref.get("version") else ""
+        names.append(f"'{ref.get('space')}:{ref.get('externalId')}{version}'")
+    return ", ".join(names)

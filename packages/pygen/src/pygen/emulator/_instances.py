@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace as copy_record
 from typing import Any
 
-from pygen.emulator._errors import RequestError, bad_request
+from pygen.emulator._errors import RequestError, bad_request, quoted_ids
 from pygen.emulator._schema import Schema, container_key, now_ms
 from pygen.emulator._store import Record, Store
 from pygen.emulator._values import check_value, direct_targets
@@ -111,11 +111,7 @@ class InstanceWriter:
             return True
         if self.skip_conflicts:
             return False
-        raise RequestError(
-            409,
-            f"A version conflict caused the ingest to fail: {key[0]}:{key[1]} has version {current}, "
-            f"existingVersion was {expected}.",
-        )
+        raise bad_request("A version conflict caused the ingest to fail.")
 
     def _edge_endpoints(
         self, item: dict[str, Any], record: Record, references: list[tuple[str, dict[str, str]]]
@@ -133,9 +129,9 @@ class InstanceWriter:
         if source.get("type") == "container" or "version" not in source:
             container = self.schema.containers.get(container_key(source))
             if container is None:
+                missing = [{"space": source.get("space"), "externalId": source.get("externalId")}]
                 raise bad_request(
-                    f"Container {source.get('space')}:{source.get('externalId')} does not exist.",
-                    missing=[{"space": source.get("space"), "externalId": source.get("externalId")}],
+                    f"One or more containers do not exist: {quoted_ids(missing)}", missing=missing
                 )
             ckey = f"{container['space']}:{container['externalId']}"
             return {name: (ckey, container["space"], name) for name in container["properties"]}, {ckey}
@@ -217,7 +213,7 @@ class InstanceWriter:
         for name, target, ckey in self.target_containers:
             key = (target["space"], target["externalId"])
             record = batch.get(key) or self.store.get(*key)
-            if record is None or ckey not in record.data:
+            if record is None or record.deleted_time is not None or ckey not in record.data:
                 raise bad_request(
                     f"Property '{name}': the direct relation target {key[0]}:{key[1]} has no data in container {ckey}."
                 )
@@ -234,16 +230,25 @@ class InstanceWriter:
                 continue
             allowed = {"direct": self.auto_direct, "start": self.auto_start, "end": self.auto_end}[why]
             if not allowed:
-                what = {
-                    "direct": "direct relation target",
-                    "start": "edge start node",
-                    "end": "edge end node",
-                }[why]
-                raise bad_request(f"Cannot auto-create the {what} {key[0]}:{key[1]}.", missing=[dict(ref)])
+                raise _missing_target(why, ref)
             if key[0] not in self.schema.spaces:
                 raise bad_request(f"One or more spaces do not exist: {key[0]}", missing=[{"space": key[0]}])
             created[key] = Record(key[0], key[1], "node", 1, self.now, self.now, data={})
         return list(created.values())
+
+
+def _missing_target(why: str, ref: dict[str, str]) -> RequestError:
+    """The 400 for a reference to a node that does not exist and may not be auto-created."""
+    if why == "direct":
+        return bad_request(
+            f"Node with external id '{ref['externalId']}' was referenced as the target of a direct relation, "
+            "but it does not exist."
+        )
+    what = "start node" if why == "start" else "end node"
+    return bad_request(
+        f"The {what} {quoted_ids([ref])} of an edge does not exist and auto-creation is off.",
+        missing=[dict(ref)],
+    )
 
 
 def _content(record: Record) -> tuple[Any, ...]:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from pygen.emulator._cursors import decode_cursor, encode_cursor
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, constraint_violation, quoted_ids
 from pygen.emulator._filters import Resolver, evaluate, sort_key
 from pygen.emulator._schema import Schema, container_key
 from pygen.emulator._store import Record, Store
@@ -27,12 +27,16 @@ def instance_type_of(body: dict[str, Any], *, default: str | None = "node") -> s
     return value
 
 
-def check_limit(limit: Any, maximum: int, *, default: int) -> int:
-    """A valid `limit`, or the 400 the API answers."""
+def check_limit(limit: Any, maximum: int, *, default: int, name: str = "limit") -> int:
+    """A valid `limit` (or another bounded count called `name`), or the 400 the API answers."""
     if limit is None:
         return default
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1 or limit > maximum:
-        raise bad_request(f"limit must be an integer between 1 and {maximum}, got {limit!r}.")
+    if not isinstance(limit, int) or isinstance(limit, bool):
+        raise bad_request(f"{name} must be an integer, got {limit!r}.")
+    if limit < 1:
+        raise constraint_violation(f"{name} must be greater than or equal to 1")
+    if limit > maximum:
+        raise constraint_violation(f"{name} must be less than or equal to {maximum}")
     return limit
 
 
@@ -43,7 +47,7 @@ class Projector:
         self._views = []
         self._typing: dict[str, dict[str, Any]] = {}
         if selectors and len(selectors) > SOURCES_LIMIT:
-            raise bad_request(f"Cannot request more than {SOURCES_LIMIT} sources, got {len(selectors)}.")
+            raise constraint_violation(f"sources size must be between 0 and {SOURCES_LIMIT}")
         for selector in selectors or []:
             view = schema.view_for(selector.get("source") or {})
             wanted = selector.get("properties") or ["*"]
@@ -130,9 +134,12 @@ def matching(
     after_seq: int = 0,
     *,
     first_batch: int = 1000,
+    include_deleted: bool = False,
 ) -> Iterable[Record]:
     """Live records of a type that match a filter, in creation order (read `first_batch` rows first)."""
-    records = store.scan(after_seq=after_seq, instance_type=instance_type, batch=first_batch)
+    records = store.scan(
+        after_seq=after_seq, instance_type=instance_type, batch=first_batch, include_deleted=include_deleted
+    )
     return (r for r in records if evaluate(flt, r, resolver))
 
 
@@ -208,6 +215,15 @@ def _view_candidates(
     return view, list(matching(store, resolver, flt, instance_type_of(body)))
 
 
+def _check_search_properties(view: dict[str, Any], properties: Any) -> None:
+    """The 400 for a searched property the view does not have."""
+    for name in properties or []:
+        if name not in view["properties"]:
+            raise bad_request(
+                f"Unknown property '{name}' in view {quoted_ids([view])}.",
+            )
+
+
 def search_instances(
     store: Store, schema: Schema, resolver: Resolver, body: dict[str, Any]
 ) -> dict[str, Any]:
@@ -217,6 +233,7 @@ def search_instances(
     if operator not in ("AND", "OR"):
         raise bad_request(f"operator must be 'AND' or 'OR', got {operator!r}.")
     view, candidates = _view_candidates(store, schema, resolver, body)
+    _check_search_properties(view, body.get("properties"))
     scored = [
         (search_score(r, view, body.get("query"), body.get("properties"), operator), r) for r in candidates
     ]
@@ -288,7 +305,7 @@ def aggregate_instances(
     limit = check_limit(body.get("limit"), AGGREGATE_LIMIT, default=100)
     aggregates = body.get("aggregates") or []
     if len(aggregates) > 5:
-        raise bad_request(f"Cannot request more than 5 aggregates, got {len(aggregates)}.")
+        raise constraint_violation("aggregates size must be between 0 and 5")
     view, records = _view_candidates(store, schema, resolver, body)
     if body.get("query"):
         operator = body.get("operator", "AND")

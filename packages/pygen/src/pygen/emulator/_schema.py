@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, quoted_ids
 from pygen.emulator._store import Store
 
 SchemaKey = tuple[str, str, str]
@@ -195,14 +195,20 @@ class Schema:
                         f"which does not exist in container {key[0]}:{key[1]}."
                     )
         if missing_containers:
-            raise bad_request("One or more containers do not exist.", missing=missing_containers)
+            raise bad_request(
+                f"Cannot update view {quoted_ids([item])}, Referenced container does not exist: "
+                f"{quoted_ids(missing_containers)}.",
+                missing=missing_containers,
+            )
         missing_views = [
             _ref(*view_key(ref))
             for ref in item.get("implements") or []
             if view_key(ref) not in self.views and view_key(ref) not in pending
         ]
         if missing_views:
-            raise bad_request("One or more implemented views do not exist.", missing=missing_views)
+            raise bad_request(
+                f"One or more views do not exist: {quoted_ids(missing_views)}", missing=missing_views
+            )
 
     def apply_data_models(
         self, items: list[dict[str, Any]], *, is_global: bool = False
@@ -219,7 +225,7 @@ class Schema:
             refs = [{**_ref(*view_key(v)), "type": "view"} for v in item.get("views") or []]
             missing = [_ref(*view_key(r)) for r in refs if view_key(r) not in self.views]
             if missing:
-                raise bad_request("One or more views do not exist.", missing=missing)
+                raise bad_request(f"One or more views do not exist: {quoted_ids(missing)}", missing=missing)
             key = view_key(item)
             body: dict[str, Any] = {
                 "space": item["space"],
@@ -335,7 +341,8 @@ class Schema:
                 latest = self.latest_view(key[0], key[1])
                 if latest is not None:
                     return self.resolve_view(latest)
-            raise bad_request(f"View {key[0]}:{key[1]}/{key[2]} does not exist.", missing=[_ref(*key)])
+            missing = [_ref(*key)]
+            raise bad_request(f"One or more views do not exist: {quoted_ids(missing)}", missing=missing)
         return self.resolve_view(key)
 
     def data_model_read(self, key: SchemaKey, *, inline_views: bool) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 from pygen.emulator._cursors import decode_cursor, encode_cursor
-from pygen.emulator._errors import bad_request
+from pygen.emulator._errors import bad_request, constraint_violation
 from pygen.emulator._filters import Resolver
 from pygen.emulator._instances import InstanceWriter, delete_instances
 from pygen.emulator._query import run_query, run_sync
@@ -40,10 +40,8 @@ def _items(body: Any, limit: int) -> list[dict[str, Any]]:
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
         raise bad_request("The request body must be an object with an 'items' list.")
     items: list[dict[str, Any]] = body["items"]
-    if not items:
-        raise bad_request("'items' must contain at least one item.")
-    if len(items) > limit:
-        raise bad_request(f"'items' must contain at most {limit} items, got {len(items)}.")
+    if not 1 <= len(items) <= limit:
+        raise constraint_violation(f"items size must be between 1 and {limit}")
     if not all(isinstance(i, dict) for i in items):
         raise bad_request("Every item must be an object.")
     return items
@@ -71,7 +69,8 @@ class DMSService:
     Args:
         store: where the data lives.
         strict_direct_relations: enforce the `container` of direct-relation types (the target must
-            have data in that container, as CDF does); off by default so that placeholder targets work.
+            have data in that container), as CDF always does; off by default so that placeholder
+            targets work.
     """
 
     def __init__(self, store: Store, *, strict_direct_relations: bool = False) -> None:

@@ -146,13 +146,16 @@ class Store:
             ).fetchone()
         return None if row is None else _record(row)
 
-    def get_many(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Record]:
-        """The live (not deleted) records among `keys`."""
+    def get_many(
+        self, keys: list[tuple[str, str]], *, include_deleted: bool = False
+    ) -> dict[tuple[str, str], Record]:
+        """The live (not deleted, unless `include_deleted`) records among `keys`."""
         found: dict[tuple[str, str], Record] = {}
+        live = "" if include_deleted else "AND deleted IS NULL"
         with self._lock:
             for space, external_id in keys:
                 row = self._db.execute(
-                    f"SELECT {_COLUMNS} FROM instances WHERE space = ? AND external_id = ? AND deleted IS NULL",
+                    f"SELECT {_COLUMNS} FROM instances WHERE space = ? AND external_id = ? {live}",
                     (space, external_id),
                 ).fetchone()
                 if row is not None:
@@ -187,20 +190,26 @@ class Store:
                 raise
 
     def scan(
-        self, *, after_seq: int = 0, instance_type: str | None = None, batch: int = 1000
+        self,
+        *,
+        after_seq: int = 0,
+        instance_type: str | None = None,
+        batch: int = 1000,
+        include_deleted: bool = False,
     ) -> Iterator[Record]:
-        """Live records in creation order, starting after `after_seq`.
+        """Live records (deleted ones too with `include_deleted`) in creation order, after `after_seq`.
 
         Rows are read `batch` at a time, the batch doubling (up to 1,000) while the caller keeps reading.
         """
         type_clause = "AND instance_type = ?" if instance_type else ""
+        live = "" if include_deleted else "AND deleted IS NULL"
         while True:
             params: tuple[Any, ...] = (
                 (after_seq, instance_type, batch) if instance_type else (after_seq, batch)
             )
             with self._lock:
                 rows = self._db.execute(
-                    f"SELECT {_COLUMNS} FROM instances WHERE seq > ? AND deleted IS NULL {type_clause} "
+                    f"SELECT {_COLUMNS} FROM instances WHERE seq > ? {live} {type_clause} "
                     "ORDER BY seq LIMIT ?",
                     params,
                 ).fetchall()

@@ -79,7 +79,7 @@ def check_value(name: str, prop: dict[str, Any], value: Any) -> Any:
     kind = ptype.get("type", "")
     if value is None:
         if not prop.get("nullable", True):
-            raise bad_request(f"Property '{name}' is not nullable, but a null value was given.")
+            raise bad_request(f"Invalid value for non-nullable property '{name}'. Value cannot be null.")
         return None
     if ptype.get("list"):
         if not isinstance(value, list):
