@@ -35,6 +35,7 @@ from pyautoload._registry import (
     PENDING,
     ROOT,
     ROOT_DIRS,
+    UNLISTED,
     Entry,
 )
 
@@ -269,9 +270,30 @@ def setup_root(loader: Loader, namespace: str, dirs: list[str]) -> None:
             MODULES[namespace] = entry
             _link_to_parent(entry)
         return
-    ensure_scanned(loader, entry)
     attach(module, entry)
+    if _defer_listing(module):  # read on first use: attribute, submodule import, dir(), registry
+        with LOCK:
+            UNLISTED.setdefault(namespace, []).append(entry)
+    else:
+        ensure_scanned(loader, entry)
     loader.trace(f"namespace {namespace} exists already; adding autoloads to it")
+
+
+def _defer_listing(module: ModuleType) -> bool:
+    """Whether an adopted root can be read on first use rather than by ``setup()``.
+
+    Yes while the package's own ``__init__`` runs (``Loader.for_package(__name__).setup()``):
+    nothing can have used its names yet, and its import is the program's start-up. Not if it
+    imported a submodule already (the import system set it as an attribute): that one must be
+    adopted now.
+    """
+    if not getattr(getattr(module, "__spec__", None), "_initializing", False):
+        return False
+    prefix = module.__name__ + "."
+    return not any(
+        type(value) is type(module) and getattr(value, "__name__", "").startswith(prefix)
+        for value in list(module.__dict__.values())
+    )
 
 
 def _link_to_parent(entry: Entry) -> None:
@@ -317,8 +339,35 @@ def ensure_scanned(loader: Loader, entry: Entry) -> None:
                 first = children.setdefault(child.attribute, child)
                 if first is not child:
                     loader.trace(f"{child.path} and {first.path} both define {child.name}; first wins")
+        _link_nested_roots(entry, children)
         entry.children = children
+        listed = UNLISTED.get(entry.module)
+        if listed is not None and entry in listed:
+            listed.remove(entry)
+            if not listed:
+                del UNLISTED[entry.module]
     loader.trace(f"scanned {entry.module}: {len(children)} name(s)")
+
+
+def _link_nested_roots(entry: Entry, children: dict[str, Entry]) -> None:
+    """Make the roots directly below a namespace (``app.plugins`` in ``app``) its children."""
+    if entry.transient:
+        return
+    for loader in _registry.LOADERS:
+        for root in loader.root_entries:
+            parent, _, last = root.module.rpartition(".")
+            if parent == entry.module:
+                children.setdefault(last, root)
+
+
+def list_pending_roots(module: str) -> Entry | None:
+    """Read the levels of roots adopted without reading them whose child ``module`` is asked for.
+
+    Returns the entry that claims ``module`` afterwards, if any (the finder's fallback).
+    """
+    for entry in list(UNLISTED.get(module.rpartition(".")[0], ())):
+        ensure_scanned(entry.owner, entry)
+    return MODULES.get(module)
 
 
 def _foreign_paths(entry: Entry) -> list[str]:
@@ -437,5 +486,9 @@ def forget(loader: Loader) -> None:
     for module, entry in list(MODULES.items()):
         if entry.owner is loader:
             del MODULES[module]
+    for module, entries in list(UNLISTED.items()):
+        entries[:] = [entry for entry in entries if entry.owner is not loader]
+        if not entries:
+            del UNLISTED[module]
     loader.registry.clear()
     loader.root_entries.clear()

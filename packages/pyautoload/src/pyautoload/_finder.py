@@ -49,6 +49,9 @@ class Autoloads:
 
     def __call__(self, name: str) -> object:
         children = self.entry.children
+        if children is None:  # a root adopted by setup() without reading it
+            self.entry.owner.ensure_scanned(self.entry)
+            children = self.entry.children
         child = children.get(name) if children is not None else None
         if child is not None and (child.kind != _registry.PENDING or _confirm(child)):
             return self.entry.owner.autoload(self, name, child)
@@ -60,11 +63,10 @@ class Autoloads:
 
     def names(self) -> list[str]:
         """What ``dir()`` of the module shows: its dict, the autoloadable names, the fallback's."""
-        names = set(self.module.__dict__)
-        if self.entry.children is not None:
-            from pyautoload._discover import children
+        from pyautoload._discover import children
 
-            names.update(children(self.entry.owner, self.entry))
+        names = set(self.module.__dict__)
+        names.update(children(self.entry.owner, self.entry))
         if self.fallback_dir is not None:
             extra = self.fallback_dir()
             if isinstance(extra, (list, tuple, set, frozenset)):
@@ -164,6 +166,10 @@ class Finder:
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         entry = _registry.MODULES.get(fullname)
+        if entry is None and _registry.UNLISTED:
+            from pyautoload._discover import list_pending_roots
+
+            entry = list_pending_roots(fullname)
         if entry is None or entry.adopted:
             return None
         if entry.kind == _registry.PENDING and not _confirm(entry):

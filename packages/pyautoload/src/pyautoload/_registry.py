@@ -34,6 +34,7 @@ MODULES: dict[str, Entry] = {}
 ROOT_DIRS: dict[str, Loader] = {}
 LOADERS: list[Loader] = []
 SHARED: dict[str, list[Entry]] = {}  # namespaces another loader's entries join when they load
+UNLISTED: dict[str, list[Entry]] = {}  # adopted roots whose directories are read on first use
 
 
 class Entry:
@@ -168,9 +169,18 @@ class Registry:
         with LOCK:
             return list(self._entries.values())
 
+    def _list_roots(self) -> None:
+        """Read the levels of this registry's roots that ``setup()`` adopted without reading."""
+        for entries in list(UNLISTED.values()):
+            for entry in list(entries):
+                if self._entries.get(entry.module) is entry:
+                    entry.owner.ensure_scanned(entry)
+
     def _settled(self) -> list[Entry]:
         from pyautoload._discover import confirm
 
+        if UNLISTED:
+            self._list_roots()
         return [entry for entry in self.entries() if confirm(entry)]
 
     def __iter__(self) -> Iterator[Entry]:
@@ -184,6 +194,8 @@ class Registry:
 
     def get(self, key: str) -> Entry | None:
         """Return the entry of a module name (``app.models``) or expected name (``app.models.User``)."""
+        if UNLISTED:
+            self._list_roots()
         entry = self._entries.get(key)
         if entry is not None:
             from pyautoload._discover import confirm
@@ -211,18 +223,24 @@ class Registry:
 
     def names(self) -> dict[str, str]:
         """Expected name → defining file, for every discovered name."""
+        if UNLISTED:
+            self._list_roots()
         with LOCK:
             names = list(self._names.items())
         return {name: entry.path for name, entry in sorted(names)}
 
     def file_of(self, name: str) -> str | None:
         """The file that defines an expected name, or ``None``."""
+        if UNLISTED:
+            self._list_roots()
         entry = self._names.get(name)
         return None if entry is None else entry.file
 
     def name_defined_by(self, path: str | os.PathLike[str]) -> str | None:
         """The expected name a discovered file defines, or ``None``."""
         target = os.path.abspath(path)
+        if UNLISTED:
+            self._list_roots()
         with LOCK:
             entries = list(self._names.values())
         for entry in entries:
