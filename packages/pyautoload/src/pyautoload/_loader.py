@@ -383,11 +383,15 @@ class Loader:
                 raise _explain.circular([*stack, child])
             raise _explain.missing_name(child, module)
         namespace = hook.module.__dict__
-        if namespace.get(name, module) is module:  # unset, or the module the import system put there
-            namespace[name] = value
-            child.cached_in = hook.module  # what unload() takes back
-        else:
-            value = namespace[name]
+        with LOCK:  # threads that raced through the import: one publishes, logs and runs callbacks
+            first = namespace.get(name, module) is module  # unset, or the module the import system put there
+            if first:
+                namespace[name] = value
+                child.cached_in = hook.module  # what unload() takes back
+            else:
+                value = namespace[name]
+        if not first:
+            return value
         if self._sink is not None:
             elapsed_ms = (time.perf_counter() - started) * 1000
             from pyautoload._trace import trigger
