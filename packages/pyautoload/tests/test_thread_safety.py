@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 
+import pyautoload
+
 TRIALS = int(os.environ.get("PYAUTOLOAD_STRESS_TRIALS", "3"))
 THREADS = 32
 SLOW_BODY = """
@@ -172,3 +174,118 @@ def test_directories_read_on_first_use_from_32_threads(with_files, new_loader, r
     assert {entry.module for entry in loader.registry if entry.kind == "namespace"} == {
         f"app.ns_{i}" for i in range(8)
     }
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_namespace_creation_from_32_threads_makes_one_module(project, runs, trial) -> None:
+    p = project({"app/a/b/c/thing.py": SLOW_BODY.format(name="Thing")})
+    app = p.module()
+
+    results, errors = run_threads(lambda _: app.a.b.c)
+    assert errors == []
+    assert len({id(r) for r in results}) == 1
+    assert results[0] is sys.modules["app.a.b.c"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_explicit_namespace_from_32_threads(project, runs, trial) -> None:
+    p = project(
+        {
+            "app/hotel.py": SLOW_BODY.format(name="Hotel"),
+            "app/hotel/room.py": SLOW_BODY.format(name="Room"),
+        }
+    )
+    app = p.module()
+
+    def use(index: int) -> object:
+        return app.Hotel if index % 2 else app.hotel.Room
+
+    results, errors = run_threads(use)
+    assert errors == []
+    assert len({id(r) for r in results}) == 2
+    assert sorted(runs) == ["app.hotel", "app.hotel.room"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_eager_load_from_32_threads_runs_each_file_once(project, runs, trial) -> None:
+    p = project({f"app/m{i % 4}/part_{i}.py": SLOW_BODY.format(name=f"Part{i}") for i in range(12)})
+
+    _, errors = run_threads(lambda _: p.loader.eager_load())
+    assert errors == []
+    assert sorted(runs) == sorted(f"app.m{i % 4}.part_{i}" for i in range(12))
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_load_file_from_32_threads(project, runs, trial) -> None:
+    p = project({"app/m/thing.py": SLOW_BODY.format(name="Thing")})
+
+    results, errors = run_threads(lambda _: p.loader.load_file(p.path("app/m/thing.py")))
+    assert errors == []
+    assert len({id(r) for r in results}) == 1
+    assert runs == ["app.m.thing"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_on_load_fires_once_under_contention(project, runs, trial) -> None:
+    p = project({"app/thing.py": SLOW_BODY.format(name="Thing")})
+    calls: list[str] = []
+    lock = threading.Lock()
+
+    def record(name: str, value: object, path: str) -> None:
+        with lock:
+            calls.append(name)
+
+    p.loader.on_load(record, "app.Thing")
+    app = p.module()
+    _, errors = run_threads(lambda _: app.Thing)
+    assert errors == []
+    assert calls == ["app.Thing"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_introspection_while_other_threads_autoload(project, runs, trial) -> None:
+    p = project({f"app/n{i}/item.py": SLOW_BODY.format(name="Item") for i in range(8)})
+    app = p.module()
+
+    def work(index: int) -> object:
+        if index % 2:
+            return len(p.loader.all_expected_names())
+        return getattr(app, f"n{index % 8}").Item
+
+    results, errors = run_threads(work)
+    assert errors == []
+    assert {r for r in results if isinstance(r, int)} == {1 + 8 * 2}
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_two_loaders_set_up_and_used_concurrently(with_files, new_loader, runs, trial) -> None:
+    root = with_files({f"r{i}/thing.py": SLOW_BODY.format(name="Thing") for i in range(4)})
+    loaders = [new_loader({root / f"r{i}": f"ns{i}"}, setup=False) for i in range(4)]
+
+    def work(index: int) -> object:
+        loaders[index % 4].setup()
+        return __import__(f"ns{index % 4}").Thing
+
+    results, errors = run_threads(work)
+    assert errors == []
+    assert len({id(r) for r in results}) == 4
+    assert sorted(runs) == [f"ns{i}.thing" for i in range(4)]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_a_failing_file_fails_the_same_way_in_every_thread(project, runs, trial) -> None:
+    p = project(
+        {
+            "app/broken.py": "import builtins, time\nbuiltins._pal_runs.append(__name__)\ntime.sleep(0.005)\nclass Wrong: pass\n"
+        }
+    )
+    app = p.module()
+
+    def use(_: int) -> object:
+        return app.Broken
+
+    results, errors = run_threads(use)
+    assert results == []
+    assert len(errors) == THREADS
+    assert all(isinstance(error, pyautoload.NameError) for error in errors)
+    assert runs == ["app.broken"]
