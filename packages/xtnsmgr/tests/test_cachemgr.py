@@ -95,15 +95,56 @@ def test_unknown_distribution_fails_without_retry(manager: CacheManager, install
     assert installer.attempts == 1
 
 
-def test_import_smoke_test_rejects_a_broken_package(tmp_path: Path, settings: IndexSettings) -> None:
-    manager = CacheManager(tmp_path, settings=settings, smoke_test="import")
-    with pytest.raises(ExtensionInstallationError, match="boom at import"):
+def test_import_smoke_test_is_the_default_and_names_the_module_and_exception(manager: CacheManager) -> None:
+    assert manager.smoke_test == "import"
+    with pytest.raises(
+        ExtensionInstallationError, match="importing xt_broken raised RuntimeError: boom at import"
+    ):
         manager.ensure("xt-broken")
     assert manager.list() == []
     assert "xt_broken" not in sys.modules
 
 
-def test_find_smoke_test_executes_nothing(manager: CacheManager) -> None:
+def test_import_smoke_test_leaves_bytecode_for_the_first_import(manager: CacheManager) -> None:
+    entry = manager.ensure("xt-alpha")
+    assert entry.path is not None
+    assert list((entry.path / "xt_alpha" / "__pycache__").glob("__init__.*.pyc"))
+    assert list((entry.path / "xt_base" / "__pycache__").glob("__init__.*.pyc"))
+
+
+def test_import_smoke_test_rejects_a_half_linked_package(tmp_path: Path) -> None:
+    from xtnsmgr._smoke import SmokeInterpreter
+
+    (tmp_path / "half" / "sub").mkdir(parents=True)
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "whole" / "__init__.py").write_text("")
+    with SmokeInterpreter() as smoke:
+        smoke.check(tmp_path, ["whole"], spec="whole")
+    with (
+        SmokeInterpreter() as smoke,
+        pytest.raises(ExtensionInstallationError, match="importing half raised ImportError: no code"),
+    ):
+        smoke.check(tmp_path, ["half"], spec="half")
+    with SmokeInterpreter() as smoke, pytest.raises(ExtensionInstallationError, match="ModuleNotFoundError"):
+        smoke.check(tmp_path, ["missing"], spec="missing")
+
+
+def test_smoke_interpreter_of_a_failed_install_is_ended(tmp_path: Path) -> None:
+    from xtnsmgr._smoke import SmokeInterpreter
+
+    def failed_install() -> None:
+        with SmokeInterpreter() as smoke:
+            process = smoke._process
+            raise OSError(process)
+
+    with pytest.raises(OSError) as raised:
+        failed_install()
+    (process,) = raised.value.args
+    assert process.returncode is not None, "killed and reaped"
+
+
+def test_find_smoke_test_executes_nothing(tmp_path: Path, settings: IndexSettings) -> None:
+    manager = CacheManager(tmp_path, settings=settings, smoke_test="find")
     entry = manager.ensure("xt-broken")
     assert entry.modules == ("xt_broken",)
     assert "xt_broken" not in sys.modules

@@ -164,10 +164,12 @@ class CacheManager:
             seconds (``None``: forever; default 7 days).
         clock: returns the time in epoch seconds (injectable for tests).
         pth_policy: what to do with ``.pth`` files of entries.
-        smoke_test: before publishing, ``"find"`` checks in-process (executing nothing) that
-            each top-level module resolves to real code; ``"import"`` imports them in a fresh
-            interpreter (catches import-time errors, costs the package's import time);
-            ``"off"`` skips it. Default ``XTNSMGR_SMOKE_TEST`` or ``"find"``.
+        smoke_test: before publishing, ``"import"`` imports each top-level module of the
+            requested distribution in a fresh interpreter started beside the installer (catches
+            import-time errors and half-linked packages; costs the package's own import time,
+            and leaves its ``.pyc`` files in the entry); ``"find"`` only checks in-process,
+            executing nothing, that each resolves to real code; ``"off"`` skips it. Default
+            ``XTNSMGR_SMOKE_TEST`` or ``"import"``.
         durable: fsync installed trees before publishing them (survives a power cut).
         lock_timeout_s: how long to wait for another installer of the same entry.
     """
@@ -462,18 +464,16 @@ class CacheManager:
     ) -> EntryMetadata:
         from devcore.files import staged_directory
         from xtnsmgr._importation import pth_file_names
-        from xtnsmgr._inspection import (
-            find_test,
-            missing_files,
-            scan_distributions,
-            smoke_test,
-            top_level_modules,
-        )
+        from xtnsmgr._inspection import find_test, missing_files, scan_distributions, top_level_modules
+        from xtnsmgr._smoke import SmokeInterpreter
 
         now = self.clock()
         generation = new_generation(now)
         entry = self.layout.entry(key)
-        with staged_directory(entry / generation, durable=self.durable) as stage:
+        with (
+            staged_directory(entry / generation, durable=self.durable) as stage,
+            SmokeInterpreter() if self.smoke_test == "import" else contextlib.nullcontext() as smoke,
+        ):  # the smoke interpreter starts now, so its start-up overlaps the install
             site = stage / SITE_NAME
             site.mkdir()
             installer.install([spec.target], site, self.settings)
@@ -484,8 +484,8 @@ class CacheManager:
             if not distributions:
                 raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
             modules = top_level_modules(site, [spec.name] if spec.name else None)
-            if self.smoke_test == "import":
-                smoke_test(site, modules)
+            if smoke is not None:
+                smoke.check(site, modules, spec=spec.text)
             elif self.smoke_test == "find":
                 find_test(site, modules)
             pth_files = tuple(pth_file_names(site))
@@ -664,10 +664,10 @@ def _installed_in(directory: str) -> list[tuple[str, str]]:
 
 
 def _smoke_test_from_environment() -> SmokeTest:
-    value = os.environ.get("XTNSMGR_SMOKE_TEST", "find").strip().lower()
-    if value == "import":
-        return "import"
-    return "off" if value == "off" else "find"
+    value = os.environ.get("XTNSMGR_SMOKE_TEST", "import").strip().lower()
+    if value == "find":
+        return "find"
+    return "off" if value == "off" else "import"
 
 
 def _specifier_allows(specifier: str, version: str) -> bool:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterable
 from importlib.machinery import (
     BYTECODE_SUFFIXES,
@@ -20,8 +18,6 @@ from pathlib import Path
 
 from xtnsmgr._errors import ExtensionInstallationError
 from xtnsmgr._metadata import Distribution
-
-SMOKE_TIMEOUT_S = 120.0
 
 
 def dist_info_directories(site: Path) -> list[Path]:
@@ -163,37 +159,3 @@ def _finder(path: str) -> FileFinder:
         (SourceFileLoader, SOURCE_SUFFIXES),
         (SourcelessFileLoader, BYTECODE_SUFFIXES),
     )
-
-
-def smoke_test(site: Path, modules: Iterable[str], *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
-    """Import ``modules`` from ``site`` in a fresh interpreter (the host is never touched).
-
-    Raises:
-        ExtensionInstallationError: an import failed; the traceback's last line is the message.
-    """
-    names = sorted(modules)
-    if not names:
-        return
-    code = (
-        "import importlib, sys\n"
-        f"sys.path.append({str(site)!r})\n"
-        f"for name in {names!r}:\n"
-        "    importlib.import_module(name)\n"
-    )
-    try:
-        result = subprocess.run(
-            [sys.executable, "-I", "-c", code],
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise ExtensionInstallationError(
-            " ".join(names), f"import smoke test timed out after {timeout_s:g} s", installer="smoke test"
-        ) from None
-    if result.returncode != 0:
-        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise ExtensionInstallationError(
-            " ".join(names), f"import smoke test failed: {last}", installer="smoke test"
-        )

@@ -1,0 +1,113 @@
+"""The import smoke test: a fresh interpreter, started while the installer runs, imports the staged tree.
+
+Starting ``python -I -S`` costs tens of milliseconds; started beside the installer, that time is
+hidden behind the install. Once the tree is complete the interpreter is handed the staged
+directory and the top-level modules on its standard input, imports each, and reports the first
+failure (the module and the exception). It never touches the host process. As it runs isolated
+(``-I``), it writes the ``.pyc`` files of what it imports into the staged tree, so the host's first
+import of the entry does not compile them again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from types import TracebackType
+
+from xtnsmgr._errors import ExtensionInstallationError
+
+SMOKE_TIMEOUT_S = 120.0
+
+# The child: read the staged directory, then module names; honour .pth path lines as the host
+# does (import lines are never executed); import each module and require real code behind it
+# (a half-linked package imports as an empty namespace package). Exit 3 names the failure.
+_CHILD = """\
+import sys
+site = sys.stdin.readline().rstrip("\\n")
+names = sys.stdin.read().split()
+if not site:
+    raise SystemExit(0)
+import importlib, os
+sys.path.append(site)
+for pth in sorted(os.listdir(site)):
+    if pth.endswith(".pth") and not pth.startswith("."):
+        with open(os.path.join(site, pth), encoding="utf-8-sig", errors="replace") as lines:
+            for line in lines:
+                line = line.rstrip()
+                if line and not line.startswith(("#", "import ", "import\\t")):
+                    path = os.path.abspath(os.path.join(site, line))
+                    if os.path.isdir(path) and path not in sys.path:
+                        sys.path.append(path)
+for name in names:
+    try:
+        module = importlib.import_module(name)
+        if getattr(module, "__file__", None) is None:
+            raise ImportError("no code: it imports as an empty namespace package")
+    except BaseException as error:
+        sys.stderr.write(name + "\\n" + type(error).__name__ + ": " + str(error) + "\\n")
+        raise SystemExit(3)
+"""
+
+
+class SmokeInterpreter:
+    """A fresh interpreter waiting on its standard input for a staged tree to import.
+
+    Use it as a context manager around the install: it is started on entry, and killed on exit
+    if :meth:`check` was not reached (the install failed).
+    """
+
+    def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
+        self.timeout_s = timeout_s
+        self._process: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> SmokeInterpreter:
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _CHILD],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.communicate()
+
+    def check(self, site: Path, modules: Iterable[str], *, spec: str) -> None:
+        """Import ``modules`` from ``site`` in the waiting interpreter.
+
+        Raises:
+            ExtensionInstallationError: a module failed to import (its name and the exception are
+                in the message, the child's report in ``.output``), or the test timed out.
+        """
+        process, self._process = self._process, None
+        if process is None:
+            raise RuntimeError("SmokeInterpreter.check outside its context")
+        request = f"{site}\n" + "\n".join(sorted(modules)) + "\n"
+        try:
+            _, report = process.communicate(request, timeout=self.timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            raise ExtensionInstallationError(
+                spec, f"import smoke test timed out after {self.timeout_s:g} s", installer="smoke test"
+            ) from None
+        if process.returncode != 0:
+            module, _, reason = report.strip().partition("\n")
+            if process.returncode != 3 or not reason:
+                module, reason = " ".join(sorted(modules)), report.strip() or f"exit {process.returncode}"
+            raise ExtensionInstallationError(
+                spec,
+                f"import smoke test failed: importing {module} raised {reason.splitlines()[-1]}",
+                installer="smoke test",
+                returncode=process.returncode,
+            )
