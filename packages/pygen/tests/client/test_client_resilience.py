@@ -12,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pygen.client import AsyncDMSClient, DMSClient, DMSConnectionError, RetryPolicy, parse_retry_after
+from pygen.client import (
+    AsyncDMSClient,
+    DMSAPIError,
+    DMSClient,
+    DMSConnectionError,
+    RetryPolicy,
+    parse_retry_after,
+)
 from pygen.dms import SpaceApply
 from pygen.emulator import Emulator, FaultConfig
 
@@ -124,3 +131,20 @@ def test_async_timeouts_and_closed_ports_are_connection_errors() -> None:
     assert "Timeout" in str(slow.value)
     with pytest.raises(DMSConnectionError):
         asyncio.run(list_spaces(url, 5))  # the port is free again once the server stopped
+
+
+def test_the_sent_request_id_stands_in_when_the_server_echoes_none(caplog: pytest.LogCaptureFixture) -> None:
+    sent: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request.headers["x-request-id"])
+        return httpx.Response(400, json={"error": {"code": 400, "message": "bad"}})
+
+    caplog.set_level(logging.DEBUG, logger="pygen.client")
+    with (
+        DMSClient("http://dms.test", "p", transport=httpx.MockTransport(handler)) as client,
+        pytest.raises(DMSAPIError) as info,
+    ):
+        client.spaces.list()
+    assert info.value.request_id == sent[0]
+    assert [r.request_id for r in caplog.records if hasattr(r, "request_id")] == sent

@@ -58,10 +58,14 @@ class ClientConfig:
         }
 
 
-def _raise_for_response(response: httpx.Response, method: str, path: str) -> None:
+def _request_id(response: httpx.Response, sent: str) -> str:
+    """The server's `x-request-id` for this response, or the one the client sent if it echoes none."""
+    return response.headers.get("x-request-id") or sent
+
+
+def _raise_for_response(response: httpx.Response, method: str, path: str, request_id: str) -> None:
     if response.status_code < 400:
         return
-    request_id = response.headers.get("x-request-id")
     try:
         error = response.json().get("error", {})
     except (ValueError, AttributeError):
@@ -89,15 +93,15 @@ def _body(response: httpx.Response) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"items": data}
 
 
-def _log_response(method: str, path: str, response: httpx.Response, started: float) -> None:
+def _log_response(method: str, path: str, response: httpx.Response, started: float, request_id: str) -> None:
     logger.debug(
         "%s %s -> %s in %.1f ms (x-request-id: %s)",
         method,
         path,
         response.status_code,
         (time.perf_counter() - started) * 1000,
-        response.headers.get("x-request-id"),
-        extra={"status": response.status_code, "request_id": response.headers.get("x-request-id")},
+        request_id,
+        extra={"status": response.status_code, "request_id": request_id},
     )
 
 
@@ -132,10 +136,12 @@ class _Attempts:
         self._policy = config.retry
         self._attempt = 0
         self._started = 0.0
+        self._sent_id = ""
         self.wait_s = 0.0
 
     def prepare(self, authorization: str | None) -> dict[str, Any]:
-        headers = {"x-request-id": uuid.uuid4().hex[:16]}
+        self._sent_id = uuid.uuid4().hex[:16]
+        headers = {"x-request-id": self._sent_id}
         if authorization is not None:
             headers["Authorization"] = authorization
         self._started = time.perf_counter()
@@ -150,14 +156,16 @@ class _Attempts:
     def settle(self, outcome: httpx.Response | httpx.TransportError) -> dict[str, Any] | None:
         status = None if isinstance(outcome, httpx.TransportError) else outcome.status_code
         retry_after = None
+        request_id = self._sent_id
         if isinstance(outcome, httpx.Response):
-            _log_response(self.method, self.url, outcome, self._started)
+            request_id = _request_id(outcome, self._sent_id)
+            _log_response(self.method, self.url, outcome, self._started, request_id)
             retry_after = outcome.headers.get("Retry-After")
         if not self._policy.should_retry(self._attempt, status):
             if isinstance(outcome, httpx.TransportError):
-                message = f"{self.method} {self.url}: {outcome!r}"
+                message = f"{self.method} {self.url}: {outcome!r} (x-request-id: {request_id})"
                 raise DMSConnectionError(message, method=self.method, url=self.url) from outcome
-            _raise_for_response(outcome, self.method, self.url)
+            _raise_for_response(outcome, self.method, self.url, request_id)
             return _body(outcome)
         self.wait_s = self._policy.wait_s(self._attempt, retry_after)
         _log_retry(self.method, self.url, self._attempt, status, self.wait_s, retry_after)
