@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,10 +140,9 @@ class Index:
         return self._conftests
 
     @property
-    def results(self) -> dict[str, Result]:
-        """Per node id, its last result (loaded on first use)."""
-        self._load()
-        return self._results
+    def results(self) -> Mapping[str, Result]:
+        """Per node id, its last result (the file is read when the mapping is first consulted)."""
+        return _Results(self)
 
     @property
     def warm(self) -> list[str]:
@@ -237,7 +237,8 @@ class Index:
 
     def record(self, nodeid: str, outcome: str, duration_s: float) -> None:
         """Remember the latest outcome of a test."""
-        self.results[nodeid] = Result(outcome, duration_s)
+        self._load()
+        self._results[nodeid] = Result(outcome, duration_s)
         self.dirty = True
 
     def save(self) -> None:
@@ -262,6 +263,26 @@ class Index:
         }
         write_framed(self.path, data, magic=MAGIC, version=FORMAT_VERSION)
         self.dirty = False
+
+
+class _Results(Mapping[str, Result]):
+    """The results of an index, read from its file only when consulted."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def _data(self) -> dict[str, Result]:
+        self._index._load()
+        return self._index._results
+
+    def __getitem__(self, nodeid: str) -> Result:
+        return self._data()[nodeid]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data())
+
+    def __len__(self) -> int:
+        return len(self._data())
 
 
 def _plain(value: Any) -> Any:
