@@ -163,3 +163,209 @@ def test_help_is_cheap_no_rich_import() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip().endswith("False")
+
+
+# -- in-process runs (click's runner: the same commands, without a new interpreter each) -----------
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from pyautoload._cli import main
+
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_short_help_option() -> None:
+    assert "Usage:" in run("-h", check=True).stdout  # a process of its own: click caches help options
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    code, out = invoke("explode")
+    assert code == 2
+    assert "No such command" in out
+
+
+@pytest.mark.parametrize("command", ["tree", "eager"])
+def test_each_command_has_help(command: str) -> None:
+    out = run(command, "--help", check=True).stdout
+    for option in ("--namespace", "--acronym", "--inflect", "--ignore", "--collapse", "--json"):
+        assert option in out
+
+
+def test_tree_json_lists_every_kind(with_files) -> None:
+    root = with_files(
+        {
+            "app/x.py": "",
+            "app/m/y.py": "",
+            "app/hotel.py": "",
+            "app/hotel/r.py": "",
+            "app/pkg/__init__.py": "",
+            "app/pkg/z.py": "",
+        }
+    )
+    code, out = invoke("tree", str(root / "app"), "--json")
+    assert code == 0
+    kinds = {m["module"]: m["kind"] for m in json.loads(out)["modules"]}
+    assert kinds == {
+        "app.x": "file",
+        "app.m": "namespace",
+        "app.m.y": "file",
+        "app.hotel": "explicit",
+        "app.hotel.r": "file",
+        "app.pkg": "package",
+        "app.pkg.z": "file",
+    }
+
+
+def test_tree_json_entries_carry_names_files_and_dirs(with_files) -> None:
+    root = with_files({"app/hotel.py": "", "app/hotel/r.py": ""})
+    modules = {m["module"]: m for m in json.loads(invoke("tree", str(root / "app"), "--json")[1])["modules"]}
+    assert modules["app.hotel"] == {
+        "module": "app.hotel",
+        "kind": "explicit",
+        "name": "app.Hotel",
+        "file": str(root / "app/hotel.py"),
+        "dirs": [str(root / "app/hotel")],
+    }
+
+
+def test_tree_of_a_package_marks_it(with_files) -> None:
+    root = with_files({"app/pkg/__init__.py": "", "app/pkg/z.py": ""})
+    code, out = invoke("tree", str(root / "app"))
+    assert code == 0
+    assert "pkg/ → app.pkg (package)" in out
+    assert "pkg/z.py → app.pkg.Z" in out
+
+
+def test_tree_of_an_empty_directory(with_files) -> None:
+    root = with_files({"app/": None})
+    code, out = invoke("tree", str(root / "app"), "--json")
+    assert code == 0
+    assert json.loads(out)["names"] == {str(root / "app"): "app"}
+
+
+def test_tree_with_a_dotted_namespace_needs_no_parent_package(with_files) -> None:
+    root = with_files({"app/x.py": ""})
+    code, out = invoke("tree", str(root / "app"), "--namespace", "host.app", "--json")
+    assert code == 0
+    assert json.loads(out)["names"][str(root / "app/x.py")] == "host.app.X"
+
+
+def test_tree_of_a_directory_that_is_not_a_module_name_needs_a_namespace(with_files) -> None:
+    root = with_files({"my-app/x.py": ""})
+    code, out = invoke("tree", str(root / "my-app"))
+    assert code == 1
+    assert "invalid namespace 'my-app'" in out
+    code, out = invoke("tree", str(root / "my-app"), "--namespace", "my_app", "--json")
+    assert code == 0
+
+
+def test_tree_with_ignore_and_collapse_globs(with_files) -> None:
+    root = with_files({"app/a/test_x.py": "", "app/a/real.py": "", "app/b/concerns/c.py": ""})
+    code, out = invoke(
+        "tree",
+        str(root / "app"),
+        "--ignore",
+        str(root / "app/**/test_*.py"),
+        "--collapse",
+        str(root / "app/*/concerns"),
+        "--json",
+    )
+    assert code == 0
+    names = json.loads(out)["names"]
+    assert str(root / "app/a/test_x.py") not in names
+    assert names[str(root / "app/b/concerns/c.py")] == "app.b.C"
+
+
+def test_tree_imports_nothing(with_files) -> None:
+    root = with_files({"app/boom.py": "raise SystemExit(9)", "app/m/x.py": "raise SystemExit(9)"})
+    code, _ = invoke("tree", str(root / "app"))
+    assert code == 0
+    assert "app" not in sys.modules
+
+
+def test_tree_of_a_file_is_a_usage_error(with_files) -> None:
+    root = with_files({"app/x.py": ""})
+    code, out = invoke("tree", str(root / "app/x.py"))
+    assert code == 2
+    assert "is a file" in out
+
+
+def test_eager_json_counts_loaded_files(with_files) -> None:
+    root = with_files(
+        {"app/x.py": "class X: pass", "app/m/y.py": "class Y: pass", "app/skip.py": "raise RuntimeError"}
+    )
+    code, out = invoke("eager", str(root / "app"), "--ignore", str(root / "app/skip.py"), "--json")
+    assert code == 0
+    assert json.loads(out) == {"root": str(root / "app"), "loaded": 2, "errors": []}
+
+
+def test_eager_of_an_empty_directory(with_files) -> None:
+    root = with_files({"app/": None})
+    code, out = invoke("eager", str(root / "app"), "--json")
+    assert code == 0
+    assert json.loads(out)["loaded"] == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "error"),
+    [
+        ("class Wrong: pass", "NameError"),
+        ("class Broken(:\n", "SyntaxError"),
+        ("raise KeyError('k')", "KeyError"),
+        ("import module_that_does_not_exist_at_all", "ModuleNotFoundError"),
+        ("from app import Broken\nclass Broken: pass\n", "CircularImportError"),
+    ],
+)
+def test_eager_reports_the_kind_of_failure(with_files, source: str, error: str) -> None:
+    root = with_files({"app/broken.py": source, "app/ok.py": "class Ok: pass"})
+    code, out = invoke("eager", str(root / "app"), "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert [e["error"] for e in data["errors"]] == [error]
+    assert data["errors"][0]["path"] == str(root / "app/broken.py")
+    assert data["errors"][0]["name"] == "app.Broken"
+    assert data["loaded"] == 1
+
+
+def test_eager_conflict_is_reported_without_traceback(with_files) -> None:
+    root = with_files({"app/hotel.py": "", "app/hotel/__init__.py": ""})
+    code, out = invoke("eager", str(root / "app"))
+    assert code == 1
+    assert "both define module app.hotel" in out
+    assert "Traceback" not in out
+
+
+def test_eager_with_an_acronym(with_files) -> None:
+    root = with_files({"app/html_parser.py": "class HTMLParser: pass", "app/api/v1.py": "class V1: pass"})
+    code, out = invoke("eager", str(root / "app"), "--acronym", "HTML", "--json")
+    assert code == 0
+    assert json.loads(out)["loaded"] == 2
+
+
+def test_eager_with_a_namespace(with_files) -> None:
+    root = with_files({"src/x.py": "class X: pass"})
+    code, out = invoke("eager", str(root / "src"), "--namespace", "myapp", "--json")
+    assert code == 0
+    assert json.loads(out)["loaded"] == 1
+    assert sys.modules["myapp"].X.__module__ == "myapp.x"
+
+
+def test_eager_with_collapse(with_files) -> None:
+    root = with_files({"app/b/actions/create.py": "class Create: pass"})
+    code, _ = invoke("eager", str(root / "app"), "--collapse", str(root / "app/b/actions"))
+    assert code == 0
+    assert sys.modules["app.b"].Create.__module__ == "app.b.create"
+
+
+def test_eager_table_lists_each_failure_once(with_files) -> None:
+    root = with_files(
+        {"app/a.py": "class Nope: pass", "app/b.py": "class Nah: pass", "app/c.py": "class C: pass"}
+    )
+    code, out = invoke("eager", str(root / "app"))
+    assert code == 1
+    assert "2 of 3 file(s) failed" in out
+    assert out.count("a.py") == 1
+    assert out.count("b.py") == 1
