@@ -1,6 +1,7 @@
 """The controller side of the worker pool: the zygote, the workers, and the event loop.
 
-One selector loop reads every worker socket and the zygote's pipe. A malformed frame or an
+One selector loop reads every worker socket and the zygote's pipe, and every few tens of
+milliseconds (and before any message of that worker) each worker's event log. A malformed frame or an
 unexpected end of a worker's stream is a crash of that worker: its running test is reported as
 crashed (exit code or signal, and the faulthandler stack it left), its other work goes back to
 the queues, a replacement is forked, and a test that crashed twice is not tried again. A hard
@@ -25,12 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from dxpytest._errors import ProtocolError, WorkerError
-from dxpytest._protocol import Decoder, Kind, encode
+from dxpytest._protocol import EVENT_KINDS, Decoder, EventReader, Kind, encode
 from dxpytest._scheduler import Scheduler, WorkUnit
 
 MAX_ATTEMPTS = 2
 MAX_STARTUP_FAILURES = 3
 EXIT_WAIT_S = 5.0
+STEP_S = 0.05
 
 
 @dataclass
@@ -62,6 +64,7 @@ class _Worker:
     id: int
     sock: socket.socket
     decoder: Decoder = field(default_factory=Decoder)
+    events: EventReader | None = None
     pid: int = 0
     current: str | None = None
     started_at: float = 0.0
@@ -263,6 +266,8 @@ class Pool:
         for worker in self.workers.values():
             with contextlib.suppress(OSError):
                 worker.sock.close()
+            if worker.events is not None:
+                worker.events.close()
         self.selector.close()
         self.listener.close()
         self.zygote_log.close()
@@ -284,7 +289,7 @@ class Pool:
     def _collecting(self) -> bool:
         return self.collect_pending > 0
 
-    def _step(self, timeout_s: float = 0.1) -> None:
+    def _step(self, timeout_s: float = STEP_S) -> None:
         now = time.monotonic()
         if now > self.deadline:
             self.timed_out = True
@@ -300,7 +305,26 @@ class Pool:
                 self._read_zygote()
             else:
                 self._read_worker(key.data)
+        for worker in list(self.workers.values()):
+            self._drain(worker)
         self._check_timeouts()
+
+    def _drain(self, worker: _Worker) -> bool:
+        """Handle the events `worker` logged so far; False when its log was malformed (the
+        worker is then killed and lost)."""
+        if worker.events is None:
+            return True
+        try:
+            for kind, body in worker.events.read():
+                self._event(worker, kind, body)
+        except (ProtocolError, AttributeError, KeyError, TypeError, ValueError) as error:
+            self.on_report("note", f"worker {worker.id}: {error}; stopping it")
+            worker.events.close()
+            worker.events = None
+            self._kill(worker)
+            self._lost(worker)
+            return False
+        return True
 
     def _accept(self) -> None:
         while True:
@@ -322,6 +346,8 @@ class Pool:
         if not data:
             self._lost(worker)
             return
+        if not self._drain(worker):
+            return
         try:
             for kind, body in worker.decoder.feed(data):
                 self._handle(worker, kind, body)
@@ -338,6 +364,10 @@ class Pool:
             return False
         if worker_id in self.connected:
             return False
+        try:
+            worker.events = EventReader(str(self.crash_dir / f"worker-{pid}.events"))
+        except OSError:
+            return False
         worker.id, worker.pid = worker_id, pid
         self.connected.add(worker_id)
         self.workers[worker_id] = worker
@@ -351,14 +381,8 @@ class Pool:
                 raise ProtocolError(f"{kind.name} from a connection that is not a known worker")
         elif kind == Kind.HELLO:
             raise ProtocolError("second HELLO")
-        elif kind == Kind.START:
-            worker.current = str(body.get("nodeid", ""))
-            worker.started_at = time.monotonic()
-            self.on_report("start", worker.current)
-        elif kind == Kind.REPORT:
-            self._report(worker, body)
-        elif kind == Kind.WARNING:
-            self.on_report("warning", body)
+        elif kind in EVENT_KINDS:
+            raise ProtocolError(f"{kind.name} belongs in the event log")
         elif kind == Kind.COLLECTED:
             worker.collecting = None
             for unit in body.get("units", []):
@@ -373,6 +397,16 @@ class Pool:
                 self._requeue_unfinished(worker, None)
             worker.units.clear()
             self.modules.update(str(name) for name in body.get("modules", []))
+
+    def _event(self, worker: _Worker, kind: Kind, body: dict[str, Any]) -> None:
+        if kind == Kind.START:
+            worker.current = str(body.get("nodeid", ""))
+            worker.started_at = time.monotonic()
+            self.on_report("start", worker.current)
+        elif kind == Kind.REPORT:
+            self._report(worker, body)
+        else:
+            self.on_report("warning", body)
 
     def _report(self, worker: _Worker, body: dict[str, Any]) -> None:
         nodeid = str(body.get("nodeid", ""))
@@ -460,8 +494,12 @@ class Pool:
         with contextlib.suppress(KeyError, ValueError):
             self.selector.unregister(worker.sock)
         worker.sock.close()
-        if worker.id < 0:
+        if worker.id < 0 or worker.id not in self.workers:
             return
+        if worker.events is not None:
+            if not self._drain(worker):
+                return  # a malformed log: `_drain` has already handled the loss
+            worker.events.close()
         self.workers.pop(worker.id, None)
         if worker.finished and not worker.units:
             return

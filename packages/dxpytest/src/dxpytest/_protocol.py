@@ -4,11 +4,17 @@ A frame is a fixed 10-byte header — magic ``DXPW``, protocol version (u8), mes
 body length (u32, big-endian) — followed by a msgpack body (``devcore.serial``) that must be a
 map with string keys. Anything else (another magic or version, an unknown type, a body over
 `MAX_BODY_BYTES` or not a map) raises `ProtocolError`; the reader then drops the connection.
+
+Two paths per worker: the socket carries the conversation (HELLO, WANT, RUN, COLLECT, STOP,
+BYE...); a worker's test events (START, REPORT, WARNING) are appended to its event log, a file the
+controller reads on its own schedule. Writing a report then costs one ``write`` and never wakes
+the controller, and every event written before a worker crashed is still there to be read.
 """
 
 from __future__ import annotations
 
 import enum
+import os
 import socket
 import struct
 from typing import Any
@@ -39,6 +45,9 @@ class Kind(enum.IntEnum):
     EXITED = 13  # zygote → controller: {"pid": pid, "code": exit code or -signal}
     WARNING = 14  # worker → controller: {"nodeid": id, "message": text}
     BYE = 15  # worker → controller: {} the worker finished cleanly
+
+
+EVENT_KINDS = frozenset({Kind.START, Kind.REPORT, Kind.WARNING})
 
 
 def encode(kind: Kind, body: dict[str, Any]) -> bytes:
@@ -128,14 +137,59 @@ class Channel:
             ConnectionError: The peer closed the connection.
         """
         while not self._inbox:
-            self.sock.setblocking(block)
             try:
-                data = self.sock.recv(65536)
+                data = self.sock.recv(65536) if block else self.sock.recv(65536, socket.MSG_DONTWAIT)
             except BlockingIOError:
                 return None
-            finally:
-                self.sock.setblocking(True)
             if not data:
                 raise ConnectionError("peer closed the connection")
             self._inbox.extend(self._decoder.feed(data))
         return self._inbox.pop(0)
+
+
+class EventWriter:
+    """The worker's end of its event log: one appended frame per event."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def write(self, kind: Kind, body: dict[str, Any]) -> None:
+        """Append one frame (START, REPORT or WARNING)."""
+        data = memoryview(encode(kind, body))
+        while data:
+            data = data[os.write(self.fd, data) :]
+
+
+class EventReader:
+    """The controller's end of a worker's event log.
+
+    Args:
+        path: The log file (the worker creates it before it says HELLO).
+
+    Raises:
+        OSError: The file cannot be opened.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        self._decoder = Decoder()
+
+    def read(self) -> list[tuple[Kind, dict[str, Any]]]:
+        """Every complete event appended since the last call.
+
+        Raises:
+            ProtocolError: The log holds a malformed frame or a message that is not an event.
+        """
+        messages: list[tuple[Kind, dict[str, Any]]] = []
+        while data := os.read(self.fd, 1 << 20):
+            messages.extend(self._decoder.feed(data))
+        for kind, _ in messages:
+            if kind not in EVENT_KINDS:
+                raise ProtocolError(f"{kind.name} in an event log")
+        return messages
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1

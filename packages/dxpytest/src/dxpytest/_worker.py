@@ -3,7 +3,8 @@
 The worker is forked from the zygote, so ``import pytest`` and the plugins are already paid
 for. Its pytest session collects nothing up front; on ``RUN`` it collects just the files of the
 node ids it is given and runs those items through pytest's own ``pytest_runtest_protocol``
-(fixtures, conftests, hooks, assertion rewriting, plugins). Reports go back as framed messages.
+(fixtures, conftests, hooks, assertion rewriting, plugins). Test events (start, phase reports,
+warnings) are appended to the worker's event log; the socket carries only the conversation.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import time
 from typing import TYPE_CHECKING, Any
 
-from dxpytest._protocol import Channel, Kind
+from dxpytest._protocol import Channel, EventWriter, Kind
 
 if TYPE_CHECKING:
     import pytest
@@ -34,7 +36,7 @@ def serialize_report(report: Any, config: Any) -> dict[str, Any]:
     if isinstance(word, tuple):
         word = word[0]
     counts = getattr(report, "count_towards_summary", True)
-    return {
+    body = {
         "nodeid": report.nodeid,
         "when": getattr(report, "when", "collect"),
         "outcome": report.outcome,
@@ -48,6 +50,10 @@ def serialize_report(report: Any, config: Any) -> dict[str, Any]:
         "location": list(report.location) if getattr(report, "location", None) else None,
         "properties": [[str(k), str(v)] for k, v in getattr(report, "user_properties", [])],
     }
+    return {key: value for key, value in body.items() if value or key in _ALWAYS_SENT}
+
+
+_ALWAYS_SENT = frozenset({"nodeid", "when", "outcome"})
 
 
 def describe_item(item: Any) -> list[Any]:
@@ -61,8 +67,10 @@ def describe_item(item: Any) -> list[Any]:
 class WorkerPlugin:
     """The pytest plugin that turns a pytest session into a worker."""
 
-    def __init__(self, channel: Channel, worker_id: int, worker_count: int) -> None:
+    def __init__(self, channel: Channel, events: EventWriter, worker_id: int, worker_count: int) -> None:
         self.channel = channel
+        self.events = events
+        self.started_at = 0.0
         self.worker_id = worker_id
         self.worker_count = worker_count
         self.collect_errors: list[list[str]] = []
@@ -88,13 +96,17 @@ class WorkerPlugin:
             self.collect_skips.append([report.nodeid, _longrepr(report)])
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
-        self.channel.send(Kind.START, {"nodeid": nodeid})
+        self.started_at = time.perf_counter()
+        self.events.write(Kind.START, {"nodeid": nodeid})
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.channel.send(Kind.REPORT, serialize_report(report, self.config))
+        body = serialize_report(report, self.config)
+        if report.when == "teardown":
+            body["elapsed"] = time.perf_counter() - self.started_at
+        self.events.write(Kind.REPORT, body)
 
     def pytest_warning_recorded(self, warning_message: Any, when: str, nodeid: str, location: Any) -> None:
-        self.channel.send(Kind.WARNING, {"nodeid": nodeid, "message": str(warning_message.message)})
+        self.events.write(Kind.WARNING, {"nodeid": nodeid, "message": str(warning_message.message)})
 
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         keep_collection_nodes(session)
@@ -173,9 +185,9 @@ class WorkerPlugin:
         if not self.collect_errors and not self.collect_skips and len(paths) == 1:
             self.known[paths[0]] = {item.nodeid: item for item in collected}
         for nodeid, message in self.collect_errors:
-            self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=False))
+            self.events.write(Kind.REPORT, collect_report(nodeid, message, skipped=False))
         for nodeid, message in self.collect_skips:
-            self.channel.send(Kind.REPORT, collect_report(nodeid, message, skipped=True))
+            self.events.write(Kind.REPORT, collect_report(nodeid, message, skipped=True))
         return self._choose({item.nodeid: item for item in collected}, body)
 
     def _choose(self, by_id: dict[str, Any], body: dict[str, Any]) -> list[Any]:
@@ -184,7 +196,7 @@ class WorkerPlugin:
         for nodeid in body.get("nodeids", []):
             item = by_id.get(nodeid)
             if item is None:
-                self.channel.send(Kind.REPORT, _missing(nodeid))
+                self.events.write(Kind.REPORT, _missing(nodeid))
             else:
                 chosen.append(item)
         return chosen
@@ -302,15 +314,18 @@ def _missing(nodeid: str) -> dict[str, Any]:
     }
 
 
-def run_worker(sock: socket.socket, worker_id: int, worker_count: int, pytest_args: list[str]) -> int:
-    """Run one worker over `sock` until the controller stops it; returns pytest's exit code."""
+def run_worker(
+    sock: socket.socket, events_fd: int, worker_id: int, worker_count: int, pytest_args: list[str]
+) -> int:
+    """Run one worker over `sock` (events appended to `events_fd`) until the controller stops
+    it; returns pytest's exit code."""
     import pytest
 
     channel = Channel(sock)
     channel.send(Kind.HELLO, {"worker": worker_id, "pid": os.getpid()})
     os.environ["PYTEST_XDIST_WORKER"] = f"gw{worker_id}"
     os.environ["PYTEST_XDIST_WORKER_COUNT"] = str(worker_count)
-    plugin = WorkerPlugin(channel, worker_id, worker_count)
+    plugin = WorkerPlugin(channel, EventWriter(events_fd), worker_id, worker_count)
     args = [*pytest_args, "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     code = pytest.main(args, plugins=[plugin])
     sys.stdout.flush()

@@ -92,9 +92,14 @@ def _fork_worker(worker_id: int, settings: dict[str, Any]) -> int:
         faulthandler.enable(file=crash, all_threads=True)
         from dxpytest._worker import run_worker
 
+        events = os.open(
+            Path(settings["crash_dir"]) / f"worker-{os.getpid()}.events",
+            os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC,
+            0o600,
+        )
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.connect(settings["socket"])
-        code = run_worker(sock, worker_id, int(settings["workers"]), list(settings["pytest_args"]))
+        code = run_worker(sock, events, worker_id, int(settings["workers"]), list(settings["pytest_args"]))
     except BaseException:
         import traceback
 
