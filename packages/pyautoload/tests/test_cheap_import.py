@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 import pyautoload
 
 SRC = os.path.dirname(os.path.dirname(pyautoload.__file__))
@@ -120,3 +122,53 @@ def test_the_explanation_loads_difflib_only_when_needed(tmp_path) -> None:
         "        try:\n            app.User\n        except pyautoload.NameError:\n            pass"
     )
     assert "difflib" in loaded
+
+
+@pytest.mark.parametrize(
+    ("name", "home"),
+    [
+        ("Inflector", {"pyautoload._inflector"}),
+        ("NullInflector", {"pyautoload._inflector"}),
+        ("NameError", {"pyautoload._errors"}),
+        ("Error", {"pyautoload._errors"}),
+        ("all_dirs", {"pyautoload._broadcast", "pyautoload._registry"}),
+    ],
+)
+def test_each_public_name_loads_only_its_home(name: str, home: set[str]) -> None:
+    loaded = new_modules(f"import pyautoload; pyautoload.{name}")
+    assert {m for m in loaded if m.startswith("pyautoload")} == {"pyautoload", *home}
+
+
+def test_dir_of_the_package_imports_nothing() -> None:
+    loaded = new_modules("import pyautoload; dir(pyautoload)")
+    assert {m for m in loaded if m.startswith("pyautoload")} == {"pyautoload"}
+
+
+def test_eager_loading_loads_no_heavy_module(tmp_path) -> None:
+    (tmp_path / "app" / "m").mkdir(parents=True)
+    (tmp_path / "app" / "m" / "thing.py").write_text("class Thing: pass\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); l.eager_load()"
+    )
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert {"pyautoload._eager", "pyautoload._trace"} <= loaded
+
+
+def test_logging_to_stderr_does_not_import_logging(tmp_path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "thing.py").write_text("class Thing: pass\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.log(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.setup(); import app; app.Thing"
+    )
+    assert "logging" not in loaded
+    assert "pyautoload._trace" in loaded
+
+
+def test_introspection_imports_no_heavy_module_and_no_managed_file(tmp_path) -> None:
+    (tmp_path / "app" / "m").mkdir(parents=True)
+    (tmp_path / "app" / "m" / "thing.py").write_text("raise SystemExit(5)\n")
+    loaded = new_modules(
+        f"import pyautoload; l = pyautoload.Loader(); l.push_dir({str(tmp_path / 'app')!r}, namespace='app'); l.all_expected_names()"
+    )
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert not any(m == "app" or m.startswith("app.") for m in loaded)
