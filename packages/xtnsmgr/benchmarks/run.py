@@ -26,6 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from xtnsmgr import CacheManager, IndexSettings, ensure_package_sync, set_default_manager
+from xtnsmgr._cachemgr import SmokeTest
 from xtnsmgr._importation import _added
 from xtnsmgr._installation import find_uv
 from xtnsmgr._specification import _parse_requirement
@@ -134,31 +135,41 @@ def main() -> None:
         run_command([*raw_uv, str(base / "warm-uv"), "bench-app"], env)  # warm uv's cache once
 
         # 3. cold ensure vs raw installers (interleaved, so load changes hit every tool alike)
-        ours, imported, theirs, pips = [], [], [], []
+        write_wheel(wheels, "bench-tiny", "1.0", {"bench_tiny/__init__.py": "VALUE = 1\n"})
+        run_command([*raw_uv, str(base / "warm-uv-tiny"), "bench-tiny"], env)
+        cold: dict[str, list[float]] = {
+            name: [] for name in ("import", "find", "uv", "pip", "tiny", "uv-tiny")
+        }
         for trial in range(trials):
-            for smoke, samples in (("find", ours), ("import", imported)):
+            for smoke in ("import", "find"):
                 manager = CacheManager(base / f"cold-{smoke}-{trial}", settings=settings, smoke_test=smoke)
                 started = time.perf_counter()
                 manager.ensure("bench-app", isolate=True)
-                samples.append(time.perf_counter() - started)
-            theirs.append(run_command([*raw_uv, str(base / f"raw-uv-{trial}"), "bench-app"], env))
-            pips.append(run_command([*raw_pip, str(base / f"raw-pip-{trial}"), "bench-app"], env))
-        cold, cold_import, raw, pip = (statistics.median(x) * 1000 for x in (ours, imported, theirs, pips))
-        budget = max(0.10 * raw, 25.0)
-        for label, value in (
-            ("cold ensure, find smoke (ms, median)", cold),
-            ("cold ensure, import smoke (ms, median)", cold_import),
+                cold[smoke].append(time.perf_counter() - started)
+            cold["uv"].append(run_command([*raw_uv, str(base / f"raw-uv-{trial}"), "bench-app"], env))
+            cold["pip"].append(run_command([*raw_pip, str(base / f"raw-pip-{trial}"), "bench-app"], env))
+            manager = CacheManager(base / f"cold-tiny-{trial}", settings=settings)
+            started = time.perf_counter()
+            manager.ensure("bench-tiny", isolate=True)
+            cold["tiny"].append(time.perf_counter() - started)
+            cold["uv-tiny"].append(run_command([*raw_uv, str(base / f"raw-tiny-{trial}"), "bench-tiny"], env))
+        ms = {name: statistics.median(samples) * 1000 for name, samples in cold.items()}
+        for label, value, raw in (
+            ("cold ensure, import smoke (default; ms, median)", ms["import"], ms["uv"]),
+            ("cold ensure, find smoke (ms, median)", ms["find"], ms["uv"]),
+            ("cold ensure, 1-module package, import smoke (ms)", ms["tiny"], ms["uv-tiny"]),
         ):
+            budget = max(0.10 * raw, 25.0)
             verdict = "within" if value - raw <= budget else "over"
             ratio = f"{value / raw:.2f}x (+{value - raw:.1f} ms; budget {budget:.0f} ms: {verdict})"
             rows.append((label, f"{value:.1f}", f"{raw:.1f}", "uv pip install --target", ratio))
         rows.append(
             (
-                "cold ensure, find smoke (ms, median)",
-                f"{cold:.1f}",
-                f"{pip:.1f}",
+                "cold ensure, import smoke (default; ms, median)",
+                f"{ms['import']:.1f}",
+                f"{ms['pip']:.1f}",
                 "pip install --target",
-                f"{cold / pip:.2f}x",
+                f"{ms['import'] / ms['pip']:.2f}x",
             )
         )
 
@@ -225,23 +236,47 @@ def main() -> None:
             )
         )
 
-        # 4. first import after install
-        plain = CacheManager(base / "import-plain", settings=settings).ensure("bench-app", isolate=True)
-        compiled_settings = IndexSettings(find_links=(str(wheels),), no_index=True, compile_bytecode=True)
-        compiled = CacheManager(base / "import-compiled", settings=compiled_settings).ensure(
-            "bench-app", isolate=True
-        )
-        assert plain.path is not None
-        assert compiled.path is not None
-        without_pyc = first_import_s(plain.path) * 1000
-        with_pyc = first_import_s(compiled.path) * 1000
+        # 4. first import after install: bytecode from uv, from the import smoke test, or none
+        def first_import_ms(name: str, smoke: SmokeTest, compile_bytecode: bool = False) -> float:
+            chosen = IndexSettings(
+                find_links=(str(wheels),), no_index=True, compile_bytecode=compile_bytecode
+            )
+            entry = CacheManager(base / name, settings=chosen, smoke_test=smoke).ensure(
+                "bench-app", isolate=True
+            )
+            assert entry.path is not None
+            return statistics.median(first_import_s(entry.path) for _ in range(3)) * 1000
+
+        without_pyc = first_import_ms("import-plain", "find")
+        with_pyc = first_import_ms("import-compiled", "find", compile_bytecode=True)
+        after_smoke = first_import_ms("import-smoked", "import")
         rows.append(
             (
-                "first import after install (ms)",
+                "first import, --compile-bytecode (ms)",
                 f"{with_pyc:.1f}",
                 f"{without_pyc:.1f}",
-                "without --compile-bytecode",
+                "no bytecode (find smoke)",
                 f"{without_pyc / with_pyc:.2f}x faster with",
+            )
+        )
+        rows.append(
+            (
+                "first import after import smoke (ms)",
+                f"{after_smoke:.1f}",
+                f"{without_pyc:.1f}",
+                "no bytecode (find smoke)",
+                f"{without_pyc / after_smoke:.2f}x faster with",
+            )
+        )
+        total = ms["import"] + after_smoke
+        raw_total = ms["uv"] + without_pyc
+        rows.append(
+            (
+                "cold ensure + first import (ms)",
+                f"{total:.1f}",
+                f"{raw_total:.1f}",
+                "raw uv + first import",
+                f"{total / raw_total:.2f}x ({total - raw_total:+.1f} ms)",
             )
         )
 

@@ -8,6 +8,8 @@ installer's own message in the error.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import os
 import re
 import shutil
@@ -71,8 +73,9 @@ def is_transient_failure(output: str) -> bool:
     return _PERMANENT.search(output) is None and _TRANSIENT.search(output) is not None
 
 
+@functools.cache
 def find_uv() -> str | None:
-    """The ``uv`` binary of the ``uv`` wheel, else one on ``PATH``, else ``None``."""
+    """The ``uv`` binary of the ``uv`` wheel, else one on ``PATH``, else ``None`` (looked up once)."""
     try:
         from uv import find_uv_bin
     except ImportError:
@@ -120,10 +123,11 @@ class _SubprocessInstaller(ABC):
         self, requirements: Sequence[str], target: Path, settings: IndexSettings, spec: str
     ) -> None:
         self.attempts += 1
-        with tempfile.TemporaryDirectory(prefix="xtnsmgr-constraints-") as scratch:
+        with contextlib.ExitStack() as scratch:
             constraints = None
-            if settings.constraints:
-                constraints = Path(scratch) / "constraints.txt"
+            if settings.constraints:  # a temporary folder only when there is something to put in it
+                folder = scratch.enter_context(tempfile.TemporaryDirectory(prefix="xtnsmgr-constraints-"))
+                constraints = Path(folder) / "constraints.txt"
                 constraints.write_text("\n".join(settings.constraints) + "\n", encoding="utf-8")
             command = self.command(requirements, target, settings, constraints)
             returncode, output = _run(command, self.timeout_s)
