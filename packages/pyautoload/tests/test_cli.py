@@ -1,4 +1,4 @@
-"""Feature 10: the `pyautoload` command line (run as a real process)."""
+"""Feature 10: the `pyautoload` command line, as real processes and through click's runner."""
 
 from __future__ import annotations
 

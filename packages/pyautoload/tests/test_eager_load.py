@@ -1,4 +1,7 @@
-"""Feature 4: eager loading (Zeitwerk: test_eager_load, test_eager_load_dir, test_eager_load_namespace, test_load_file)."""
+"""Feature 4: eager loading.
+
+Zeitwerk: test_eager_load, test_eager_load_dir, test_eager_load_namespace, test_load_file.
+"""
 
 from __future__ import annotations
 

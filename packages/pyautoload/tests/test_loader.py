@@ -1,4 +1,9 @@
-"""Feature 1: Loader and finder (Zeitwerk: test_push_dir, test_multiple_loaders, test_require_interaction)."""
+"""Feature 1: the loader and the finder.
+
+Zeitwerk: test_push_dir, loader/test_tag, test_multiple_loaders, test_require_interaction and
+test_ruby_compatibility (here: import statements, importlib, pkgutil, runpy), test_marshal (pickle),
+test_unregister, test_for_gem (``Loader.for_package``).
+"""
 
 from __future__ import annotations
 

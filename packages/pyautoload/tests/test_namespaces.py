@@ -1,5 +1,8 @@
-"""Feature 3: namespaces (Zeitwerk: test_explicit_namespace, test_nested_root_directories, test_collapse,
-test_ignore, test_shared_namespaces, test_conflicting_directory)."""
+"""Feature 3: namespaces, collapse, ignore, shadowing, other distributions.
+
+Zeitwerk: test_explicit_namespace, test_nested_root_directories, test_collapse, test_ignore,
+test_shared_namespaces, test_conflicting_directory, and the shadowing cases of test_top_level.
+"""
 
 # ruff: noqa: B018 - a bare attribute access is the autoload under test
 

@@ -1,3 +1,5 @@
+"""The public surface of ``pyautoload``, pinned: it changes only on purpose."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,8 @@
-"""Feature 7: thread safety. Trials come from PYAUTOLOAD_STRESS_TRIALS (small by default)."""
+"""Feature 7: thread safety, with real threads released together by a barrier.
+
+Zeitwerk: "autovivification is synchronized", "autoloads and constant references are
+synchronized". Trials come from PYAUTOLOAD_STRESS_TRIALS (small by default).
+"""
 
 from __future__ import annotations
 
