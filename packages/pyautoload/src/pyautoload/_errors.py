@@ -11,10 +11,19 @@ PyautoloadError (also exported as ``pyautoload.Error``)
 └── SetupRequired                      eager loading or introspection before ``setup()``
 
 ``pyautoload.NameError`` derives from ``ImportError`` rather than from both ``ImportError`` and
-``AttributeError``: CPython refuses a class with both bases ("multiple bases have instance lay-out
-conflict"). ``ImportError`` is the base that keeps the explanation intact through
-``from pkg import Name`` (the interpreter replaces any ``AttributeError`` there by a generic
-"cannot import name"), and it makes ``hasattr()`` surface a broken file instead of hiding it.
+``AttributeError``: CPython 3.11-3.13 refuses a class with both, whichever way it gets them: as
+bases ("multiple bases have instance lay-out conflict"), through a metaclass ``mro()`` ("mro()
+returned base with unsuitable layout"), by assigning ``__bases__`` or an instance's ``__class__``
+(each C base adds its own fields to the instance); and ``except`` clauses match on the real MRO,
+never on ``__subclasscheck__``, so an ABC registration does not help either. Of the two,
+``ImportError`` is the base under which the error behaves right where it reaches users:
+
+- ``app.models.HtmlParser``: raised as is (``except ImportError`` catches it);
+- ``from app.models import HtmlParser`` (and ``from . import HtmlParser``): the explanation comes
+  through, where the interpreter swaps any ``AttributeError`` for a bare "cannot import name";
+- ``hasattr()`` and ``getattr(module, name, default)``: a broken file surfaces instead of reading
+  as a missing name. A name with no file at all stays a plain ``AttributeError``, so both behave
+  as usual for it.
 """
 
 from __future__ import annotations
@@ -49,6 +58,11 @@ def _rebuild(
 
 class NameError(PyautoloadError, builtins.ImportError):
     """A file does not define the name its path promises.
+
+    An ``ImportError``, not also an ``AttributeError`` (CPython refuses both bases): so the
+    explanation survives ``from app.models import HtmlParser``, and ``hasattr()`` or
+    ``getattr(module, name, default)`` surface the broken file instead of hiding it. See the
+    module docstring for what was tried.
 
     Attributes:
         name: the expected fully qualified name (``app.models.HtmlParser``).
