@@ -58,13 +58,18 @@ class Filter(BaseModel):
 
 
 class _PropertyFilter(Filter):
+    """A filter on one property: `Kind(property, **bounds)`."""
+
     property: PropertyReference
 
+    def __init__(self, property: PropertyReference | None = None, /, **data: Any) -> None:
+        positional(data, property=property)
+        super().__init__(**data)
 
-class Equals(_PropertyFilter):
-    """`property == value`."""
 
-    name: ClassVar[str] = "equals"
+class _ValueFilter(_PropertyFilter):
+    """A filter comparing one property with one value: `Kind(property, value)`."""
+
     value: Any
 
     def __init__(self, property: PropertyReference | None = None, value: Any = None, /, **data: Any) -> None:
@@ -72,10 +77,9 @@ class Equals(_PropertyFilter):
         super().__init__(**data)
 
 
-class In(_PropertyFilter):
-    """`property` is one of `values`."""
+class _ValuesFilter(_PropertyFilter):
+    """A filter comparing one property with a list of values: `Kind(property, values)`."""
 
-    name: ClassVar[str] = "in"
     values: list[Any]
 
     def __init__(
@@ -83,6 +87,26 @@ class In(_PropertyFilter):
     ) -> None:
         positional(data, property=property, values=values)
         super().__init__(**data)
+
+
+class Equals(_ValueFilter):
+    """`property == value`."""
+
+    name: ClassVar[str] = "equals"
+
+    def __init__(self, property: PropertyReference | None = None, value: Any = None, /, **data: Any) -> None:
+        super().__init__(property, value, **data)
+
+
+class In(_ValuesFilter):
+    """`property` is one of `values`."""
+
+    name: ClassVar[str] = "in"
+
+    def __init__(
+        self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
+    ) -> None:
+        super().__init__(property, values, **data)
 
 
 class Range(_PropertyFilter):
@@ -95,19 +119,16 @@ class Range(_PropertyFilter):
     lte: Any = None
 
     def __init__(self, property: PropertyReference | None = None, /, **data: Any) -> None:
-        positional(data, property=property)
-        super().__init__(**data)
+        super().__init__(property, **data)
 
 
-class Prefix(_PropertyFilter):
+class Prefix(_ValueFilter):
     """`property` (text or list) starts with `value`."""
 
     name: ClassVar[str] = "prefix"
-    value: Any
 
     def __init__(self, property: PropertyReference | None = None, value: Any = None, /, **data: Any) -> None:
-        positional(data, property=property, value=value)
-        super().__init__(**data)
+        super().__init__(property, value, **data)
 
 
 class Exists(_PropertyFilter):
@@ -116,34 +137,29 @@ class Exists(_PropertyFilter):
     name: ClassVar[str] = "exists"
 
     def __init__(self, property: PropertyReference | None = None, /, **data: Any) -> None:
-        positional(data, property=property)
-        super().__init__(**data)
+        super().__init__(property, **data)
 
 
-class ContainsAny(_PropertyFilter):
+class ContainsAny(_ValuesFilter):
     """The list `property` contains at least one of `values`."""
 
     name: ClassVar[str] = "containsAny"
-    values: list[Any]
 
     def __init__(
         self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
     ) -> None:
-        positional(data, property=property, values=values)
-        super().__init__(**data)
+        super().__init__(property, values, **data)
 
 
-class ContainsAll(_PropertyFilter):
+class ContainsAll(_ValuesFilter):
     """The list `property` contains every one of `values`."""
 
     name: ClassVar[str] = "containsAll"
-    values: list[Any]
 
     def __init__(
         self, property: PropertyReference | None = None, values: list[Any] | None = None, /, **data: Any
     ) -> None:
-        positional(data, property=property, values=values)
-        super().__init__(**data)
+        super().__init__(property, values, **data)
 
 
 class Overlaps(Filter):

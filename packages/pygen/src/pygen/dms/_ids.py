@@ -18,89 +18,86 @@ class SpaceId(FrozenDMSModel):
         super().__init__(**data)
 
 
-class ContainerId(FrozenDMSModel):
+class _Identified(FrozenDMSModel):
+    """An identifier made of `space` and `external_id`: `Kind(space, external_id)`.
+
+    Subclasses repeat `__init__` (delegating here) so that type checkers keep it positional.
+    """
+
+    space: str
+    external_id: str
+
+    def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
+        positional(data, space=space, external_id=external_id)
+        super().__init__(**data)
+
+
+class _Versioned(FrozenDMSModel):
+    """An identifier made of `space`, `external_id` and `version`: `Kind(space, external_id, version)`."""
+
+    space: str
+    external_id: str
+    version: str | None = None
+
+    def __init__(
+        self,
+        space: str | None = None,
+        external_id: str | None = None,
+        version: str | None = None,
+        /,
+        **data: Any,
+    ) -> None:
+        positional(data, space=space, external_id=external_id, version=version)
+        super().__init__(**data)
+
+
+class ContainerId(_Identified):
     """A container: `space` and `external_id`."""
 
-    space: str
-    external_id: str
     type: Literal["container"] = "container"
 
-    def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        positional(data, space=space, external_id=external_id)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)
 
 
-class ViewId(FrozenDMSModel):
+class ViewId(_Versioned):
     """A view: `space`, `external_id` and `version`."""
 
-    space: str
-    external_id: str
-    version: str | None = None
     type: Literal["view"] = "view"
 
-    def __init__(
-        self,
-        space: str | None = None,
-        external_id: str | None = None,
-        version: str | None = None,
-        /,
-        **data: Any,
-    ) -> None:
-        positional(data, space=space, external_id=external_id, version=version)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)
 
 
-class DataModelId(FrozenDMSModel):
+class DataModelId(_Versioned):
     """A data model: `space`, `external_id` and `version`."""
 
-    space: str
-    external_id: str
-    version: str | None = None
-
-    def __init__(
-        self,
-        space: str | None = None,
-        external_id: str | None = None,
-        version: str | None = None,
-        /,
-        **data: Any,
-    ) -> None:
-        positional(data, space=space, external_id=external_id, version=version)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)
 
 
-class DirectRelationReference(FrozenDMSModel):
+class DirectRelationReference(_Identified):
     """A reference to a node: the value of a direct relation and of a node or edge `type`."""
 
-    space: str
-    external_id: str
-
-    def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        positional(data, space=space, external_id=external_id)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)
 
 
-class NodeId(FrozenDMSModel):
+class NodeId(_Identified):
     """A node: `space` and `external_id`."""
 
     _always_dump = ("instance_type",)
-    space: str
-    external_id: str
     instance_type: Literal["node"] = "node"
 
-    def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        positional(data, space=space, external_id=external_id)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)
 
 
-class EdgeId(FrozenDMSModel):
+class EdgeId(_Identified):
     """An edge: `space` and `external_id`."""
 
     _always_dump = ("instance_type",)
-    space: str
-    external_id: str
     instance_type: Literal["edge"] = "edge"
 
-    def __init__(self, space: str | None = None, external_id: str | None = None, /, **data: Any) -> None:
-        positional(data, space=space, external_id=external_id)
-        super().__init__(**data)
+    def __init__(self, *ids: str | None, **data: Any) -> None:
+        super().__init__(*ids, **data)

@@ -32,34 +32,44 @@ class NodeOrEdgeData(DMSModel):
     properties: dict[str, Any] = Field(default_factory=dict)
 
 
-class NodeApply(DMSModel):
-    """A node to create or update."""
+class _Instance(DMSModel):
+    """What every form of a node or edge has: its identity (`instance_type` is always written)."""
 
     _always_dump = ("instance_type",)
-    instance_type: Literal["node"] = "node"
     space: str
     external_id: str
+
+
+class _Written(_Instance):
+    """The write form's optimistic lock and property values."""
+
     existing_version: int | None = None
-    type: DirectRelationReference | None = None
     sources: list[NodeOrEdgeData] | None = None
+
+
+class _EdgeEnds(DMSModel):
+    """An edge's type and the nodes it goes from and to."""
+
+    type: DirectRelationReference
+    start_node: DirectRelationReference
+    end_node: DirectRelationReference
+
+
+class NodeApply(_Written):
+    """A node to create or update."""
+
+    instance_type: Literal["node"] = "node"
+    type: DirectRelationReference | None = None
 
     def as_id(self) -> NodeId:
         """The identifier of this node."""
         return NodeId(self.space, self.external_id)
 
 
-class EdgeApply(DMSModel):
+class EdgeApply(_Written, _EdgeEnds):
     """An edge to create or update: typed, from `start_node` to `end_node`."""
 
-    _always_dump = ("instance_type",)
     instance_type: Literal["edge"] = "edge"
-    space: str
-    external_id: str
-    type: DirectRelationReference
-    start_node: DirectRelationReference
-    end_node: DirectRelationReference
-    existing_version: int | None = None
-    sources: list[NodeOrEdgeData] | None = None
 
     def as_id(self) -> EdgeId:
         """The identifier of this edge."""
@@ -70,40 +80,31 @@ InstanceProperties = dict[str, dict[str, dict[str, Any]]]
 """`properties.<space>.<view external id/version or container external id>.<property>`."""
 
 
-class Node(DMSModel):
-    """A node as the server returns it."""
+class _Read(_Instance):
+    """The read form's version, timestamps and property values."""
 
-    _always_dump = ("instance_type",)
-    instance_type: Literal["node"] = "node"
-    space: str
-    external_id: str
     version: int | None = None
     created_time: int | None = None
     last_updated_time: int | None = None
     deleted_time: int | None = None
-    type: DirectRelationReference | None = None
     properties: InstanceProperties = Field(default_factory=dict)
+
+
+class Node(_Read):
+    """A node as the server returns it."""
+
+    instance_type: Literal["node"] = "node"
+    type: DirectRelationReference | None = None
 
     def as_id(self) -> NodeId:
         """The identifier of this node."""
         return NodeId(self.space, self.external_id)
 
 
-class Edge(DMSModel):
+class Edge(_Read, _EdgeEnds):
     """An edge as the server returns it."""
 
-    _always_dump = ("instance_type",)
     instance_type: Literal["edge"] = "edge"
-    space: str
-    external_id: str
-    type: DirectRelationReference
-    start_node: DirectRelationReference
-    end_node: DirectRelationReference
-    version: int | None = None
-    created_time: int | None = None
-    last_updated_time: int | None = None
-    deleted_time: int | None = None
-    properties: InstanceProperties = Field(default_factory=dict)
 
     def as_id(self) -> EdgeId:
         """The identifier of this edge."""

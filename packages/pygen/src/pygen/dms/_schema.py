@@ -179,40 +179,39 @@ ViewProperty = Annotated[
 """A view property as the server returns it."""
 
 
-class ViewApply(DMSModel):
-    """A view to create or update."""
+class _Versioned(DMSModel):
+    """What views and data models share: a versioned identity, a name and a description."""
 
     space: str
     external_id: str
     version: str
     name: str | None = None
     description: str | None = None
+
+
+class _ViewBase(_Versioned):
+    """What both forms of a view have: the filter and the views it implements."""
+
     filter: dict[str, Any] | None = None
     implements: list[ViewId] | None = None
-    properties: dict[str, ViewPropertyApply] | None = None
 
     def as_id(self) -> ViewId:
         """The identifier of this view."""
         return ViewId(self.space, self.external_id, self.version)
 
 
-class View(_Timestamps):
+class ViewApply(_ViewBase):
+    """A view to create or update."""
+
+    properties: dict[str, ViewPropertyApply] | None = None
+
+
+class View(_ViewBase, _Timestamps):
     """A view as the server returns it: inherited properties expanded, types resolved."""
 
-    space: str
-    external_id: str
-    version: str
-    name: str | None = None
-    description: str | None = None
-    filter: dict[str, Any] | None = None
-    implements: list[ViewId] | None = None
     writable: bool | None = None
     used_for: UsedFor | None = None
     properties: dict[str, ViewProperty] = Field(default_factory=dict)
-
-    def as_id(self) -> ViewId:
-        """The identifier of this view."""
-        return ViewId(self.space, self.external_id, self.version)
 
 
 def _view_tag(value: Any) -> str:
@@ -221,14 +220,17 @@ def _view_tag(value: Any) -> str:
     return "id" if isinstance(value, ViewId) else "view"
 
 
-class DataModelApply(DMSModel):
+class _DataModelBase(_Versioned):
+    """What both forms of a data model have: its identifier."""
+
+    def as_id(self) -> DataModelId:
+        """The identifier of this data model."""
+        return DataModelId(self.space, self.external_id, self.version)
+
+
+class DataModelApply(_DataModelBase):
     """A data model to create or update: its views by id or inline."""
 
-    space: str
-    external_id: str
-    version: str
-    name: str | None = None
-    description: str | None = None
     views: (
         list[
             Annotated[
@@ -239,23 +241,10 @@ class DataModelApply(DMSModel):
         | None
     ) = None
 
-    def as_id(self) -> DataModelId:
-        """The identifier of this data model."""
-        return DataModelId(self.space, self.external_id, self.version)
 
-
-class DataModel(_Timestamps):
+class DataModel(_DataModelBase, _Timestamps):
     """A data model as the server returns it: views by id, or inline with `inlineViews=true`."""
 
-    space: str
-    external_id: str
-    version: str
-    name: str | None = None
-    description: str | None = None
     views: list[
         Annotated[Annotated[ViewId, Tag("id")] | Annotated[View, Tag("view")], Discriminator(_view_tag)]
     ] = Field(default_factory=list)
-
-    def as_id(self) -> DataModelId:
-        """The identifier of this data model."""
-        return DataModelId(self.space, self.external_id, self.version)
