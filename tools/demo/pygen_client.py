@@ -7,7 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pygen.client import DMSClient, RetryPolicy, Token
+from pygen.client import DMSAPIError, DMSClient, RetryPolicy, Token
 from pygen.dms import And, Equals, NodeApply, NodeOrEdgeData, Range, ViewId
 from pygen.emulator import Emulator, FaultConfig
 
@@ -89,6 +89,11 @@ def main() -> None:
                     client.instances.apply(bad)
                 except Exception as exc:
                     print(f"  {type(exc).__name__}: {exc}")
+                step("a stale existingVersion is refused in the real server's own words")
+                try:
+                    client.instances.apply(pumps[0].model_copy(update={"existing_version": 9}))
+                except DMSAPIError as exc:
+                    print(f"  {exc.code}: {exc.message}")
                 step("filter, sort and paginate lazily")
                 flt = And(
                     Equals(["demo", "Pump/1", "site"], "south"),
