@@ -1,30 +1,45 @@
 """A host in a fresh virtual environment loads two extensions built from this repository's own
 packages through `xtnsmgr.processors`, then uses them — as a real application would.
 
-Hermetic: the wheels are built here with `uv build --offline`; the venv and the extension
-installs resolve third-party dependencies from uv's local cache with `--offline`.
+Hermetic, without a network and without a warm installer cache: the repository's wheels are built
+by hatchling's PEP 517 hook (in this interpreter, or another one at hand that has hatchling), the
+third-party dependencies are the running environment's own distributions packed again as wheels
+(`xtnsmgr.testing.wheel_from_installed`), and every install runs `--no-index --offline` from that
+folder with a private, empty uv cache.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from xtnsmgr.installation import find_uv
+from xtnsmgr.testing import wheel_from_installed
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECTS = ["shared/devcore", "packages/xtnsmgr", "packages/phoenix-hotreload", "packages/pyautoload"]
+PROJECTS = {
+    "devcore-kit": "shared/devcore",
+    "xtnsmgr": "packages/xtnsmgr",
+    "phoenix-hotreload": "packages/phoenix-hotreload",
+    "pyautoload": "packages/pyautoload",
+}
+BUILD = "import os, sys, hatchling.build as b; os.chdir(sys.argv[1]); print(b.build_wheel(sys.argv[2]))"
 
 HOST = """
 import json, sys
 import xtnsmgr
 
 wheels, cache = sys.argv[1:3]
-manager = xtnsmgr.CacheManager(cache, settings=xtnsmgr.IndexSettings(find_links=(wheels,), offline=True))
+manager = xtnsmgr.CacheManager(cache, settings=xtnsmgr.IndexSettings(find_links=(wheels,), no_index=True, offline=True))
 report = xtnsmgr.register_extensions_sync(
     [
         {"name": "hotreload", "package": "phoenix-hotreload", "module": "phoenix_hotreload", "register": None},
@@ -55,40 +70,70 @@ def run(command: list[str], **options: object) -> subprocess.CompletedProcess[st
     return result  # type: ignore[no-any-return]
 
 
+def python_with_hatchling() -> str:
+    """This interpreter if it has hatchling, else the base interpreter or the one running hatch."""
+    hatch = shutil.which("hatch")
+    candidates = [sys.executable, os.path.join(sys.base_prefix, "bin", "python3")]
+    if hatch is not None:
+        with open(hatch, "rb") as script:
+            first = script.readline()
+        if first.startswith(b"#!"):
+            candidates.append(first[2:].decode().strip())
+    for python in candidates:
+        if (
+            os.path.exists(python)
+            and subprocess.run(
+                [python, "-c", "import hatchling.build"], capture_output=True, check=False
+            ).returncode
+            == 0
+        ):
+            return python
+    pytest.fail(f"no interpreter with hatchling among {candidates}: the repository's wheels cannot be built")
+
+
+def third_party_closure(roots: list[str]) -> set[str]:
+    """The distributions the roots need (markers evaluated here), without the roots themselves."""
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        name = canonicalize_name(todo.pop())
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in metadata.distribution(name).requires or []:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen - set(roots)
+
+
 @pytest.fixture(scope="module")
-def host_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def host_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
     uv = find_uv()
     assert uv is not None
     base = tmp_path_factory.mktemp("xtnsmgr-integration")
+    env = {**os.environ, "UV_CACHE_DIR": str(base / "uv-cache"), "UV_NO_CONFIG": "1"}
     wheels = base / "wheels"
-    for project in PROJECTS:
-        run([uv, "build", "--offline", "--wheel", "--quiet", "--out-dir", str(wheels), str(REPO / project)])
+    wheels.mkdir()
+    builder = python_with_hatchling()
+    for project in PROJECTS.values():
+        run([builder, "-c", BUILD, str(REPO / project), str(wheels)])
+    for name in sorted(third_party_closure(list(PROJECTS))):
+        wheel_from_installed(wheels, name)
     venv = base / "venv"
-    run([uv, "venv", "--offline", "--quiet", "--python", sys.executable, str(venv)])
+    run([uv, "venv", "--offline", "--quiet", "--python", sys.executable, str(venv)], env=env)
     python = venv / "bin" / "python"
-    run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--offline",
-            "--quiet",
-            "--python",
-            str(python),
-            "--find-links",
-            str(wheels),
-            "xtnsmgr",
-        ]
-    )
-    return python, wheels
+    install = [uv, "pip", "install", "--offline", "--no-index", "--quiet", "--python", str(python)]
+    run([*install, "--find-links", str(wheels), "xtnsmgr"], env=env)
+    return python, wheels, env
 
 
 def test_host_loads_and_uses_two_extensions_from_the_cache(
-    host_venv: tuple[Path, Path], tmp_path: Path
+    host_venv: tuple[Path, Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    python, wheels = host_venv
+    python, wheels, env = host_venv
     cache = tmp_path / "cache"
-    out = json.loads(run([str(python), "-c", HOST, str(wheels), str(cache)]).stdout)
+    out = json.loads(run([str(python), "-c", HOST, str(wheels), str(cache)], env=env).stdout)
     assert out["loaded"] == ["autoload", "hotreload"]
     assert out["failed"] == {"missing": "ExtensionInstallationError"}
     assert out["camel"] == "HtmlParser"
@@ -97,26 +142,29 @@ def test_host_loads_and_uses_two_extensions_from_the_cache(
     assert out["host_xtnsmgr"].startswith(str(python.parent.parent))
     assert set(out["sources"].values()) == {"install"}
 
-    again = json.loads(run([str(python), "-c", HOST, str(wheels), str(cache)]).stdout)
+    again = json.loads(run([str(python), "-c", HOST, str(wheels), str(cache)], env=env).stdout)
     assert set(again["sources"].values()) == {"cache"}, "a second host process hits the cache"
     assert again["files"] == out["files"]
 
 
-def test_cli_of_the_fresh_venv_lists_the_entries(host_venv: tuple[Path, Path], tmp_path: Path) -> None:
-    python, wheels = host_venv
+def test_cli_of_the_fresh_venv_lists_the_entries(
+    host_venv: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
+    python, wheels, env = host_venv
     cache = tmp_path / "cache"
     cli = [
         str(python.parent / "xtnsmgr"),
         "--cache-dir",
         str(cache),
         "--offline",
+        "--no-index",
         "--find-links",
         str(wheels),
     ]
-    ensured = json.loads(run([*cli, "ensure", "pyautoload", "--json"]).stdout)
+    ensured = json.loads(run([*cli, "ensure", "pyautoload", "--json"], env=env).stdout)
     assert ensured[0]["distributions"]["pyautoload"]
-    listed = json.loads(run([*cli, "list", "--json"]).stdout)
+    listed = json.loads(run([*cli, "list", "--json"], env=env).stdout)
     assert [entry["requirements"] for entry in listed] == [["pyautoload"]]
     code = "import pyautoload, sys; print(pyautoload.__file__)"
-    ran = run([*cli, "run", "pyautoload", "--", str(python), "-c", code]).stdout
+    ran = run([*cli, "run", "pyautoload", "--", str(python), "-c", code], env=env).stdout
     assert ran.strip().startswith(str(cache))

@@ -175,3 +175,22 @@ def python_with_pip(folder: Path) -> str:
         return base
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, capture_output=True)
     return str(folder / "venv" / "bin" / "python")
+
+
+def test_an_installed_distribution_packed_again_installs_offline(tmp_path: Path) -> None:
+    from xtnsmgr.testing import wheel_from_installed
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    wheel = wheel_from_installed(wheels, "click")
+    assert wheel.name.startswith("click-")
+    assert wheel.name.endswith("-py3-none-any.whl")
+    target = tmp_path / "site"
+    target.mkdir()
+    offline = IndexSettings(find_links=(str(wheels),), no_index=True, offline=True)
+    UvInstaller(timeout_s=300).install(["click"], target, offline)
+    code = f"import sys; sys.path.insert(0, {str(target)!r}); import click; print(click.__file__)"
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.startswith(str(target))
