@@ -9,9 +9,12 @@ test_shared_namespaces, test_conflicting_directory, and the shadowing cases of t
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import pyautoload
 
@@ -986,3 +989,54 @@ def test_a_directory_shadows_nothing_it_merges(project) -> None:
     assert p.module().M.__name__ == "M"
     assert p.module().m.A.__name__ == "A"
     assert p.module().m.B.__name__ == "B"
+
+
+# -- property: ignore and collapse keep introspection and loading in agreement ---------------------
+
+segment_names = st.sampled_from(["alpha", "beta", "gamma_ray", "delta"])
+random_trees = st.lists(st.lists(segment_names, min_size=1, max_size=3), min_size=1, max_size=8)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(random_trees, st.data())
+def test_ignore_and_collapse_agree_with_what_loads(tmp_path_factory, tree_writer, trees, data) -> None:
+    root = tmp_path_factory.mktemp("tree")
+    inflector = pyautoload.Inflector()
+    files = {}
+    for parts in trees:
+        relative = "app/" + "/".join(parts) + ".py"
+        files[relative] = f"class {inflector.camelize(parts[-1], '')}: pass\n"
+    tree_writer(root, files)
+    directories = sorted({str(p) for p in (root / "app").rglob("*") if p.is_dir()})
+    collapsed = data.draw(st.lists(st.sampled_from(directories), unique=True)) if directories else []
+    candidates = sorted(directories + [str(root / f) for f in files])
+    ignored = data.draw(st.lists(st.sampled_from(candidates), max_size=2, unique=True))
+    loader = pyautoload.Loader()
+    loader.push_dir(root / "app", namespace="app")
+    loader.collapse(*collapsed)
+    loader.ignore(*ignored)
+    before = set(sys.modules)
+    try:
+        loader.setup()
+        names = loader.all_expected_names()
+        for path, name in names.items():
+            assert loader.expected_name_at(path) == name
+            assert not any(path == i or path.startswith(i + os.sep) for i in ignored), path
+        loader.eager_load()
+        for path, name in names.items():
+            if not path.endswith(".py"):
+                continue
+            parent, _, attribute = name.rpartition(".")
+            value = vars(sys.modules[parent])[attribute]
+            assert value.__name__ == attribute
+            if value.__module__ == parent:  # hotel/hotel.py: the body of hotel.py defined Hotel first
+                continue
+            assert sys.modules[value.__module__].__file__ == path
+        for name in set(sys.modules) - before:
+            file = getattr(sys.modules[name], "__file__", None)
+            assert file is None or not file.startswith(str(root)) or file in names, file
+    finally:
+        loader.unregister()
+        for name in set(sys.modules) - before:
+            if name.split(".")[0] != "pyautoload":
+                del sys.modules[name]
