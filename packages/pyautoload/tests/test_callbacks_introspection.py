@@ -918,3 +918,29 @@ def test_entry_path_of_a_namespace_is_its_first_directory(project) -> None:
     assert entry.dirs == [p.path("one/m"), p.path("two/m")]
     assert entry.parent == "app"
     assert entry.is_namespace
+
+
+def test_on_load_registered_before_setup_fires_after_it(project) -> None:
+    p = project({"app/x.py": "class X: pass"}, setup=False)
+    calls: list[str] = []
+    p.loader.on_load(lambda name, value, path: calls.append(name))
+    p.loader.setup()
+    p.module().X
+    assert calls == ["app", "app.X"]
+
+
+def test_on_load_for_the_root_namespace(project) -> None:
+    p = project({"app/x.py": ""})
+    calls: list[tuple[str, object, str]] = []
+    p.loader.on_load(lambda *args: calls.append(args), "app")
+    app = p.module()
+    assert calls == [("app", app, p.path("app"))]
+
+
+def test_on_load_is_not_called_for_names_set_by_hand(project) -> None:
+    p = project({"app/x.py": "raise RuntimeError"})
+    calls: list[str] = []
+    p.loader.on_load(lambda name, value, path: calls.append(name), "app.X")
+    p.module().X = 1
+    assert p.module().X == 1
+    assert calls == []

@@ -808,3 +808,19 @@ def test_load_file_runs_on_load_callbacks(project) -> None:
     p.loader.on_load(lambda name, value, path: seen.append(name), "app.X")
     p.loader.load_file(p.path("app/x.py"))
     assert seen == ["app.X"]
+
+
+@pytest.mark.parametrize(
+    ("value", "eager"), [("1", True), ("true", True), ("on", True), ("0", False), ("", False), ("no", False)]
+)
+def test_environment_switch_in_process(project, monkeypatch, value: str, eager: bool) -> None:
+    monkeypatch.setenv("PYAUTOLOAD_EAGER", value)
+    p = project(MIXED)
+    assert p.loader.eager_loaded is eager
+    assert (p.loaded_files() == MIXED_FILES) is eager
+
+
+def test_environment_switch_reports_a_broken_file_at_setup(project, monkeypatch) -> None:
+    monkeypatch.setenv("PYAUTOLOAD_EAGER", "1")
+    with pytest.raises(pyautoload.NameError):
+        project({"app/x.py": "class Y: pass"})
