@@ -46,17 +46,7 @@ def test_query_cursors_page_each_result_set(client: DMSClient) -> None:
 
 def test_query_follows_edges_up_to_max_distance(client: DMSClient) -> None:
     chain = [f"hop{i}" for i in range(5)]
-    edges = [
-        EdgeApply(
-            space=SPACE,
-            external_id=f"e{i}",
-            type=Ref(SPACE, "next"),
-            start_node=Ref(SPACE, a),
-            end_node=Ref(SPACE, b),
-        )
-        for i, (a, b) in enumerate(itertools.pairwise(chain))
-    ]
-    client.instances.apply(edges, auto_create_start_nodes=True, auto_create_end_nodes=True)
+    _link(client, {f"e{i}": pair for i, pair in enumerate(itertools.pairwise(chain))})
     for distance, expected in ((1, ["e0"]), (2, ["e0", "e1"]), (None, ["e0", "e1", "e2", "e3"])):
         edge_expression: dict[str, object] = {"from": "start", "direction": "outwards"}
         if distance is not None:
@@ -158,23 +148,28 @@ def test_sync_returns_changes_and_deletes_since_the_cursor(client: DMSClient) ->
     assert by_id["new"].deleted_time is None
 
 
-def _graph(client: DMSClient) -> None:
-    """`r0 -> a0, a1, a2` and `r1 -> b0, b1` (edges `r0-a0`, ...), and `a0 -> c0 -> c1` further on."""
-    pairs = [("r0", "a0"), ("r0", "a1"), ("r0", "a2"), ("r1", "b0"), ("r1", "b1"), ("a0", "c0"), ("c0", "c1")]
+def _link(client: DMSClient, edges: dict[str, tuple[str, str]]) -> None:
+    """Apply edges `external id -> (start, end)` in `SPACE`, creating their nodes."""
     client.instances.apply(
         [
             EdgeApply(
                 space=SPACE,
-                external_id=f"{a}-{b}",
+                external_id=x,
                 type=Ref(SPACE, "link"),
                 start_node=Ref(SPACE, a),
                 end_node=Ref(SPACE, b),
             )
-            for a, b in pairs
+            for x, (a, b) in edges.items()
         ],
         auto_create_start_nodes=True,
         auto_create_end_nodes=True,
     )
+
+
+def _graph(client: DMSClient) -> None:
+    """`r0 -> a0, a1, a2` and `r1 -> b0, b1` (edges `r0-a0`, ...), and `a0 -> c0 -> c1` further on."""
+    pairs = [("r0", "a0"), ("r0", "a1"), ("r0", "a2"), ("r1", "b0"), ("r1", "b1"), ("a0", "c0"), ("c0", "c1")]
+    _link(client, {f"{a}-{b}": (a, b) for a, b in pairs})
 
 
 def _roots(*external_ids: str) -> dict[str, object]:
