@@ -12,7 +12,7 @@ file is checked (``confirm``) when the name is first used or imported, or for ev
 by ``children`` for eager loading and introspection, so setting up a root costs one directory
 listing however many namespaces it holds. A directory that turns out to hold no ``.py`` file is
 forgotten, as if the scan had never seen it. ``x.py`` beside ``x/`` is checked at once (it can
-conflict with ``x/__init__.py``). ``unregister`` undoes all of it.
+conflict with ``x/__init__.py``). ``_unload.forget`` undoes all of it.
 
 Everything ``setup()`` needs is here or in ``_finder``/``_registry``: each module a program
 imports costs a fresh interpreter a file lookup and a read, so the setup path is kept short.
@@ -30,8 +30,6 @@ from pyautoload._registry import (
     FILE,
     LOCK,
     MODULES,
-    NAMESPACE,
-    PACKAGE,
     PENDING,
     ROOT,
     ROOT_DIRS,
@@ -113,27 +111,6 @@ def is_module_name(name: str) -> bool:
     return name.isidentifier() and name not in _KEYWORDS
 
 
-def has_python_files(directory: str, loader: Loader) -> bool:
-    """Whether a directory holds a managed ``.py`` file, at any depth (stops at the first)."""
-    subdirs = []
-    try:
-        with os.scandir(directory) as it:
-            for entry in it:
-                name = entry.name
-                if name.startswith(".") or name == "__pycache__":
-                    continue
-                if entry.is_dir():
-                    subdirs.append(entry.path)
-                elif name.endswith(".py") and not loader.is_ignored(entry.path):
-                    return True
-    except (FileNotFoundError, NotADirectoryError):
-        return False
-    return any(
-        path not in ROOT_DIRS and not loader.is_ignored(path) and has_python_files(path, loader)
-        for path in subdirs
-    )
-
-
 class _Level:
     """The files and directories of one namespace level, before they become entries."""
 
@@ -193,36 +170,6 @@ def _attribute(base: str, file: str, loader: Loader) -> str | None:
     return None
 
 
-def _contents(dirs: list[str], loader: Loader) -> tuple[list[str], str | None]:
-    """The directories that hold managed ``.py`` files, and the first managed ``__init__.py``."""
-    kept: list[str] = []
-    first_init: str | None = None
-    for path in dirs:
-        init = os.path.join(path, "__init__.py")
-        has_init = os.path.isfile(init) and not loader.is_ignored(init)
-        if has_init or has_python_files(path, loader):
-            kept.append(path)
-            if has_init and first_init is None:
-                first_init = init
-    return kept, first_init
-
-
-def settle(entry: Entry, loader: Loader) -> bool:
-    """Check a pending directory entry: make it a namespace or a package, or say it is empty.
-
-    Call under ``_registry.LOCK``. Returns whether the entry is a module.
-    """
-    if entry.kind != PENDING:
-        return True
-    dirs, init = _contents(entry.dirs, loader)
-    if not dirs:
-        return False
-    entry.dirs = dirs
-    entry.file = init
-    entry.kind = PACKAGE if init else NAMESPACE
-    return True
-
-
 def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
     module = f"{namespace.module}.{base}"
     file = level.files.get(base)
@@ -232,7 +179,9 @@ def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
         return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))
     if file is None:
         return Entry(module, PENDING, loader, dirs=candidates)
-    dirs, init = _contents(candidates, loader)
+    from pyautoload._settle import contents
+
+    dirs, init = contents(candidates, loader)
     if not dirs:
         return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))
     if init is not None:
@@ -380,10 +329,13 @@ def _foreign_paths(entry: Entry) -> list[str]:
 
 def _claim(loader: Loader, parent: Entry, child: Entry, foreign: list[str]) -> bool:
     other = MODULES.get(child.module)
-    if other is not None and not confirm(other):
-        other = None
-    if (other is not None or child.module in sys.modules) and not settle(child, loader):
-        return False  # decided now: whether it is a module matters to someone already
+    if other is not None or child.module in sys.modules:
+        from pyautoload._settle import confirm, settle
+
+        if other is not None and not confirm(other):
+            other = None
+        if (other is not None or child.module in sys.modules) and not settle(child, loader):
+            return False  # decided now: whether it is a module matters to someone already
     if other is not None and other.owner is not loader and not (other.is_namespace and child.is_namespace):
         loader.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
         return False
@@ -423,72 +375,3 @@ def adopt(loader: Loader, module: ModuleType, entry: Entry) -> None:
     path = getattr(module, "__path__", None)
     if isinstance(path, list):
         path.extend(d for d in entry.dirs if d not in path)
-
-
-def confirm(entry: Entry) -> bool:
-    """Settle a pending directory entry; forget it if it holds no ``.py`` file. Whether it is a module."""
-    if entry.kind != PENDING:
-        return True
-    loader = entry.owner
-    with LOCK:
-        if entry.kind != PENDING:
-            return True
-        if settle(entry, loader):
-            return True
-        parent = loader.registry.entry(entry.parent)
-        last = entry.module.rpartition(".")[2]
-        if parent is not None and parent.children is not None and parent.children.get(last) is entry:
-            del parent.children[last]
-        if MODULES.get(entry.module) is entry:
-            del MODULES[entry.module]
-        loader.registry.discard(entry)
-    loader.trace(f"{', '.join(entry.dirs)} holds no .py file; it is not a namespace")
-    return False
-
-
-def children(loader: Loader, entry: Entry) -> dict[str, Entry]:
-    """The children of a namespace entry, scanned, with every pending directory settled."""
-    ensure_scanned(loader, entry)
-    assert entry.children is not None
-    for child in list(entry.children.values()):
-        confirm(child)
-    return entry.children
-
-
-def unregister(loader: Loader) -> None:
-    """Forget a loader's roots and discovered modules, and take its autoloads off them."""
-    forget(loader)
-    for directory in loader.dirs():
-        if ROOT_DIRS.get(directory) is loader:
-            del ROOT_DIRS[directory]
-    if loader in _registry.LOADERS:
-        _registry.LOADERS.remove(loader)
-    if not _registry.LOADERS:
-        _finder.uninstall()
-
-
-def forget(loader: Loader) -> None:
-    """Drop what a loader discovered and take its autoloads off modules; its roots stay its own.
-
-    Call under ``_registry.LOCK``. ``setup_root`` of each root starts discovery afresh.
-    """
-    for entry in loader.root_entries:
-        parent, _, last = entry.module.rpartition(".")
-        hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
-        if isinstance(hook, Autoloads) and hook.entry.children and hook.entry.children.get(last) is entry:
-            del hook.entry.children[last]
-    for entry in loader.registry.entries():
-        if entry.hook is not None:
-            _finder.detach(entry.hook)
-        shared = _registry.SHARED.get(entry.module)
-        if shared is not None and entry in shared:
-            shared.remove(entry)
-    for module, entry in list(MODULES.items()):
-        if entry.owner is loader:
-            del MODULES[module]
-    for module, entries in list(UNLISTED.items()):
-        entries[:] = [entry for entry in entries if entry.owner is not loader]
-        if not entries:
-            del UNLISTED[module]
-    loader.registry.clear()
-    loader.root_entries.clear()

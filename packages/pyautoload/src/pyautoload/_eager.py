@@ -9,8 +9,9 @@ from __future__ import annotations
 import sys
 
 from pyautoload import _trace
-from pyautoload._discover import children, under
+from pyautoload._discover import under
 from pyautoload._finder import import_module
+from pyautoload._settle import children
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -63,7 +63,7 @@ class Autoloads:
 
     def names(self) -> list[str]:
         """What ``dir()`` of the module shows: its dict, the autoloadable names, the fallback's."""
-        from pyautoload._discover import children
+        from pyautoload._settle import children
 
         names = set(self.module.__dict__)
         names.update(children(self.entry.owner, self.entry))
@@ -75,7 +75,7 @@ class Autoloads:
 
 
 def _confirm(entry: Entry) -> bool:
-    from pyautoload._discover import confirm
+    from pyautoload._settle import confirm
 
     return confirm(entry)
 
@@ -96,19 +96,6 @@ def join_shared(module: ModuleType) -> None:
     """Let the other loaders that share this namespace add their autoloads and directories."""
     for entry in list(_registry.SHARED.get(module.__name__, ())):
         entry.owner.adopt(module, entry)
-
-
-def detach(hook: Autoloads) -> None:
-    """Take ``hook`` off its module, putting back what it had before (if nothing replaced it)."""
-    namespace = hook.module.__dict__
-    for key, previous in (("__getattr__", hook.fallback), ("__dir__", hook.fallback_dir)):
-        current = namespace.get(key)
-        if current is hook or current == hook.names:
-            if previous is None:
-                del namespace[key]
-            else:
-                namespace[key] = previous
-    hook.entry.hook = None
 
 
 def import_module(name: str) -> ModuleType:

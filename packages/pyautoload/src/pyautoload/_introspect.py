@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 
-from pyautoload._discover import children, under
+from pyautoload._discover import under
 from pyautoload._registry import ROOT, Entry
+from pyautoload._settle import children
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -350,8 +350,10 @@ class Loader:
 
         Modules already imported and names already resolved stay where they are.
         """
+        from pyautoload import _unload
+
         with self._setup_lock, LOCK:
-            _discover.unregister(self)
+            _unload.unregister(self)
             self._setup_done = False
 
     # -- autoloading --------------------------------------------------------------------------

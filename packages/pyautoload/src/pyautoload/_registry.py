@@ -177,7 +177,7 @@ class Registry:
                     entry.owner.ensure_scanned(entry)
 
     def _settled(self) -> list[Entry]:
-        from pyautoload._discover import confirm
+        from pyautoload._settle import confirm
 
         if UNLISTED:
             self._list_roots()
@@ -198,7 +198,7 @@ class Registry:
             self._list_roots()
         entry = self._entries.get(key)
         if entry is not None:
-            from pyautoload._discover import confirm
+            from pyautoload._settle import confirm
 
             if confirm(entry):
                 return entry

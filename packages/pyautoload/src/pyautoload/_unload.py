@@ -1,4 +1,4 @@
-"""Unloading: take back every module and name a loader autoloaded, then discover afresh.
+"""Unloading and unregistering: take back what a loader autoloaded, or let go of its roots.
 
 ``Loader.unload()`` is the first half of a reload. It works in three steps, so that a failing
 ``on_unload`` callback leaves everything in place:
@@ -13,6 +13,9 @@
 
 Other loaders that had attached their autoloads to a module removed here (a namespace they share)
 are asked to attach them again when the module is created anew.
+
+``unregister`` (``Loader.unregister()``) forgets the discovered tree the same way (``forget``) and
+also gives up the roots; the modules already imported stay.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from __future__ import annotations
 import os
 import sys
 
-from pyautoload import _discover, _registry
+from pyautoload import _finder, _registry
 from pyautoload._discover import under
-from pyautoload._registry import LOCK, MODULES, PENDING
+from pyautoload._finder import Autoloads
+from pyautoload._registry import LOCK, MODULES, PENDING, ROOT_DIRS, UNLISTED
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -53,7 +57,7 @@ def unload(loader: Loader) -> None:
     with LOCK:
         _remove(plan)
         _share_again(loader, plan.modules)
-        _discover.forget(loader)
+        forget(loader)
         _invalidate_finders(loader.dirs())
         loader.set_up_roots()
     loader.trace(f"unloaded {len(plan.modules)} module(s) and {len(plan.names)} name(s)")
@@ -147,3 +151,55 @@ def _invalidate_finders(roots: list[str]) -> None:
         invalidate = getattr(finder, "invalidate_caches", None)
         if invalidate is not None and any(under(os.path.abspath(path), root) for root in roots):
             invalidate()
+
+
+def unregister(loader: Loader) -> None:
+    """Forget a loader's roots and discovered modules, and take its autoloads off them."""
+    forget(loader)
+    for directory in loader.dirs():
+        if ROOT_DIRS.get(directory) is loader:
+            del ROOT_DIRS[directory]
+    if loader in _registry.LOADERS:
+        _registry.LOADERS.remove(loader)
+    if not _registry.LOADERS:
+        _finder.uninstall()
+
+
+def forget(loader: Loader) -> None:
+    """Drop what a loader discovered and take its autoloads off modules; its roots stay its own.
+
+    Call under ``_registry.LOCK``. ``setup_root`` of each root starts discovery afresh.
+    """
+    for entry in loader.root_entries:
+        parent, _, last = entry.module.rpartition(".")
+        hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
+        if isinstance(hook, Autoloads) and hook.entry.children and hook.entry.children.get(last) is entry:
+            del hook.entry.children[last]
+    for entry in loader.registry.entries():
+        if entry.hook is not None:
+            detach(entry.hook)
+        shared = _registry.SHARED.get(entry.module)
+        if shared is not None and entry in shared:
+            shared.remove(entry)
+    for module, entry in list(MODULES.items()):
+        if entry.owner is loader:
+            del MODULES[module]
+    for module, entries in list(UNLISTED.items()):
+        entries[:] = [entry for entry in entries if entry.owner is not loader]
+        if not entries:
+            del UNLISTED[module]
+    loader.registry.clear()
+    loader.root_entries.clear()
+
+
+def detach(hook: Autoloads) -> None:
+    """Take ``hook`` off its module, putting back what it had before (if nothing replaced it)."""
+    namespace = hook.module.__dict__
+    for key, previous in (("__getattr__", hook.fallback), ("__dir__", hook.fallback_dir)):
+        current = namespace.get(key)
+        if current is hook or current == hook.names:
+            if previous is None:
+                del namespace[key]
+            else:
+                namespace[key] = previous
+    hook.entry.hook = None
