@@ -54,3 +54,12 @@ def test_import_pygen_and_the_cli_stay_light() -> None:
     code = "import sys, pygen, pygen._cli; print(sorted(m for m in ('httpx', 'pydantic', 'starlette', 'uvicorn', 'yaml') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_import_of_the_client_defers_httpx_and_pydantic() -> None:
+    code = (
+        "import sys, pygen.client; "
+        "print(sorted(m for m in ('asyncio', 'httpx', 'pydantic', 'pygen.dms') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pygen.client._errors import DMSAuthError
+
+if TYPE_CHECKING:
+    import asyncio
+
+    import httpx
 
 
 class Credentials(Protocol):
@@ -119,6 +121,8 @@ class OAuthClientCredentials:
         with self._lock:
             token = self._fresh()
             if token is None:
+                import httpx
+
                 try:
                     response = http.post(self.token_url, data=self._form())
                 except httpx.HTTPError as exc:
@@ -129,10 +133,14 @@ class OAuthClientCredentials:
     async def aauthorization(self, http: httpx.AsyncClient) -> str:
         """`Bearer <token>`, fetching a new token when the cached one is about to expire (async)."""
         if self._alock is None:
+            import asyncio
+
             self._alock = asyncio.Lock()
         async with self._alock:
             token = self._fresh()
             if token is None:
+                import httpx
+
                 try:
                     response = await http.post(self.token_url, data=self._form())
                 except httpx.HTTPError as exc:

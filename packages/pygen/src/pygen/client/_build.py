@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import functools
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from pydantic import TypeAdapter
-from pydantic.alias_generators import to_camel
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
 
-from pygen.dms import (
-    Container,
-    ContainerId,
-    DataModel,
-    DataModelId,
-    DMSModel,
-    EdgeId,
-    Filter,
-    Instance,
-    InstanceSort,
-    NodeId,
-    Space,
-    SpaceId,
-    View,
-    ViewId,
-)
+    from pygen.dms import (
+        Container,
+        DataModel,
+        DMSModel,
+        EdgeId,
+        Filter,
+        Instance,
+        InstanceSort,
+        NodeId,
+        Space,
+        View,
+        ViewId,
+    )
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -33,22 +31,47 @@ SCHEMA_CHUNK = 100
 INSTANCE_CHUNK = 1000
 LIST_LIMIT = 1000
 
-_INSTANCE = TypeAdapter[Instance](Instance)
+
+def _dms_attribute(name: str) -> Any:
+    """`pygen.dms.<name>`, imported on first use: importing the client imports no pydantic."""
+    import pygen.dms
+
+    return getattr(pygen.dms, name)
+
+
+@functools.cache
+def _dumped_types() -> tuple[type[DMSModel], type[Filter]]:
+    return (_dms_attribute("DMSModel"), _dms_attribute("Filter"))
+
+
+@functools.cache
+def _instance_adapter() -> TypeAdapter[Instance]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(_dms_attribute("Instance"))
 
 
 @dataclass(frozen=True)
 class SchemaResource(Generic[R]):
-    """A schema endpoint: its path, and how its items and their identifiers are read."""
+    """A schema endpoint: its path, and the `pygen.dms` models of its items and their identifiers."""
 
     path: str
-    load: Callable[[dict[str, Any]], R]
-    load_id: Callable[[dict[str, Any]], Any]
+    model: str
+    identifier: str
+
+    def load(self, data: dict[str, Any]) -> R:
+        """An item from its wire form."""
+        return cast("R", _dms_attribute(self.model).load(data))
+
+    def load_id(self, data: dict[str, Any]) -> Any:
+        """An identifier from its wire form."""
+        return _dms_attribute(self.identifier).load(data)
 
 
-SPACES = SchemaResource("/models/spaces", Space.load, SpaceId.load)
-CONTAINERS = SchemaResource("/models/containers", Container.load, ContainerId.load)
-VIEWS = SchemaResource("/models/views", View.load, ViewId.load)
-DATA_MODELS = SchemaResource("/models/datamodels", DataModel.load, DataModelId.load)
+SPACES: SchemaResource[Space] = SchemaResource("/models/spaces", "Space", "SpaceId")
+CONTAINERS: SchemaResource[Container] = SchemaResource("/models/containers", "Container", "ContainerId")
+VIEWS: SchemaResource[View] = SchemaResource("/models/views", "View", "ViewId")
+DATA_MODELS: SchemaResource[DataModel] = SchemaResource("/models/datamodels", "DataModel", "DataModelId")
 
 
 def as_list(items: T | Sequence[T]) -> list[T]:
@@ -65,7 +88,7 @@ def chunked(items: Sequence[T], size: int) -> list[list[T]]:
 
 def dump(item: Any) -> Any:
     """The wire form of a model (dicts pass through)."""
-    return item.dump() if isinstance(item, DMSModel | Filter) else item
+    return item.dump() if isinstance(item, _dumped_types()) else item
 
 
 def dump_identifier(item: Any) -> Any:
@@ -82,6 +105,8 @@ def query_params(
     options: dict[str, Any], *, limit: int | None = None, space: str | None = None
 ) -> dict[str, Any]:
     """Query parameters of a schema call; `options` are snake_case flags (`all_versions=True`)."""
+    from pydantic.alias_generators import to_camel
+
     params: dict[str, Any] = {} if limit is None else {"limit": limit}
     if space is not None:
         params["space"] = space
@@ -95,13 +120,10 @@ def source_selectors(sources: Iterable[ViewId | dict[str, Any]] | None) -> list[
     """`[{"source": {"type": "view", ...}}]` for views given by id."""
     if sources is None:
         return None
-    result = []
-    for source in sources:
-        if isinstance(source, ViewId):
-            result.append({"source": {**source.dump(), "type": "view"}})
-        else:
-            result.append(source)
-    return result
+    return [
+        source if isinstance(source, dict) else {"source": {**source.dump(), "type": "view"}}
+        for source in sources
+    ]
 
 
 def sort_specs(sort: Iterable[InstanceSort | dict[str, Any]] | None) -> list[Any] | None:
@@ -121,12 +143,13 @@ def drop_none(body: dict[str, Any]) -> dict[str, Any]:
 
 def load_instance(data: dict[str, Any]) -> Instance:
     """A node or edge from its wire form."""
-    return _INSTANCE.validate_python(data)
+    return _instance_adapter().validate_python(data)
 
 
 def load_instance_id(data: dict[str, Any]) -> NodeId | EdgeId:
     """A node or edge identifier from its wire form."""
-    return EdgeId.model_validate(data) if data.get("instanceType") == "edge" else NodeId.model_validate(data)
+    model = _dms_attribute("EdgeId" if data.get("instanceType") == "edge" else "NodeId")
+    return cast("NodeId | EdgeId", model.model_validate(data))
 
 
 def list_limit(limit: int | None) -> int:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from types import TracebackType
-from typing import Any, Generic, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pygen.client import _build as b
 from pygen.client._api import InstancesAPI, SchemaAPI
@@ -16,9 +14,13 @@ from pygen.client._http import AsyncHTTP, ClientConfig, SyncHTTP
 from pygen.client._instance_calls import InstanceCalls
 from pygen.client._retry import RetryPolicy
 from pygen.client._schema_calls import SchemaCalls
-from pygen.dms import Container, DataModel, Space, View
 
-TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
+if TYPE_CHECKING:
+    import httpx
+
+    from pygen.dms import Container, DataModel, Space, View
+
+TransportT = TypeVar("TransportT", "httpx.BaseTransport", "httpx.AsyncBaseTransport")
 
 
 class _Client(ABC, Generic[TransportT]):
@@ -52,7 +54,7 @@ class _Client(ABC, Generic[TransportT]):
         """Build the HTTP layer and the resource APIs over `transport`."""
 
 
-class DMSClient(_Client[httpx.BaseTransport]):
+class DMSClient(_Client["httpx.BaseTransport"]):
     """A light, blocking client of the CDF Data Modeling Service.
 
     Args:
@@ -94,7 +96,7 @@ class DMSClient(_Client[httpx.BaseTransport]):
         self.close()
 
 
-class AsyncDMSClient(_Client[httpx.AsyncBaseTransport]):
+class AsyncDMSClient(_Client["httpx.AsyncBaseTransport"]):
     """The async twin of `DMSClient`: the same APIs, awaited; arguments as for `DMSClient`.
 
     `transport` is an `httpx.AsyncBaseTransport`, e.g. `httpx.ASGITransport(emulator.app)`.

@@ -7,13 +7,14 @@ order) and walks `Pages` lazily, one request per page.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pygen.client._http import AsyncHTTP, SyncHTTP
 from pygen.client._plan import Batch, Body, Pages, Request
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 R = TypeVar("R")
 T = TypeVar("T")
@@ -30,6 +31,8 @@ class Runner:
         if len(items) <= 1 or self._max_workers <= 1:
             return [fn(item) for item in items]
         if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._pool = ThreadPoolExecutor(self._max_workers, thread_name_prefix="pygen-client")
         return list(self._pool.map(fn, items))
 
@@ -75,6 +78,8 @@ class AsyncExecutor:
     async def run(self, plan: Batch[T]) -> T:
         if len(plan.requests) == 1:
             return plan.parse([await self.send(plan.requests[0])])
+        import asyncio
+
         semaphore = asyncio.Semaphore(self._max_workers)
 
         async def bounded(request: Request) -> Body:

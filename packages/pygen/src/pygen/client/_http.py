@@ -1,19 +1,22 @@
-"""The HTTP layer: one pooled httpx client, auth headers, retries, logging and error mapping."""
+"""The HTTP layer: one pooled httpx client, auth headers, retries, logging and error mapping.
+
+httpx is imported when a client is built, not with this module: `import pygen.client` stays cheap.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from pygen.client._auth import Credentials
 from pygen.client._errors import DMSConnectionError, api_error_class
 from pygen.client._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger("pygen.client")
 
@@ -48,6 +51,8 @@ class ClientConfig:
 
     def httpx_options(self) -> dict[str, Any]:
         """Keyword arguments shared by the sync and async httpx clients."""
+        import httpx
+
         return {
             "base_url": self.base_url,
             "timeout": httpx.Timeout(self.timeout_s),
@@ -154,15 +159,13 @@ class _Attempts:
         }
 
     def settle(self, outcome: httpx.Response | httpx.TransportError) -> dict[str, Any] | None:
-        status = None if isinstance(outcome, httpx.TransportError) else outcome.status_code
-        retry_after = None
-        request_id = self._sent_id
-        if isinstance(outcome, httpx.Response):
+        status, retry_after, request_id = None, None, self._sent_id
+        if not isinstance(outcome, Exception):
+            status, retry_after = outcome.status_code, outcome.headers.get("Retry-After")
             request_id = _request_id(outcome, self._sent_id)
             _log_response(self.method, self.url, outcome, self._started, request_id)
-            retry_after = outcome.headers.get("Retry-After")
         if not self._policy.should_retry(self._attempt, status):
-            if isinstance(outcome, httpx.TransportError):
+            if isinstance(outcome, Exception):
                 message = f"{self.method} {self.url}: {outcome!r} (x-request-id: {request_id})"
                 raise DMSConnectionError(message, method=self.method, url=self.url) from outcome
             _raise_for_response(outcome, self.method, self.url, request_id)
@@ -177,6 +180,8 @@ class SyncHTTP:
     """Blocking requests with retries over one pooled `httpx.Client`."""
 
     def __init__(self, config: ClientConfig, transport: httpx.BaseTransport | None = None) -> None:
+        import httpx
+
         self.config = config
         self._client = httpx.Client(transport=transport, **config.httpx_options())
 
@@ -199,6 +204,8 @@ class SyncHTTP:
         return body
 
     def _attempt(self, attempts: _Attempts) -> httpx.Response | httpx.TransportError:
+        import httpx
+
         credentials = self.config.credentials
         authorization = None if credentials is None else credentials.authorization(self._client)
         try:
@@ -211,6 +218,8 @@ class AsyncHTTP:
     """Async requests with retries over one pooled `httpx.AsyncClient`."""
 
     def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None) -> None:
+        import httpx
+
         self.config = config
         self._client = httpx.AsyncClient(transport=transport, **config.httpx_options())
 
@@ -224,10 +233,14 @@ class AsyncHTTP:
         """The async twin of `SyncHTTP.request`."""
         attempts = _Attempts(self.config, method, path, json, params)
         while (body := attempts.settle(await self._attempt(attempts))) is None:
+            import asyncio
+
             await asyncio.sleep(attempts.wait_s)
         return body
 
     async def _attempt(self, attempts: _Attempts) -> httpx.Response | httpx.TransportError:
+        import httpx
+
         credentials = self.config.credentials
         authorization = None if credentials is None else await credentials.aauthorization(self._client)
         try:

@@ -7,24 +7,26 @@ sync and async: the API classes are built from these methods (see `_sync_api.py`
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pygen.client import _build as b
 from pygen.client._plan import Batch, Pages, Request, chunk_items, single
-from pygen.dms import (
-    AggregateItem,
-    EdgeApply,
-    EdgeId,
-    Filter,
-    Instance,
-    InstanceApplyResult,
-    InstanceSort,
-    NodeApply,
-    NodeId,
-    QueryRequest,
-    QueryResponse,
-    ViewId,
-)
+
+if TYPE_CHECKING:
+    from pygen.dms import (
+        AggregateItem,
+        EdgeApply,
+        EdgeId,
+        Filter,
+        Instance,
+        InstanceApplyResult,
+        InstanceSort,
+        NodeApply,
+        NodeId,
+        QueryRequest,
+        QueryResponse,
+        ViewId,
+    )
 
 T = TypeVar("T")
 
@@ -77,6 +79,8 @@ class InstanceCalls:
             "autoCreateEndNodes": auto_create_end_nodes,
             "skipOnVersionConflict": skip_on_version_conflict,
         }
+        from pygen.dms import InstanceApplyResult
+
         return _chunked("", items, InstanceApplyResult.load, flags)
 
     def retrieve(
@@ -133,14 +137,20 @@ class InstanceCalls:
     ) -> Batch[list[AggregateItem]]:
         """Aggregates (count, sum, avg, min, max, histogram) over a view, optionally per group."""
         body = b.aggregate_body(view, aggregates, group_by, instance_type, query, properties, filter, limit)
+        from pygen.dms import AggregateItem
+
         return single(Request("POST", _PATH + "/aggregate", body), _items(AggregateItem.load))
 
     def query(self, request: QueryRequest | dict[str, Any]) -> Batch[QueryResponse]:
         """Run a graph query: result sets of nodes and edges linked by `from`, `through` and edges."""
+        from pygen.dms import QueryResponse
+
         return single(Request("POST", _PATH + "/query", b.dump(request)), QueryResponse.load)
 
     def sync(self, request: QueryRequest | dict[str, Any]) -> Batch[QueryResponse]:
         """Changes since the `cursors` of `request` (all instances when it has none)."""
+        from pygen.dms import QueryResponse
+
         return single(Request("POST", _PATH + "/sync", b.dump(request)), QueryResponse.load)
 
     def list(
