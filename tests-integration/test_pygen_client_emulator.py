@@ -102,3 +102,60 @@ def test_a_port_in_use_is_a_clear_cli_error(
     assert out.returncode != 0
     assert "Error" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+CONSTRAINED_MODEL = """\
+space: it
+externalId: Plant
+version: '1'
+views:
+- space: it
+  externalId: Pump
+  version: '1'
+  properties:
+    site:
+      container: {space: it, externalId: Pump}
+      containerPropertyIdentifier: site
+      type: {type: direct, container: {space: it, externalId: Site}}
+      nullable: true
+- space: it
+  externalId: Site
+  version: '1'
+  properties:
+    name:
+      container: {space: it, externalId: Site}
+      containerPropertyIdentifier: name
+      type: {type: text, list: false}
+      nullable: true
+"""
+
+
+def test_strict_direct_relations_make_the_served_emulator_refuse_untyped_targets(
+    pygen_emulator: Callable[..., AbstractContextManager[str]], tmp_path: Path
+) -> None:
+    model = tmp_path / "plant.yaml"
+    model.write_text(CONSTRAINED_MODEL)
+    with pygen_emulator("--client", "app:s3cret", "--load", str(model), "--strict-direct-relations") as url:
+        result = run_client(
+            url,
+            """
+            from pygen.client import DMSAPIError
+            def pump(site):
+                return NodeApply(space="it", external_id="p1", sources=[NodeOrEdgeData(
+                    source=ViewId("it", "Pump", "1"), properties={"site": {"space": "it", "externalId": site}})])
+            try:
+                client.instances.apply(pump("s1"))
+            except DMSAPIError as exc:
+                refused = [exc.code, exc.message]
+            client.instances.apply(NodeApply(space="it", external_id="s1", sources=[NodeOrEdgeData(
+                source=ViewId("it", "Site", "1"), properties={"name": "north"})]))
+            print(json.dumps({"refused": refused, "then": client.instances.apply(pump("s1"))[0].was_modified}))
+            """,
+        )
+    assert result == {
+        "refused": [
+            400,
+            "Property 'site': the direct relation target it:s1 has no data in container it:Site.",
+        ],
+        "then": True,
+    }
