@@ -3,8 +3,10 @@ from __future__ import annotations
 import asyncio
 import importlib
 import os
+import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -294,6 +296,42 @@ def test_invalidate_info_list(forget: Callable[[], None], manager: CacheManager,
     forget()
     assert manager.ensure("xt-base").source == "install"
     assert len(installer.calls) == 2
+
+
+def test_an_entry_invalidated_by_another_process_keeps_its_tree_for_the_grace_period(
+    forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    from xtnsmgr._cachemgr import RETIRED_GRACE_S
+
+    root = tmp_path / "cache"
+    user = CacheManager(root, installer=installer, settings=settings)
+    entry = user.ensure("xt-pthpath")
+    assert entry.path is not None
+    code = (
+        "import sys, xtnsmgr\n"
+        "manager = xtnsmgr.CacheManager(sys.argv[1], settings=xtnsmgr.IndexSettings(find_links=(sys.argv[2],), no_index=True))\n"
+        "print(manager.invalidate('xt-pthpath'), manager.clean(older_than=0))\n"
+    )
+    other = subprocess.run(
+        [sys.executable, "-c", code, str(root), settings.find_links[0]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert other.stdout.split() == ["True", "[]"]
+    assert importlib.import_module("xt_extra").WHERE == "extra", "the retired tree still serves this process"
+    forget()
+    fresh = CacheManager(root, installer=installer, settings=settings).ensure("xt-pthpath")
+    assert fresh.source == "install"
+    assert fresh.path != entry.path
+    assert entry.path.is_dir(), "an install keeps a retired generation within its grace"
+    clock = Clock()
+    clock.now = time.time() + RETIRED_GRACE_S + 60
+    later = CacheManager(root, installer=installer, settings=settings, clock=clock)
+    assert later.clean() == []
+    assert not entry.path.exists()
+    assert fresh.path is not None
+    assert fresh.path.is_dir()
 
 
 def test_clean_removes_old_and_corrupt_entries_only(

@@ -33,6 +33,7 @@ from xtnsmgr._keys import interpreter_tag, key_of_material, settings_material
 from xtnsmgr._layout import (
     METADATA_NAME,
     QUARANTINE_NAME,
+    RETIRED_NAME,
     SITE_NAME,
     Layout,
     default_cache_root,
@@ -490,6 +491,8 @@ class CacheManager:
                 find_test(site, modules)
             pth_files = tuple(pth_file_names(site))
         retired = () if previous is None else (*previous.retired, (previous.generation, now))
+        for name, when in retired:
+            _mark_retired(self.layout.entry(key) / name, when)
         retired = self._sweep(key, keep=generation, retired=retired, now=now)
         meta = EntryMetadata(
             key=key,
@@ -508,23 +511,36 @@ class CacheManager:
         return meta
 
     def _sweep(
-        self, key: str, *, keep: str, retired: tuple[tuple[str, float], ...], now: float
+        self, key: str, *, keep: str | None, retired: tuple[tuple[str, float], ...], now: float
     ) -> tuple[tuple[str, float], ...]:
         """Under the entry's lock: drop orphan generations, retired ones past their grace, staging leftovers.
 
-        The generation being replaced is retired, not removed: processes that loaded it keep
-        importing from it for :data:`RETIRED_GRACE_S`.
+        A generation that stops being served (replaced by a refresh, invalidated, cleaned) is
+        retired, not removed: processes that loaded it keep importing from it for
+        :data:`RETIRED_GRACE_S`. Its retirement time is in the metadata's list and in a
+        ``retired`` file inside it (which outlives the metadata). Orphans, never published,
+        go at once.
+
+        Returns:
+            The retired generations kept, with their retirement times.
         """
         from devcore.files import sweep_stale
 
-        kept = tuple((name, when) for name, when in retired if now - when < RETIRED_GRACE_S)
-        alive = {keep} | {name for name, _ in kept}
+        known = dict(retired)
+        kept = []
         entry = self.layout.entry(key)
-        for name in os.listdir(entry):
-            if is_generation(name) and name not in alive:
+        for name in sorted(os.listdir(entry)):
+            if not is_generation(name) or name == keep:
+                continue
+            since = known.get(name)
+            if since is None:
+                since = _retired_since(entry / name)
+            if since is not None and now - since < RETIRED_GRACE_S:
+                kept.append((name, since))
+            else:
                 shutil.rmtree(entry / name, ignore_errors=True)
         sweep_stale(entry, older_than_s=0)  # a stage an orphan still writes into is left for later
-        return kept
+        return tuple(kept)
 
     def _quarantine(self, key: str) -> None:
         source = self.layout.metadata(key)
@@ -569,7 +585,9 @@ class CacheManager:
     def invalidate(self, specification: str) -> bool:
         """Remove a specification's entry so the next ensure reinstalls it.
 
-        Processes that already use it keep their memo (and their imported modules).
+        Processes that already use it keep their memo, their imported modules and the tree:
+        it is retired, and removed by a later :meth:`clean` or install once
+        :data:`RETIRED_GRACE_S` has passed.
 
         Returns:
             Whether there was an entry.
@@ -577,12 +595,17 @@ class CacheManager:
         key = self.key_of(specification)
         for memo in (self._memo, self._isolated):
             memo.pop(specification, None)
-        return self._remove(key, timeout_s=self.lock_timeout_s)
+        with _entry_lock(self.layout.lock(key), self.lock_timeout_s, key):
+            _, meta = self._probe(key, None)
+            return self._retire_entry(key, meta, self.clock())
 
     def clean(self, *, older_than: Duration | None = None) -> builtins.list[str]:
         """Garbage-collect: corrupt entries, entries not verified for ``older_than``, leftovers.
 
         Each entry is examined under its lock; one being installed is skipped, never raced.
+        A removed entry stops being served at once, but its tree is only retired: processes
+        that loaded it keep importing from it until :data:`RETIRED_GRACE_S` has passed and a
+        later clean or install removes it.
 
         Args:
             older_than: remove entries whose last verification is older than this (a
@@ -590,7 +613,7 @@ class CacheManager:
                 generations past their grace and staging leftovers.
 
         Returns:
-            The keys of the removed entries.
+            The keys of the entries removed (no longer served).
         """
         from devcore.files import LockTimeout, file_lock
 
@@ -607,8 +630,8 @@ class CacheManager:
                         and now - meta.last_verified > older_than_s
                     )
                     if meta is None or too_old:
-                        self._delete(key)
-                        removed.append(key)
+                        if self._retire_entry(key, meta, now):
+                            removed.append(key)
                     else:
                         self._prune(key, meta, now)
             except LockTimeout:
@@ -621,15 +644,26 @@ class CacheManager:
             write_metadata(self.layout.metadata(key), meta._replace(retired=kept), durable=self.durable)
         shutil.rmtree(self.layout.entry(key) / QUARANTINE_NAME, ignore_errors=True)
 
-    def _remove(self, key: str, *, timeout_s: float) -> bool:
-        with _entry_lock(self.layout.lock(key), timeout_s, key):
-            return self._delete(key)
+    def _retire_entry(self, key: str, meta: EntryMetadata | None, now: float) -> bool:
+        """Under the entry's lock: stop serving an entry; its generations are retired, not removed.
 
-    def _delete(self, key: str) -> bool:
+        Returns:
+            Whether there was something to stop serving (metadata, or an entry left empty).
+        """
         entry = self.layout.entry(key)
         if not entry.exists():
             return False
-        self.layout.metadata(key).unlink(missing_ok=True)
+        metadata = self.layout.metadata(key)
+        published = metadata.exists()
+        retired: tuple[tuple[str, float], ...] = ()
+        if meta is not None:
+            retired = (*meta.retired, (meta.generation, now))
+            for name, when in retired:
+                _mark_retired(entry / name, when)
+        metadata.unlink(missing_ok=True)
+        shutil.rmtree(entry / QUARANTINE_NAME, ignore_errors=True)
+        if self._sweep(key, keep=None, retired=retired, now=now):
+            return published
         shutil.rmtree(entry, ignore_errors=True)
         return True
 
@@ -641,6 +675,21 @@ class CacheManager:
 
 
 _SEPARATORS = re.compile(r"[-_.]+")
+
+
+def _mark_retired(generation: Path, when: float) -> None:
+    """Record in a generation when it stopped being served (kept if already recorded)."""
+    marker = generation / RETIRED_NAME
+    if generation.is_dir() and not marker.exists():
+        marker.write_text(repr(when), encoding="ascii")
+
+
+def _retired_since(generation: Path) -> float | None:
+    """When a generation stopped being served, or ``None`` for an orphan that never was."""
+    try:
+        return float((generation / RETIRED_NAME).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
 
 
 def _installed_in(directory: str) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ Inside an entry directory::
 
     entry.bin              the metadata (devcore.serial framed file), published last, atomically
     g<time>-<random>/site  a generation: the installed tree, renamed into place when complete
+    g<...>/retired         when a generation stopped being served (removed a day later)
     quarantine/            metadata files that failed validation, kept for inspection
     .<...>.staging         a generation being built (devcore.files.staged_directory)
 
@@ -21,6 +22,7 @@ LAYOUT_VERSION = "v1"
 METADATA_NAME = "entry.bin"
 SITE_NAME = "site"
 QUARANTINE_NAME = "quarantine"
+RETIRED_NAME = "retired"
 LOCKS_NAME = "locks"
 _SEP = os.sep
 
