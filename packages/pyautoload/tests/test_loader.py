@@ -725,3 +725,83 @@ def test_for_package_does_not_run_the_init_again(with_files, monkeypatch) -> Non
         assert builtins._pal_inits == 1  # type: ignore[attr-defined]
     finally:
         del builtins._pal_inits  # type: ignore[attr-defined]
+
+
+# -- the path machinery's clients see autoloaded files (pytest's assertion rewriting, coverage) ---------
+
+
+def clean_env() -> dict[str, str]:
+    """The environment for a child interpreter, without the parent's coverage or pytest hooks."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("COVERAGE_", "PYTEST_"))}
+
+
+def test_pytest_rewrites_assertions_in_autoloaded_files(with_files) -> None:
+    import subprocess
+
+    root = with_files(
+        {
+            "proj/app/checks.py": "def Checks(value):\n    assert value == 2\n",
+            "proj/conftest.py": (
+                "import os, pytest, pyautoload\n"
+                "pytest.register_assert_rewrite('app')\n"
+                "loader = pyautoload.Loader()\n"
+                "loader.push_dir(os.path.join(os.path.dirname(__file__), 'app'), namespace='app')\n"
+                "loader.setup()\n"
+            ),
+            "proj/test_use.py": "import app\n\ndef test_it():\n    app.Checks(1)\n",
+        }
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            str(root / "proj"),
+        ],
+        cwd=root / "proj",
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "assert 1 == 2" in result.stdout  # the rewritten assertion explains itself
+
+
+def test_coverage_measures_autoloaded_files(with_files) -> None:
+    import json
+    import subprocess
+
+    root = with_files(
+        {
+            "app/models/user.py": "class User:\n    def name(self):\n        return 'ada'\n",
+            "run.py": (
+                "import json, sys, coverage, pyautoload\n"
+                "cov = coverage.Coverage(data_file=None, include=[sys.argv[1] + '/*'])\n"
+                "cov.start()\n"
+                "loader = pyautoload.Loader()\n"
+                "loader.push_dir(sys.argv[1], namespace='app')\n"
+                "loader.setup()\n"
+                "import app\n"
+                "app.models.User().name()\n"
+                "cov.stop()\n"
+                "data = cov.get_data()\n"
+                "print(json.dumps({f: sorted(data.lines(f) or []) for f in data.measured_files()}))\n"
+            ),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, str(root / "run.py"), str(root / "app")],
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    measured = json.loads(result.stdout)
+    assert measured[str(root / "app/models/user.py")] == [1, 2, 3]
