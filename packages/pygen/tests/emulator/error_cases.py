@@ -169,6 +169,23 @@ ERROR_CASES = [
         "cognitedata/cognite-sdk-js:packages/stable/src/__tests__/api/assets.int.spec.ts",
     ),
     ErrorCase(
+        "backfill-sort-without-two-phase",
+        "/instances/sync",
+        {
+            "with": {
+                "n": {
+                    "nodes": {},
+                    "mode": "onePhase",
+                    "backfillSort": [{"property": ["node", "externalId"], "direction": "ascending"}],
+                }
+            },
+            "select": {"n": {}},
+        },
+        "Backfill sort can only be used with two-phase sync.",
+        "exact",
+        SDK_PY + "tests/tests_integration/test_api/test_data_modeling/test_instances.py",
+    ),
+    ErrorCase(
         "container-in-unknown-space",
         "/containers",
         {"items": [{"space": "nope", "externalId": "C", "properties": {"a": {"type": {"type": "text"}}}}]},

@@ -287,6 +287,8 @@ def run_sync(store: Store, schema: Schema, resolver: Resolver, body: dict[str, A
     next_cursor: dict[str, str | None] = {}
     for name, expression in with_.items():
         limit = check_limit(expression.get("limit"), SYNC_LIMIT, default=DEFAULT_LIMIT)
+        if expression.get("backfillSort") and expression.get("mode", "twoPhase") != "twoPhase":
+            raise bad_request("Backfill sort can only be used with two-phase sync.")
         kind, spec = expression_of(with_, name)
         after = decode_cursor(cursors.get(name), "c")
         page: list[Record] = []
