@@ -146,7 +146,7 @@ def scan(namespace: Entry, loader: Loader) -> list[Entry]:
     Raises:
         ConflictError: ``x.py`` and ``x/__init__.py`` both define module ``x``.
     """
-    level = _Level(namespace.dirs)
+    level = _Level([d for d in namespace.dirs if not loader.is_ignored(d)])  # an ignored root too
     index = 0
     while index < len(level.search):
         for name, path, is_dir in listing(level.search[index]):

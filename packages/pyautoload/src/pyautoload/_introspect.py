@@ -38,6 +38,8 @@ def expected_name_at(loader: Loader, target: str) -> str | None:
 
 
 def _name_below(loader: Loader, root: str, target: str) -> str | None:
+    if loader.is_ignored(root):
+        return None
     entry = next(e for e in roots(loader) if root in e.dirs)
     if target == root:
         return entry.module
