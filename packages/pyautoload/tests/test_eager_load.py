@@ -824,3 +824,13 @@ def test_environment_switch_reports_a_broken_file_at_setup(project, monkeypatch)
     monkeypatch.setenv("PYAUTOLOAD_EAGER", "1")
     with pytest.raises(pyautoload.NameError):
         project({"app/x.py": "class Y: pass"})
+
+
+def test_load_file_in_an_ignored_root(project) -> None:
+    p = project(
+        {"app/x.py": "", "ignored_root/x.py": ""},
+        roots={"app": "app", "ignored_root": "other"},
+        ignore=["ignored_root"],
+    )
+    with pytest.raises(pyautoload.NotManaged):
+        p.loader.load_file(p.path("ignored_root/x.py"))

@@ -382,6 +382,32 @@ def test_several_root_directories_with_their_own_namespaces(project) -> None:
     assert p.loader.dirs() == [p.path("a"), p.path("b"), p.path("c")]
 
 
+def test_several_roots_some_of_them_ignored(project) -> None:
+    p = project(
+        {"a/x.py": "class X: pass", "b/y.py": "raise RuntimeError('ignored root')"},
+        roots={"a": "app", "b": "app"},
+        ignore=["b"],
+    )
+    app = p.module()
+    assert app.X.__name__ == "X"
+    assert not hasattr(app, "Y")
+    assert p.loader.all_expected_names() == {p.path("a"): "app", p.path("a/x.py"): "app.X"}
+
+
+def test_an_ignored_root_defines_nothing_but_a_nested_root_in_it_does(project) -> None:
+    p = project(
+        {"a/x.py": "class X: pass", "b/y.py": "raise RuntimeError", "b/inner/z.py": "class Z: pass"},
+        roots={"a": "app", "b": "app", "b/inner": "inner"},
+        ignore=["b"],
+    )
+    assert p.loader.expected_name_at(p.path("b/y.py")) is None
+    assert p.loader.expected_name_at(p.path("b")) is None
+    assert p.loader.expected_name_at(p.path("b/inner/z.py")) == "inner.Z"
+    assert p.module("inner").Z.__name__ == "Z"
+    p.loader.eager_load()
+    assert p.loaded_files() == {"a/x.py", "b/inner/z.py"}
+
+
 def test_push_dir_resolves_relative_paths_against_the_working_directory(project, monkeypatch) -> None:
     p = project({"app/x.py": "class X: pass"}, roots={}, setup=False)
     monkeypatch.chdir(p.root)
