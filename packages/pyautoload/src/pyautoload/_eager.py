@@ -6,6 +6,7 @@ callbacks exactly like first use would; a name already used costs a dict hit.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from pyautoload import _trace
@@ -31,7 +32,7 @@ def load_entry(loader: Loader, entry: Entry, *, force: bool, within: str | None 
     for child in sorted(dict.fromkeys(children(loader, entry).values()), key=lambda c: c.module):
         if child.owner is not loader or (within is not None and not _touches(child, within)):
             continue
-        if not force and loader.excluded(child):
+        if not force and excluded(loader, child):
             continue
         in_scope = within is None or (child.file is not None and under(child.file, within))
         if child.attribute is not None and in_scope and child.attribute not in module.__dict__:
@@ -53,8 +54,22 @@ def eager_load(loader: Loader, *, force: bool) -> None:
         loader.trace("eager load done")
 
 
+def excluded(loader: Loader, entry: Entry) -> bool:
+    """Whether ``do_not_eager_load`` covers an entry (a file, or all of a namespace's dirs)."""
+    paths = [entry.file] if entry.file is not None and not entry.dirs else entry.dirs
+    return bool(paths) and all(loader.is_excluded(path) for path in paths)
+
+
 def eager_load_dir(loader: Loader, directory: str) -> None:
-    """``Loader.eager_load_dir``: the parts of the tree below ``directory``."""
+    """``Loader.eager_load_dir``: the parts of the tree below ``directory`` (absolute)."""
+    if not os.path.isdir(directory):
+        from pyautoload._errors import DirectoryNotFound
+
+        raise DirectoryNotFound(directory)
+    if not any(under(directory, root) or under(root, directory) for root in loader.dirs()):
+        from pyautoload._errors import NotManaged
+
+        raise NotManaged(directory, f"it is not inside the roots of loader {loader.tag!r}")
     with loader.eager_lock, _trace.reason("eager_load_dir"):
         for entry in list(loader.root_entries):
             if _touches(entry, directory):
@@ -82,3 +97,20 @@ def _descend(loader: Loader, entry: Entry, name: str) -> Entry | None:
             return None
         entry = child
     return entry
+
+
+def load_file(loader: Loader, file: str) -> object:
+    """``Loader.load_file``: the name an absolute file path defines, loaded."""
+    from pyautoload._errors import NotManaged
+
+    if not os.path.isfile(file) or not file.endswith(".py"):
+        raise NotManaged(file, "it is not a .py file")
+    name = loader.expected_name_at(file)
+    entry = loader.registry.get(name) if name is not None else None
+    if entry is None or entry.file != file or entry.attribute is None:
+        raise NotManaged(
+            file, f"loader {loader.tag!r} does not autoload it (outside roots, ignored or shadowed)"
+        )
+    with _trace.reason("load_file"):
+        parent = import_module(entry.parent)
+        return getattr(parent, entry.attribute)

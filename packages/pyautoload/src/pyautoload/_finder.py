@@ -8,7 +8,7 @@ import. Namespace modules get a real ``__path__`` (their directories) and their 
 their body, if any, runs.
 
 The autoloads are ``Autoloads``, a module-level ``__getattr__`` (PEP 562) installed in the
-namespace's ``__dict__``. Python calls it only for names missing from that dict, and the loader
+namespace's ``__dict__``. Python calls it only for names missing from that dict, and ``autoload``
 caches each resolved name there, so after the first use a name costs a plain dict hit. A
 ``__getattr__`` (and ``__dir__``) the module had before — its own, or another loader's — is kept
 as the fallback.
@@ -16,8 +16,10 @@ as the fallback.
 
 from __future__ import annotations
 
+import _thread
 import os
 import sys
+import time
 
 # importlib.machinery's own objects, from the frozen modules every interpreter has loaded: importing
 # the importlib package for them would cost `import pyautoload` two modules (importlib, warnings).
@@ -25,6 +27,9 @@ from _frozen_importlib import ModuleSpec
 from _frozen_importlib_external import PathFinder, SourceFileLoader
 
 from pyautoload import _registry
+
+_MISSING = object()
+_stacks = _thread._local()  # per thread: the names being autoloaded, outermost first
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,7 +59,7 @@ class Autoloads:
             children = self.entry.children
         child = children.get(name) if children is not None else None
         if child is not None and (child.kind != _registry.PENDING or _confirm(child)):
-            return self.entry.owner.autoload(self, name, child)
+            return autoload(self, name, child)
         if self.fallback is not None:
             return self.fallback(name)
         raise AttributeError(
@@ -72,6 +77,58 @@ class Autoloads:
             if isinstance(extra, (list, tuple, set, frozenset)):
                 names.update(str(name) for name in extra)
         return sorted(names)
+
+
+def autoload(hook: Autoloads, name: str, child: Entry) -> object:
+    """Resolve ``name`` of ``hook``'s namespace from ``child``, cache it there, log it, call back.
+
+    A namespace child asked for by its module name (``app.models``) is imported. A name
+    (``app.models.User``) imports its file and takes the value the file defines; a name asked for
+    again while its file runs is a circular import (reported with the chain of this thread).
+    """
+    if name != child.attribute:
+        module = import_module(child.module)
+        hook.module.__dict__.setdefault(name, module)
+        return module
+    loader = child.owner
+    stack: list[Entry] | None = getattr(_stacks, "stack", None)
+    if stack is None:
+        stack = _stacks.stack = []
+    if child in stack:
+        from pyautoload._explain import circular
+
+        raise circular([*stack[stack.index(child) :], child])
+    logging = loader.logger is not None
+    started = time.perf_counter() if logging else 0.0
+    stack.append(child)
+    try:
+        module = import_module(child.module)
+    finally:
+        stack.pop()
+    value = module.__dict__.get(name, _MISSING)
+    if value is _MISSING:
+        from pyautoload import _explain
+
+        if getattr(module.__spec__, "_initializing", False):
+            raise _explain.circular([*stack, child])
+        raise _explain.missing_name(child, module)
+    namespace = hook.module.__dict__
+    with _registry.LOCK:  # threads that raced through the import: one publishes, logs and calls back
+        first = namespace.get(name, module) is module  # unset, or the module the import system put there
+        if first:
+            namespace[name] = value
+            child.cached_in = hook.module  # what unload() takes back
+        else:
+            value = namespace[name]
+    if not first:
+        return value
+    if logging:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        from pyautoload._trace import trigger
+
+        loader.trace(f"autoloaded {child.name} from {child.file} in {elapsed_ms:.2f} ms ({trigger()})")
+    loader.run_on_load(child.name or name, value, child.path)
+    return value
 
 
 def _confirm(entry: Entry) -> bool:
@@ -117,7 +174,7 @@ class NamespaceLoader:
         attach(module, self.entry)
         join_shared(module)
         self.entry.owner.trace(f"namespace {module.__name__} created for {', '.join(self.entry.dirs)}")
-        self.entry.owner.namespace_loaded(self.entry, module)
+        self.entry.owner.run_on_load(self.entry.module, module, self.entry.path)
 
     def is_package(self, fullname: str) -> bool:
         return True
@@ -140,7 +197,7 @@ class BodyLoader(SourceFileLoader):
         super().exec_module(module)
         if not isinstance(module.__dict__.get("__getattr__"), Autoloads):
             attach(module, self.entry)
-        self.entry.owner.namespace_loaded(self.entry, module)
+        self.entry.owner.run_on_load(self.entry.module, module, self.entry.path)
 
     def is_package(self, fullname: str) -> bool:
         return True

@@ -1,8 +1,10 @@
-"""The ``Loader``: its configuration, callbacks, ``setup()`` and the autoload of one name.
+"""The ``Loader``: the public front of one autoloader, its configuration, callbacks and ``setup()``.
 
-What only some programs use lives in modules imported on first use: eager loading (``_eager``),
-introspection (``_introspect``), errors (``_errors``, ``_explain``) and logging (``_trace``).
-Discovery, the part ``setup()`` needs, is ``_discover``.
+The work lives elsewhere, by job: discovery, the part ``setup()`` needs, in ``_discover``; the
+autoload of one name in ``_finder`` (beside the ``__getattr__`` that calls it). What only some
+programs use is imported on first use: settling directories (``_settle``), eager loading
+(``_eager``), introspection (``_introspect``), unloading (``_unload``), errors (``_errors``,
+``_explain``) and logging (``_trace``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,9 @@ from __future__ import annotations
 import _thread
 import os
 import sys
-import time
 
 from pyautoload import _discover, _finder, _registry
 from pyautoload._discover import is_module_name, under
-from pyautoload._finder import import_module
 from pyautoload._inflector import Inflector, PackageInflector
 from pyautoload._registry import LOCK, ROOT_DIRS, Registry
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from types import ModuleType
 
-    from pyautoload._finder import Autoloads
     from pyautoload._registry import Entry
     from pyautoload._trace import Sink
 
@@ -255,10 +254,6 @@ class Loader:
         """The ``on_unload`` callbacks that apply to ``name``, specific ones first."""
         return [*self._on_unload.get(name, ()), *self._on_unload.get(None, ())]
 
-    def _run_on_load(self, name: str, value: object, path: str) -> None:
-        for callback in (*self._on_load.get(name, ()), *self._on_load.get(None, ())):
-            callback(name, value, path)
-
     def log(self) -> None:
         """Log every autoload, scan and setup step of this loader to stderr."""
         from pyautoload import _trace
@@ -356,57 +351,11 @@ class Loader:
             _unload.unregister(self)
             self._setup_done = False
 
-    # -- autoloading --------------------------------------------------------------------------
-
-    def autoload(self, hook: Autoloads, name: str, child: Entry) -> object:
-        """Resolve ``name`` of ``hook``'s namespace (called by the namespace's ``__getattr__``)."""
-        if name != child.attribute:
-            module = import_module(child.module)
-            hook.module.__dict__.setdefault(name, module)
-            return module
-        stack: list[Entry] | None = getattr(_stacks, "stack", None)
-        if stack is None:
-            stack = _stacks.stack = []
-        if child in stack:
-            from pyautoload._explain import circular
-
-            raise circular([*stack[stack.index(child) :], child])
-        started = time.perf_counter() if self._sink is not None else 0.0
-        stack.append(child)
-        try:
-            module = import_module(child.module)
-        finally:
-            stack.pop()
-        value = module.__dict__.get(name, _MISSING)
-        if value is _MISSING:
-            from pyautoload import _explain
-
-            if getattr(module.__spec__, "_initializing", False):
-                raise _explain.circular([*stack, child])
-            raise _explain.missing_name(child, module)
-        namespace = hook.module.__dict__
-        with LOCK:  # threads that raced through the import: one publishes, logs and runs callbacks
-            first = namespace.get(name, module) is module  # unset, or the module the import system put there
-            if first:
-                namespace[name] = value
-                child.cached_in = hook.module  # what unload() takes back
-            else:
-                value = namespace[name]
-        if not first:
-            return value
-        if self._sink is not None:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            from pyautoload._trace import trigger
-
-            self.trace(f"autoloaded {child.name} from {child.file} in {elapsed_ms:.2f} ms ({trigger()})")
+    def run_on_load(self, name: str, value: object, path: str) -> None:
+        """Run the ``on_load`` callbacks that apply to ``name`` (none registered: nothing to do)."""
         if self._on_load:  # the common case, no callbacks, builds nothing
-            self._run_on_load(child.name or name, value, child.path)
-        return value
-
-    def namespace_loaded(self, entry: Entry, module: ModuleType) -> None:
-        """Run the ``on_load`` callbacks of a namespace module that was just created."""
-        if self._on_load:
-            self._run_on_load(entry.module, module, entry.path)
+            for callback in (*self._on_load.get(name, ()), *self._on_load.get(None, ())):
+                callback(name, value, path)
 
     # -- eager loading ------------------------------------------------------------------------
 
@@ -425,20 +374,16 @@ class Loader:
         _eager.eager_load(self, force=force)
 
     def eager_load_dir(self, path: str | os.PathLike[str]) -> None:
-        """Load every managed file below ``path`` (exclusions still apply)."""
+        """Load every managed file below ``path`` (exclusions still apply).
+
+        Raises:
+            DirectoryNotFound: ``path`` is not a directory.
+            NotManaged: ``path`` is outside this loader's roots.
+        """
         self._require_setup("eager_load_dir()")
-        directory = os.path.abspath(path)
-        if not os.path.isdir(directory):
-            from pyautoload._errors import DirectoryNotFound
-
-            raise DirectoryNotFound(directory)
-        if not any(under(directory, root) or under(root, directory) for root in self._roots):
-            from pyautoload._errors import NotManaged
-
-            raise NotManaged(directory, f"it is not inside the roots of loader {self.tag!r}")
         from pyautoload import _eager
 
-        _eager.eager_load_dir(self, directory)
+        _eager.eager_load_dir(self, os.path.abspath(path))
 
     def eager_load_namespace(self, namespace: str | ModuleType) -> None:
         """Load every managed file of ``namespace`` (a module or a dotted name) and below it."""
@@ -456,29 +401,13 @@ class Loader:
                 private, shadowed).
         """
         self._require_setup("load_file()")
-        from pyautoload._errors import NotManaged
+        from pyautoload import _eager
 
-        file = os.path.abspath(path)
-        if not os.path.isfile(file) or not file.endswith(".py"):
-            raise NotManaged(file, "it is not a .py file")
-        name = self.expected_name_at(file)
-        entry = self.registry.get(name) if name is not None else None
-        if entry is None or entry.file != file or entry.attribute is None:
-            raise NotManaged(
-                file, f"loader {self.tag!r} does not autoload it (outside roots, ignored or shadowed)"
-            )
-        from pyautoload._trace import reason
+        return _eager.load_file(self, os.path.abspath(path))
 
-        with reason("load_file"):
-            parent = import_module(entry.parent)
-            return getattr(parent, entry.attribute)
-
-    def excluded(self, entry: Entry) -> bool:
-        """Whether ``do_not_eager_load`` covers an entry (a file, or all of a namespace's dirs)."""
-        if not self._do_not_eager_load:
-            return False
-        paths = [entry.file] if entry.file is not None and not entry.dirs else entry.dirs
-        return all(any(under(p, skip) for skip in self._do_not_eager_load) for p in paths if p)
+    def is_excluded(self, path: str) -> bool:
+        """Whether ``do_not_eager_load`` covers an absolute path."""
+        return any(under(path, skip) for skip in self._do_not_eager_load)
 
     def _require_setup(self, action: str) -> None:
         if not self._setup_done:
