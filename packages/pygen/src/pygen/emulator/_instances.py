@@ -10,8 +10,6 @@ from pygen.emulator._schema import Schema, container_key, now_ms
 from pygen.emulator._store import Record, Store
 from pygen.emulator._values import check_value, direct_targets
 
-APPLY_LIMIT = 1000
-
 
 def _key_of(item: dict[str, Any]) -> tuple[str, str]:
     space, external_id = item.get("space"), item.get("externalId")
@@ -41,10 +39,6 @@ class InstanceWriter:
 
     def apply(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Validate and write `items`; returns the result items."""
-        if len(items) > APPLY_LIMIT:
-            raise bad_request(
-                f"Cannot apply more than {APPLY_LIMIT} instances per request, got {len(items)}."
-            )
         keys = [_key_of(item) for item in items]
         duplicated = [{"space": s, "externalId": x} for i, (s, x) in enumerate(keys) if (s, x) in keys[:i]]
         if duplicated:
@@ -269,8 +263,6 @@ def _result(record: Record, modified: bool) -> dict[str, Any]:
 
 def delete_instances(store: Store, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Delete instances (and the edges of deleted nodes); returns the identifiers that existed."""
-    if len(items) > APPLY_LIMIT:
-        raise bad_request(f"Cannot delete more than {APPLY_LIMIT} instances per request, got {len(items)}.")
     now = now_ms()
     found = store.get_many([_key_of(item) for item in items])
     doomed: dict[tuple[str, str], Record] = dict(found)
