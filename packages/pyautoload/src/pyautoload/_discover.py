@@ -162,9 +162,12 @@ def scan(namespace: Entry, loader: Loader) -> list[Entry]:
 
 
 def _attribute(base: str, file: str, loader: Loader) -> str | None:
-    """The expected name of a file, or ``None`` (logged) if the inflector gives no identifier."""
+    """The expected name of a file, or ``None`` (logged) if the inflector gives no usable name.
+
+    Keywords are out too: ``none.py`` would expect ``None``, which no file can define.
+    """
     name = loader.inflector.camelize(base, file)
-    if name.isidentifier():
+    if is_module_name(name):
         return name
     loader.trace(f"{file} inflects to {name!r}, which is not a Python name; it defines nothing")
     return None
