@@ -875,3 +875,20 @@ def test_null_inflector_for_files_named_like_their_class(project) -> None:
         {"app/Models/UserAccount.py": "class UserAccount: pass"}, inflector=pyautoload.NullInflector()
     )
     assert p.module().Models.UserAccount.__module__ == "app.Models.UserAccount"
+
+
+@pytest.mark.parametrize("basename", ["none", "true", "false"])
+def test_a_file_whose_name_inflects_to_a_keyword_defines_nothing(project, basename: str) -> None:
+    lines: list[str] = []
+    p = project({f"app/{basename}.py": "VALUE = 1", "app/x.py": "class X: pass"}, logger=lines.append)
+    assert p.loader.expected_name_at(p.path(f"app/{basename}.py")) is None
+    p.loader.eager_load()  # no file can define None, True or False: it must not be expected to
+    assert importlib.import_module(f"app.{basename}").VALUE == 1
+    assert any("not a Python name" in line for line in lines)
+
+
+@pytest.mark.parametrize("override", ["class", "None", "not-a-name", "1st", ""])
+def test_an_override_to_a_name_no_file_can_define_defines_nothing(project, override: str) -> None:
+    p = project({"app/odd.py": "VALUE = 1"}, inflect={"odd": override})
+    assert p.loader.expected_name_at(p.path("app/odd.py")) is None
+    p.loader.eager_load()
