@@ -834,3 +834,20 @@ def test_load_file_in_an_ignored_root(project) -> None:
     )
     with pytest.raises(pyautoload.NotManaged):
         p.loader.load_file(p.path("ignored_root/x.py"))
+
+
+def test_environment_switch_with_a_library_that_sets_itself_up(with_files, monkeypatch) -> None:
+    root = with_files(
+        {
+            "site/kit/__init__.py": "import pyautoload\nloader = pyautoload.Loader.for_package(__name__)\nloader.setup()\n",
+            "site/kit/version.py": "VERSION = '1'\n",
+            "site/kit/tools/hammer.py": "from kit import VERSION\nclass Hammer:\n    version = VERSION\n",
+        }
+    )
+    monkeypatch.syspath_prepend(str(root / "site"))
+    monkeypatch.setenv("PYAUTOLOAD_EAGER", "1")
+    import kit
+
+    assert "Hammer" in vars(kit.tools)  # loaded while kit/__init__.py ran
+    assert kit.tools.Hammer.version == "1"
+    assert kit.loader.eager_loaded

@@ -536,3 +536,31 @@ def test_conflict_across_two_roots(project) -> None:
     )
     with pytest.raises(pyautoload.ConflictError):
         p.module()
+
+
+def test_an_explicit_namespace_whose_body_fails_can_be_retried(project) -> None:
+    p = project({"app/hotel.py": "raise RuntimeError('closed')", "app/hotel/room.py": "class Room: pass"})
+    with pytest.raises(RuntimeError, match="closed"):
+        p.module().Hotel
+    assert "app.hotel" not in sys.modules
+    (p.root / "app/hotel.py").write_text("class Hotel: pass\n")
+    assert p.module().Hotel.__name__ == "Hotel"
+    assert p.module().hotel.Room.__name__ == "Room"
+
+
+def test_a_package_whose_init_fails_can_be_retried(project) -> None:
+    p = project({"app/pkg/__init__.py": "raise RuntimeError('not yet')", "app/pkg/x.py": "class X: pass"})
+    with pytest.raises(RuntimeError, match="not yet"):
+        p.module().pkg
+    (p.root / "app/pkg/__init__.py").write_text("READY = True\n")
+    assert p.module().pkg.READY is True
+    assert p.module().pkg.X.__name__ == "X"
+
+
+def test_dunder_probes_on_namespaces_are_plain_attribute_errors(project) -> None:
+    p = project({"app/x.py": "class X: pass"})
+    app = p.module()
+    for probe in ("__wrapped__", "__all__", "__version__", "_private"):
+        with pytest.raises(AttributeError):
+            getattr(app, probe)
+    assert "app.x" not in sys.modules

@@ -293,3 +293,20 @@ def test_a_failing_file_fails_the_same_way_in_every_thread(project, runs, trial)
     assert len(errors) == THREADS
     assert all(isinstance(error, pyautoload.NameError) for error in errors)
     assert runs == ["app.broken"]
+
+
+@pytest.mark.parametrize("trial", range(TRIALS))
+def test_a_dependency_loaded_directly_and_through_its_user_at_once(project, runs, trial) -> None:
+    p = project(
+        {
+            "app/user.py": "import builtins, time\nbuiltins._pal_runs.append(__name__)\ntime.sleep(0.005)\nfrom app import Base\nclass User(Base): pass\n",
+            "app/base.py": SLOW_BODY.format(name="Base"),
+        }
+    )
+    app = p.module()
+
+    results, errors = run_threads(lambda index: app.User if index % 2 else app.Base)
+    assert errors == []
+    assert len({id(r) for r in results}) == 2
+    assert sorted(runs) == ["app.base", "app.user"]
+    assert issubclass(app.User, app.Base)
