@@ -166,7 +166,7 @@ CORPUS = {
     "test_dynamic_param.py": """
         import pytest
 
-        VALUES = [1, 2]
+        VALUES = list(range(2))  # a literal constant would be decided (test_collect_shapes.py)
 
         @pytest.mark.parametrize("x", VALUES)
         def test_x(x):

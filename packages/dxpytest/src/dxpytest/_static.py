@@ -11,6 +11,7 @@ import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from dxpytest._constants import Constants, parametrize_names
 from dxpytest._ids import FALLBACK, IdOptions, IdValue, ParameterSet, Undecidable, make_ids
 from dxpytest._syntax import (
     Assign,
@@ -23,6 +24,7 @@ from dxpytest._syntax import (
     Name,
     Opaque,
     Other,
+    Outline,
     Sequence,
     Statement,
     parse_module,
@@ -72,6 +74,31 @@ _UNITTEST_BASES = frozenset(
     {"unittest.TestCase", "unittest.IsolatedAsyncioTestCase", "unittest.case.TestCase"}
 )
 _PLAIN_BASES = frozenset({"object"})
+# Decorators of TestCase methods that return a callable (unittest names tests by attribute).
+_UNITTEST_DECORATORS = frozenset(
+    {
+        "unittest.skip",
+        "unittest.skipIf",
+        "unittest.skipUnless",
+        "unittest.expectedFailure",
+        "unittest.mock.patch",
+        "unittest.mock.patch.object",
+        "unittest.mock.patch.dict",
+        "unittest.mock.patch.multiple",
+    }
+)
+# Standard-library names with "Test" or "Case" in them that are not unittest.TestCase classes
+# (unittest.FunctionTestCase is one: pytest collects its runTest).
+_NOT_TEST_CASES = frozenset(
+    {
+        "doctest.DocTestSuite",
+        "doctest.DocFileSuite",
+        "doctest.DocTestFinder",
+        "doctest.DocTestRunner",
+        "doctest.DocTestParser",
+        "doctest.DocTest",
+    }
+)
 _MODULE_DUNDERS = frozenset(
     {"__name__", "__doc__", "__package__", "__loader__", "__spec__", "__file__", "__cached__", "__builtins__"}
 )
@@ -376,7 +403,8 @@ class _Binding:
 
 
 class _Module:
-    def __init__(self, statements: list[Statement], nodeid: str, context: ModuleContext) -> None:
+    def __init__(self, outline: Outline, source: bytes, nodeid: str, context: ModuleContext) -> None:
+        statements = outline.statements
         self.context = context
         self.nodeid = nodeid
         self.aliases = _Aliases(statements)
@@ -384,8 +412,24 @@ class _Module:
         self.dunder_test: Expr | None = None
         self.marks = _Marks()
         self.fixtures: dict[str, Fixture] = {}
+        names = parametrize_names(_mark_expressions(statements), self._is_parametrize)
+        self.constants = Constants(outline, source, names)
         for statement in statements:
             self._bind(statement)
+
+    def _is_parametrize(self, call: Call) -> bool:
+        return bool(call.function) and self.aliases.qualify(call.function or "") == "pytest.mark.parametrize"
+
+    def _param_value(self, expr: Expr) -> IdValue:
+        """A parameter value's id source: literals, module constants, builtins by name."""
+        if isinstance(expr, Name) and "." not in expr.dotted:
+            constant = self.constants.value(expr.dotted)
+            if constant is not None:
+                return _id_value(constant)
+            builtin = self.constants.builtin_name(expr.dotted)
+            if builtin is not None:
+                return builtin
+        return _id_value(expr)
 
     def _bind(self, statement: Statement) -> None:
         if isinstance(statement, Function | Class):
@@ -466,10 +510,10 @@ class _Module:
     def _imported(self, name: str, source: str, statement: Import) -> list[StaticItem]:
         if not self.context.collect_imported_tests:
             return []
+        if source in _UNITTEST_BASES or source in _NOT_TEST_CASES:
+            return []  # the bases have no test methods and no runTest
         if self._is_test_name(name):
             raise Undecidable(f"imports {name}")
-        if source in _UNITTEST_BASES or source == "unittest.FunctionTestCase":
-            return []
         if _looks_like_testcase(Name(name)):
             raise Undecidable(f"imports {name}, maybe a unittest.TestCase")
         return []
@@ -565,7 +609,7 @@ class _Module:
             if _class_attribute_in_body(cls, "testMethodPrefix") is not None:
                 raise Undecidable("custom testMethodPrefix")
             for statement in cls.body:
-                for bound in _bound(statement):
+                for bound in bound_names(statement):
                     methods.setdefault(bound, statement)
         names = sorted(
             name
@@ -600,6 +644,8 @@ class _Module:
                 "cached_property",
             ):
                 return True
+            if self._qualified_callee(decorator) in _UNITTEST_DECORATORS:
+                continue  # returns a callable: the TestCase attribute stays a test method
             if isinstance(decorator, Name | Call) and not _is_mark(decorator, self.aliases):
                 raise Undecidable(f"decorator {_describe(decorator)} on {function.name}")
         return False
@@ -745,6 +791,8 @@ class _Module:
             else:
                 raise Undecidable(f"parametrize keyword {key}")
         values = call.args[1]
+        if isinstance(values, Name) and "." not in values.dotted:
+            values = self.constants.value(values.dotted) or values
         if not isinstance(values, Sequence) or values.kind not in ("list", "tuple") or not values.elements:
             raise Undecidable("non-literal or empty parametrize values")
         rows: list[ParameterSet] = []
@@ -776,15 +824,15 @@ class _Module:
                     marks = _mark_names(value, self.aliases)[0]
                 else:
                     raise Undecidable(f"pytest.param keyword {key}")
-            return ParameterSet(tuple(_id_value(arg) for arg in element.args), explicit), marks
+            return ParameterSet(tuple(self._param_value(arg) for arg in element.args), explicit), marks
         if width == 1:
-            return ParameterSet((_id_value(element),)), []
+            return ParameterSet((self._param_value(element),)), []
         if (
             isinstance(element, Sequence)
             and element.kind in ("list", "tuple")
             and len(element.elements) == width
         ):
-            return ParameterSet(tuple(_id_value(arg) for arg in element.elements)), []
+            return ParameterSet(tuple(self._param_value(arg) for arg in element.elements)), []
         raise Undecidable("parameter set is not a literal tuple of the right width")
 
     def _check_fixtures(
@@ -874,7 +922,8 @@ def _looks_like_testcase(expr: Expr) -> bool:
     return "Test" in text or "Case" in text
 
 
-def _bound(statement: Statement) -> list[str]:
+def bound_names(statement: Statement) -> list[str]:
+    """The names a statement binds in its namespace."""
     if isinstance(statement, Function | Class):
         return [statement.name]
     if isinstance(statement, Assign):
@@ -887,7 +936,7 @@ def _bound(statement: Statement) -> list[str]:
 def _class_namespace(cls: Class) -> dict[str, Statement]:
     namespace: dict[str, Statement] = {}
     for statement in cls.body:
-        for name in _bound(statement):
+        for name in bound_names(statement):
             namespace[name] = statement
     return namespace
 
@@ -897,7 +946,7 @@ def _class_attribute_in_body(cls: Class, name: str) -> Expr | None:
     for statement in cls.body:
         if isinstance(statement, Assign) and name in statement.targets:
             found = statement.value
-        elif name in _bound(statement):
+        elif name in bound_names(statement):
             found = Opaque(name, "statement")
     return found
 
@@ -927,6 +976,19 @@ def _c3_merge(sequences: list[list[Class | str]]) -> list[Class | str]:
     return result
 
 
+def _mark_expressions(statements: list[Statement]) -> list[Expr]:
+    """Every decorator and ``pytestmark`` value of a module, its classes included."""
+    found: list[Expr] = []
+    for statement in statements:
+        if isinstance(statement, Function | Class):
+            found.extend(statement.decorators)
+        if isinstance(statement, Class):
+            found.extend(_mark_expressions(statement.body))
+        if isinstance(statement, Assign) and "pytestmark" in statement.targets:
+            found.append(statement.value)
+    return found
+
+
 def collect_module(source: bytes, nodeid: str, context: ModuleContext) -> list[StaticItem]:
     """Collect a test module statically.
 
@@ -944,7 +1006,7 @@ def collect_module(source: bytes, nodeid: str, context: ModuleContext) -> list[S
     outline = parse_module(source)
     if outline.has_errors:
         raise Undecidable("syntax error (pytest reports a collection error)")
-    module = _Module(outline.statements, nodeid, context)
+    module = _Module(outline, source, nodeid, context)
     for call in outline.calls:
         if module.aliases.qualify(call) in _IMPORT_TIME_OUTCOMES or call in _NAMESPACE_CHANGERS:
             raise Undecidable(f"{call}() runs at import")
