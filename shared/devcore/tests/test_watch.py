@@ -489,16 +489,24 @@ def test_non_recursive_watch_sees_only_the_top_level(mode: str, tree: Path, coll
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "top.txt"})
 
 
-def test_native_reader_thread_dying_falls_back_to_polling(tree: Path, collector: Collector) -> None:
-    # Kill watchdog's inotify reader thread the way an exception inside it would (its own
-    # stop()); reaching it takes watchdog's private attributes, hence the getattr chain.
+@pytest.mark.parametrize("reader", ["inotify", "watchdog"])
+def test_native_reader_thread_dying_falls_back_to_polling(
+    reader: str, tree: Path, collector: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Stop the thread that reads the kernel's events the way a fatal read error would; reaching
+    # it takes private attributes (devcore's inotify reader, or watchdog's).
+    monkeypatch.setenv("DEVCORE_WATCH_NATIVE", reader)
     with Watcher(tree, callback=collector, polling=None, debounce_ms=50, poll_interval_ms=50) as watcher:
         assert watcher.backend == "native"
-        observer = watcher._native._observer  # type: ignore[union-attr]
-        reader = getattr(observer, "_inotify_fd", None)
-        assert isinstance(reader, threading.Thread)
-        reader.stop()  # type: ignore[attr-defined]
-        reader.join(HANG_GUARD_S)
+        native = watcher._native
+        if reader == "inotify":
+            thread = native._thread  # type: ignore[union-attr]
+            os.write(native._wake_w, b"x")  # type: ignore[union-attr]
+        else:
+            thread = getattr(native._observer, "_inotify_fd", None)  # type: ignore[union-attr]
+            thread.stop()  # type: ignore[union-attr]
+        assert isinstance(thread, threading.Thread)
+        thread.join(HANG_GUARD_S)
         (tree / "after-death.txt").write_text("still seen")
         assert collector.wait_until(lambda c: bool(c.added)) == only(added={tree / "after-death.txt"})
         assert watcher.backend == "polling"

@@ -24,6 +24,9 @@ from devcore._watch_scope import Entry, Root, ancestors, directory_inode, stat_e
 logger = logging.getLogger("devcore.watch")
 
 
+EAGER_MEMORY = 1_024
+"""How many recently saved paths eager batches remember before forgetting the old ones."""
+
 IN_FLIGHT_RECHECK_S = 0.005
 """How soon a batch due while the backend still holds events is looked at again."""
 
@@ -66,6 +69,10 @@ class Batcher:
             appeared in a batch of native events.
         on_tick: called (worker thread) every poll interval while not polling.
         in_flight: whether the backend holds events not yet marked (a batch waits for them).
+        eager: a completed save (a covered file closed after writing, or renamed into place,
+            or a ``..data``-style link swapped) ends its batch at once instead of after the
+            debounce, unless the same path saw a completed save within the last debounce
+            window (the leading save of a burst is delivered at once, the rest are batched).
     """
 
     def __init__(
@@ -83,6 +90,7 @@ class Batcher:
         on_new_directories: Callable[[list[tuple[str, int]]], None],
         on_tick: Callable[[], None],
         in_flight: Callable[[], bool],
+        eager: bool = False,
     ) -> None:
         self.roots = roots
         self.missing = missing
@@ -97,6 +105,9 @@ class Batcher:
         self._on_new_directories = on_new_directories
         self._on_tick = on_tick
         self._in_flight = in_flight
+        self._eager = eager
+        self._complete = False
+        self._leading: dict[str, float] = {}
         self._cond = threading.Condition()
         self._marks = Marks()
         self._writing: set[str] = set()
@@ -127,6 +138,7 @@ class Batcher:
             target = self._marks.deep if deep else self._marks.shallow
             target.update((source, destination))
             self._activity()
+            self._saved(destination)
 
     def hold(self, path: str) -> None:
         """Keep ``path`` out of change sets until ``release`` (a writer has it open)."""
@@ -145,6 +157,28 @@ class Batcher:
             self._marks.shallow.add(path)
             self._marks.touched.add(path)
             self._activity()
+            self._saved(path)
+
+    def _saved(self, path: str) -> None:
+        """A save of ``path`` completed: end the batch now if it leads (called holding the lock).
+
+        It leads when the same path saw no completed save for a debounce window; the saves
+        of a burst that follow it are batched as usual until the burst stops.
+        """
+        if not self._eager or not (self._covered(path) or self._is_link_swap(path)):
+            return
+        now = self._last_at
+        previous = self._leading.get(path)
+        self._leading[path] = now
+        if previous is not None and now - previous < self._debounce_s:
+            return
+        if len(self._leading) > EAGER_MEMORY:
+            self._leading = {p: at for p, at in self._leading.items() if now - at < self._debounce_s}
+        self._complete = True
+        self._cond.notify()
+
+    def _is_link_swap(self, path: str) -> bool:
+        return any(root.link_dir(path) == os.path.dirname(path) for root in self.roots)
 
     def _activity(self) -> None:
         now = time.monotonic()
@@ -241,6 +275,8 @@ class Batcher:
         """
         if not self._marks:
             return None
+        if self._complete:
+            return self._last_at
         latest = self._first_at + self._max_delay_s
         if self._marks.full is not None and not self._stable:
             return latest
@@ -253,12 +289,13 @@ class Batcher:
         marks = None
         flush_at = self._flush_deadline()
         if flush_at is not None and flush_at <= now:
-            if now < self._first_at + self._max_delay_s and self._in_flight():
+            if not self._complete and now < self._first_at + self._max_delay_s and self._in_flight():
                 # quiet only because the process was starved: events are still queued
                 self._last_at = now - self._debounce_s + IN_FLIGHT_RECHECK_S
                 return poll_due, None
             marks, self._marks = self._marks, Marks()
             self._first_at = 0.0
+            self._complete = False
         return poll_due, marks
 
     def _poll(self) -> None:

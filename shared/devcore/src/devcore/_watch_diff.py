@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
 from pathlib import Path
 
 from devcore._watch_changes import ChangeSet
@@ -87,7 +88,8 @@ def _kept(before: Entry, after: Entry) -> bool:
 
 
 class _Renames:
-    """Which paths a sequence of renames leads from and to."""
+    """Which paths a sequence of renames leads from and to (a renamed directory takes
+    everything below it along)."""
 
     def __init__(self, moves: Iterable[tuple[str, str]]) -> None:
         self._next: dict[str, set[str]] = defaultdict(set)
@@ -98,10 +100,17 @@ class _Renames:
         seen = {source}
         frontier = [source]
         while frontier:
-            for step in self._next.get(frontier.pop(), ()):
+            for step in self._steps(frontier.pop()):
                 if step == destination:
                     return True
                 if step not in seen:
                     seen.add(step)
                     frontier.append(step)
         return False
+
+    def _steps(self, path: str) -> Iterator[str]:
+        yield from self._next.get(path, ())
+        for source, destinations in self._next.items():
+            if path.startswith(source + os.sep):
+                rest = path[len(source) :]
+                yield from (destination + rest for destination in destinations)

@@ -15,7 +15,9 @@ class Entry(NamedTuple):
     """What a watcher remembers of a path: kind, identity, size, times, maybe a digest.
 
     ``ctime_ns`` catches a same-size rewrite whose writer put the old mtime back (``cp -p``,
-    ``rsync -t``); it also moves on ``chmod``, so a mode change reads as a modification.
+    ``rsync -t``). A ``chmod``, ``chown`` or new hard link moves the ctime too, but also
+    ``meta`` (mode, owner, link count): a ctime that moved together with ``meta`` is a
+    metadata change, not a content change.
     """
 
     is_dir: bool
@@ -25,6 +27,7 @@ class Entry(NamedTuple):
     mtime_ns: int
     ctime_ns: int = 0
     digest: str | None = None
+    meta: int = 0
 
     def same_content_as(self, other: Entry, *, renamed: bool = False) -> bool:
         """Whether two entries of one file describe the same content.
@@ -35,9 +38,11 @@ class Entry(NamedTuple):
         """
         if self.is_dir or other.is_dir:
             return self.is_dir == other.is_dir
-        stat_fields = slice(3, 5) if renamed else slice(0, 6)
+        stat_fields = slice(3, 5) if renamed else slice(0, 5)
         if self[stat_fields] != other[stat_fields]:
             return False
+        if not renamed and self.ctime_ns != other.ctime_ns and self.meta == other.meta:
+            return False  # rewritten with its old mtime put back
         return self.digest is None or other.digest is None or self.digest == other.digest
 
 
@@ -61,7 +66,10 @@ def stat_entry(path: str) -> Entry | None:
 
 
 def _entry(st: os.stat_result) -> Entry:
-    return Entry(stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+    meta = hash((st.st_mode, st.st_uid, st.st_gid, st.st_nlink))
+    return Entry(
+        stat.S_ISDIR(st.st_mode), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, None, meta
+    )
 
 
 def ancestors(path: str) -> Iterator[str]:

@@ -14,11 +14,12 @@ import contextlib
 import logging
 import os
 import queue
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self, TypedDict, Unpack
+from typing import TYPE_CHECKING, Literal, Self, TypedDict, Unpack
 
 from devcore._errors import WatchError, WatchPathNotFound
 from devcore._watch_batch import Batcher
@@ -26,6 +27,9 @@ from devcore._watch_changes import ChangeSet
 from devcore._watch_ignore import DEFAULT_IGNORE, IgnoreRules
 from devcore._watch_native import CLOSE_WRITE_SUPPORTED, NativeBackend
 from devcore._watch_scope import Root
+
+if TYPE_CHECKING:
+    from devcore._watch_inotify import InotifyBackend
 
 __all__ = [
     "CLOSE_WRITE_SUPPORTED",
@@ -57,6 +61,12 @@ class WatchOptions(TypedDict, total=False):
     close_write: bool | None
     wait_for_missing: bool
     recursive: bool
+
+
+def use_inotify(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether native events come from devcore's own inotify reader (Linux) rather than
+    watchdog's observer; ``DEVCORE_WATCH_NATIVE=watchdog`` picks watchdog's on Linux too."""
+    return sys.platform.startswith("linux") and environ.get("DEVCORE_WATCH_NATIVE", "") != "watchdog"
 
 
 def polling_requested(polling: bool | None, environ: Mapping[str, str] = os.environ) -> bool:
@@ -128,7 +138,7 @@ class Watcher:
         self._lock = threading.RLock()
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self._batcher: Batcher | None = None
-        self._native: NativeBackend | None = None
+        self._native: NativeBackend | InotifyBackend | None = None
 
     def __repr__(self) -> str:
         paths = [str(path) for path in self.paths]
@@ -171,6 +181,7 @@ class Watcher:
                 on_new_directories=self._directories_appeared,
                 on_tick=self._check_native,
                 in_flight=self._native_in_flight,
+                eager=self._close_write and CLOSE_WRITE_SUPPORTED,
             )
             self._native = None if polling_requested(self._polling) else self._start_native(batcher, present)
             batcher.polling = self._native is None
@@ -228,8 +239,14 @@ class Watcher:
                 raise WatchPathNotFound(Path(root.path))
         return present, missing
 
-    def _start_native(self, batcher: Batcher, roots: list[Root]) -> NativeBackend | None:
-        native = NativeBackend(batcher, close_write=self._close_write)
+    def _start_native(self, batcher: Batcher, roots: list[Root]) -> NativeBackend | InotifyBackend | None:
+        native: NativeBackend | InotifyBackend
+        if use_inotify():
+            from devcore._watch_inotify import InotifyBackend
+
+            native = InotifyBackend(batcher, close_write=self._close_write)
+        else:
+            native = NativeBackend(batcher, close_write=self._close_write)
         try:
             native.start(roots)
         except (OSError, ImportError) as error:
@@ -263,17 +280,17 @@ class Watcher:
             self._fall_back_to_polling()
 
     def _root_appeared(self, root: Root) -> None:
-        self._with_native(root, NativeBackend.schedule)
+        self._with_native(root, "schedule")
 
     def _root_replaced(self, root: Root) -> None:
-        self._with_native(root, NativeBackend.reschedule)
+        self._with_native(root, "reschedule")
 
-    def _with_native(self, root: Root, action: Callable[[NativeBackend, Root], None]) -> None:
+    def _with_native(self, root: Root, action: Literal["schedule", "reschedule"]) -> None:
         native = self._native
         if native is None:
             return
         try:
-            action(native, root)
+            getattr(native, action)(root)
         except OSError as error:
             logger.warning("devcore.watch: cannot watch %s natively (%s); polling instead", root.path, error)
             self._fall_back_to_polling()
