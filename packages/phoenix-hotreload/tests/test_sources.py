@@ -54,6 +54,54 @@ def test_an_alias_bomb_is_over_the_node_cap() -> None:
         parse_yaml("\n".join(lines) + "\n", HERE)
 
 
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=False),
+    st.text(max_size=12),
+    st.sampled_from(
+        ["yes", "No", "0x1F", "0o17", "1_000", "1:30", "2024-01-02", ".inf", "~", "<<", "=", "010"]
+    ),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6) | st.integers(), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@given(data=st.dictionaries(st.text(max_size=6), documents, max_size=6), flow=st.booleans())
+def test_yaml_parses_exactly_as_pyyaml_safe_load(data: dict[str, object], flow: bool) -> None:
+    import yaml
+
+    text = yaml.safe_dump(data, default_flow_style=flow, allow_unicode=True)
+    assert parse_yaml(text, HERE) == yaml.safe_load(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x [1, {b: 2}]\nc: *x\nd: !!set {p, q}\ne: !!binary aGk=\nf: 2001-12-14t21:59:43.10-05:00\n",
+        "base: &b {x: 1, y: [1, 2]}\nchild: {<<: *b, y: 3}\nlist: [*b, *b]\nt: !!str 12\nu: !!float 1\n",
+        "? [1, 2]\n: complex\n",
+        "{a, b: , c: 0b101, d: -.INF, e: 1e3, f: 0o7, g: 190:20:30}\n",
+    ],
+)
+def test_yaml_tags_aliases_and_merges_parse_as_pyyaml_does(text: str) -> None:
+    import yaml
+
+    try:
+        expected = yaml.safe_load(text)
+    except yaml.YAMLError:
+        with pytest.raises(ConfigParseError):
+            parse_yaml(text, HERE)
+    else:
+        assert parse_yaml(text, HERE) == expected
+
+
 def test_aliases_under_the_cap_parse_and_share() -> None:
     data = parse_yaml("base: &b {size: 5}\nx: *b\ny: *b\n", HERE)
     assert data["x"] is data["y"]

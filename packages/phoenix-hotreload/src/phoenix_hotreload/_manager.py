@@ -12,7 +12,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
@@ -20,7 +19,16 @@ from phoenix_hotreload._diff import Diff, diff_trees
 from phoenix_hotreload._errors import ConfigError, ConfigValidationError, Problem, VersionNotFound
 from phoenix_hotreload._frozen import FrozenDict, freeze
 from phoenix_hotreload._notify import Callback, Notifier, SubscriberFailure, Subscription
-from phoenix_hotreload._sources import Layer, Limits, Source, merge, profile_variant, source_for
+from phoenix_hotreload._sources import (
+    FileState,
+    Layer,
+    Limits,
+    Source,
+    fingerprints,
+    merge,
+    profile_variant,
+    source_for,
+)
 from phoenix_hotreload._store import HistoryStore
 from phoenix_hotreload._validation import (
     ChangeValidator,
@@ -348,8 +356,8 @@ class HotReloadManager:
         self._last_digest = outcome.digest
         return self._commit(outcome, trigger, force)
 
-    def _fingerprints(self) -> tuple[tuple[int, int, int] | None, ...]:
-        return tuple(_fingerprint(source.path) for source in self.sources if source.path is not None)
+    def _fingerprints(self) -> tuple[FileState, ...]:
+        return fingerprints(source.path for source in self.sources if source.path is not None)
 
     def apply(self, data: Mapping[str, Any], *, trigger: str = "apply") -> VersionInfo | None:
         """Validate and apply a configuration given as data (not read from the sources).
@@ -493,7 +501,9 @@ class HotReloadManager:
     def start(self) -> Self:
         """Start watching (when ``watch`` is set), then load the configuration.
 
-        Watching starts first so that no edit between the load and the watch is missed.
+        Watching starts first so that no edit between the load and the watch is missed. A
+        stopped manager starts again: the files are re-read (a version only if they changed
+        meanwhile; a bad file is recorded as rejected and the last good version stays live).
 
         Raises:
             ConfigError: the initial configuration is missing, does not parse or is invalid
@@ -501,18 +511,20 @@ class HotReloadManager:
         """
         if self._started:
             return self
+        first = self._current.version == 0
+        self._notifier.reopen()
         if self._watch:
             self._watcher = ConfigWatcher(self, **self._watch_options)
             self._watcher.start()
-        info = self.reload(trigger="initial", force=True)
-        if info is not None and not info.applied:
+        info = self.reload(trigger="initial" if first else "restart", force=first)
+        if first and info is not None and not info.applied:
             self.stop()
             raise self._last_error or ConfigValidationError(info.problems)
         self._started = True
         return self
 
     def stop(self) -> None:
-        """Stop watching and stop the subscriber workers (a stopped manager is not restarted)."""
+        """Stop watching and the subscriber workers; `start` resumes both (subscriptions stay)."""
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
@@ -571,14 +583,6 @@ _SETTLE_LIMIT_S = 10.0
 def _slept(seconds: float) -> bool:
     time.sleep(seconds)
     return False
-
-
-def _fingerprint(path: Path) -> tuple[int, int, int] | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def _digest(layers: Sequence[Layer]) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from phoenix_hotreload._diff import Change, Diff
-from phoenix_hotreload._patterns import compile_pattern, plain_path
+from phoenix_hotreload._patterns import compile_pattern, hierarchy_head, plain_path
 from phoenix_hotreload._versions import Snapshot
 
 logger = logging.getLogger("phoenix_hotreload")
@@ -104,6 +104,7 @@ class Subscription:
 
     def __post_init__(self) -> None:
         self.matches = compile_pattern(self.pattern)
+        self.head = hierarchy_head(self.pattern)
         self.is_async = inspect.iscoroutinefunction(self.callback)
         self.name = self.name or getattr(self.callback, "__qualname__", repr(self.callback))
         self._queue: queue.SimpleQueue[ChangeEvent | None] = queue.SimpleQueue()
@@ -127,6 +128,7 @@ class Notifier:
         self._monitor_wake = threading.Condition()
         self._monitor: threading.Thread | None = None
         self._monitor_dirty = False
+        self._monitor_next: float | None = None  # when the monitor wakes next (None: when told)
         self._closed = False
         self.loop: asyncio.AbstractEventLoop | None = None
         self.on_error = on_error
@@ -152,10 +154,15 @@ class Notifier:
     def publish(self, diff: Diff, old: Snapshot, new: Snapshot) -> None:
         """Queue an event for every subscription matching a changed path (highest priority first)."""
         changes = tuple(diff)
+        by_head: dict[str, list[Change]] = {}
+        for change in changes:
+            by_head.setdefault(change.path.split(".", 1)[0], []).append(change)
         with self._lock:
             targets = list(self._subscriptions)
         for subscription in targets:
-            matched = tuple(c for c in changes if subscription.matches(c.path))
+            head = subscription.head
+            pool = changes if head is None else (*by_head.get("", ()), *by_head.get(head, ()))
+            matched = tuple(c for c in pool if subscription.matches(c.path))
             if matched:
                 with self._lock:
                     self._pending += 1
@@ -167,14 +174,26 @@ class Notifier:
             return self._idle.wait_for(lambda: self._pending == 0, timeout=timeout_s)
 
     def close(self) -> None:
-        """Stop every worker; queued events are dropped."""
+        """Stop every worker; queued events are dropped. Subscriptions stay (see `reopen`)."""
         with self._lock:
-            subscriptions, self._subscriptions = self._subscriptions, []
+            subscriptions = list(self._subscriptions)
             self._closed = True
         for subscription in subscriptions:
             subscription._queue.put(None)
         with self._monitor_wake:
             self._monitor_wake.notify_all()
+
+    def reopen(self) -> None:
+        """Serve the subscriptions again after `close` (a manager started anew)."""
+        with self._lock:
+            if not self._closed:
+                return
+            self._closed = False
+            subscriptions = list(self._subscriptions)
+            self._pending = 0
+        for subscription in subscriptions:
+            subscription._queue = queue.SimpleQueue()
+            self._start_worker(subscription)
 
     def _start_worker(self, subscription: Subscription) -> None:
         worker = threading.Thread(
@@ -235,9 +254,10 @@ class Notifier:
 
     def _run_sync(self, subscription: Subscription, event: ChangeEvent) -> bool:
         if subscription.timeout_s is not None:
+            deadline = time.monotonic() + subscription.timeout_s
             with self._lock:
-                subscription._running = (object(), time.monotonic() + subscription.timeout_s, event.version)
-            self._watch_deadline()
+                subscription._running = (object(), deadline, event.version)
+            self._watch_deadline(deadline)
         subscription.callback(event)
         return self._finish(subscription)
 
@@ -258,13 +278,16 @@ class Notifier:
         else:
             asyncio.run(coroutine)
 
-    def _watch_deadline(self) -> None:
+    def _watch_deadline(self, deadline: float) -> None:
+        """Make sure the monitor wakes by ``deadline`` (woken only when it would sleep past it)."""
         with self._monitor_wake:
             if self._monitor is None or not self._monitor.is_alive():
                 self._monitor = threading.Thread(
                     target=self._monitor_loop, name="phoenix-timeouts", daemon=True
                 )
                 self._monitor.start()
+            elif self._monitor_next is not None and self._monitor_next <= deadline:
+                return
             self._monitor_dirty = True
             self._monitor_wake.notify_all()
 
@@ -284,9 +307,14 @@ class Notifier:
             for subscription, version in expired:
                 self._abandon(subscription, version)
             with self._monitor_wake:
-                timeout = min(deadlines) - now if deadlines else None
+                if self._monitor_dirty:
+                    self._monitor_dirty = False
+                    continue
+                self._monitor_next = min(deadlines) if deadlines else None
+                timeout = self._monitor_next - now if self._monitor_next is not None else None
                 self._monitor_wake.wait_for(lambda: self._monitor_dirty or self._closed, timeout=timeout)
                 self._monitor_dirty = False
+                self._monitor_next = None
 
     def _abandon(self, subscription: Subscription, version: int) -> None:
         """A callback ran past its timeout: report it and serve the queue from a fresh worker."""

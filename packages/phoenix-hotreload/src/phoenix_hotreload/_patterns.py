@@ -28,10 +28,10 @@ def compile_pattern(pattern: str | re.Pattern[str]) -> Matcher:
         return _regex(pattern)
     if pattern.startswith("re:"):
         return _regex(re.compile(pattern[3:]))
-    segments = split_path(pattern)
     if any(char in _GLOB_CHARS for char in pattern):
+        segments = split_path(pattern)
         return lambda path: _glob_related(segments, split_path(path))
-    return lambda path: _hierarchy_related(segments, split_path(path))
+    return _hierarchy(pattern)
 
 
 def plain_path(pattern: str | re.Pattern[str]) -> str | None:
@@ -41,13 +41,28 @@ def plain_path(pattern: str | re.Pattern[str]) -> str | None:
     return None if any(char in _GLOB_CHARS for char in pattern) else pattern
 
 
+def hierarchy_head(pattern: str | re.Pattern[str]) -> str | None:
+    """The first segment of a non-empty hierarchy pattern: every path it matches starts with
+    it (or is the root); ``None`` for the root pattern, globs and regexes."""
+    path = plain_path(pattern)
+    return path.split(".", 1)[0] if path else None
+
+
 def _regex(compiled: re.Pattern[str]) -> Matcher:
     return lambda path: compiled.fullmatch(path) is not None
 
 
-def _hierarchy_related(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:
-    shorter = min(len(pattern), len(path))
-    return pattern[:shorter] == path[:shorter]
+def _hierarchy(pattern: str) -> Matcher:
+    """The path itself, its descendants and its ancestors (string tests: this runs for every
+    changed path of every version, once per subscription)."""
+    if not pattern:
+        return lambda path: True
+    below = pattern + "."
+
+    def related(path: str) -> bool:
+        return not path or path == pattern or path.startswith(below) or pattern.startswith(path + ".")
+
+    return related
 
 
 def _glob_related(pattern: tuple[str, ...], path: tuple[str, ...]) -> bool:

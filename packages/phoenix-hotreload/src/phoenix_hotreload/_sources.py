@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -152,6 +152,22 @@ def read_stable(path: Path, max_bytes: int, *, required: bool = True, attempts: 
         if unchanged and len(data) == after.st_size:
             return data
     return data
+
+
+FileState = tuple[int, int, int] | None
+
+
+def fingerprints(paths: Iterable[Path]) -> tuple[FileState, ...]:
+    """Each file's (mtime_ns, size, inode), ``None`` where missing: equal tuples, no change seen."""
+    states: list[FileState] = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            states.append(None)
+        else:
+            states.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
+    return tuple(states)
 
 
 def _decode(raw: bytes, path: Path) -> str:

@@ -32,7 +32,7 @@ def validate_model(model: type[Any], data: Any, layers: Sequence[Layer]) -> tupl
     from pydantic import ValidationError
 
     try:
-        instance = model.model_validate(thaw(data))
+        instance = model.model_validate(data if type(data) is dict else thaw(data))  # parsed data is plain
     except ValidationError as error:
         return None, None, [_problem_of(entry, layers) for entry in error.errors(include_url=False)]
     return instance, instance.model_dump(), []

@@ -1,10 +1,17 @@
 """Watching the configuration's directories through `devcore.watch` and coalescing reloads.
 
-The first change after a quiet spell reloads at once (low latency). A change arriving within
-250 ms (or the coalescing window, when longer) of the last new version is part of a burst: it is absorbed until the files
-stay quiet for the window, then one reload reads the final content, and the window doubles (up
-to 1 s) while the burst goes on, so 1,000 writes in a second cost two or three reloads even when
-the writer stalls now and then. A change whose content hash is unchanged produces no version.
+The leading change (one arriving when no reload happened for a while) is reloaded at once, on
+the watcher's own thread, so a save costs no hand-off to another thread. In close-write mode
+devcore delivers a completed save without waiting for its debounce, so this is the whole path
+from the kernel's event to the subscribers.
+
+A change arriving within 250 ms (or the coalescing window, when longer) of the last reload is
+part of a burst and goes to the burst thread: it waits until the files stay quiet for the
+window, judged by devcore's change sets *and* the files' own (mtime_ns, size, inode), since
+devcore batches a burst's writes silently until they stop. Then one reload reads the final
+content, and the window doubles (up to 1 s) while the burst goes on, so 1,000 writes in a
+second cost two or three reloads even when the writer stalls now and then. A change whose
+content hash is unchanged produces no version.
 
 A read that fails to parse or validate waits up to 0.5 s for the writer's next change before it
 is recorded as rejected: a file caught between a truncation and its write is not a bad config.
@@ -17,6 +24,8 @@ import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from phoenix_hotreload._sources import fingerprints
 
 if TYPE_CHECKING:
     from devcore.watch import ChangeSet, Watcher
@@ -33,12 +42,17 @@ def is_relevant(path: Path, files: set[Path]) -> bool:
     return path in files or (path.name == "..data" and path.parent in {file.parent for file in files})
 
 
+def burst_continues(since_reload_s: float, window_s: float) -> bool:
+    """Whether a change this long after the last reload belongs to the same burst."""
+    return since_reload_s < max(window_s, _HOT_S)
+
+
 _MAX_WINDOW_S = 1.0
 """The longest quiet time a burst waits for before its trailing reload."""
 _SETTLE_S = 0.5
 """How long a failing read waits for the writer's next change before it is recorded as rejected."""
 _HOT_S = 0.25
-"""A change this soon after the last new version continues a burst."""
+"""A change this soon after the last reload continues a burst."""
 
 
 class ConfigWatcher:
@@ -65,8 +79,13 @@ class ConfigWatcher:
             "debounce_ms": debounce_ms,
             "poll_interval_ms": poll_interval_ms,
         }
-        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._burst = threading.Event()  # a change for the burst thread
+        self._changed = threading.Event()  # any change (a settling read waits for it)
         self._stopping = False
+        self._bursting = False
+        self._window_s = self.burst_quiet_s
+        self._last_reload_at = -math.inf
         self._touched: set[str] = set()
         self._watcher: Watcher | None = None
         self._thread: threading.Thread | None = None
@@ -77,61 +96,73 @@ class ConfigWatcher:
         return self._watcher.backend if self._watcher is not None else None
 
     def start(self) -> None:
-        """Start the directory watcher and the reload thread."""
+        """Start the directory watcher and the burst thread."""
         from devcore.watch import Watcher
 
         if not self.directories:
             return
         self._watcher = Watcher(self.directories, callback=self._on_changes, recursive=False, **self._options)
-        self._thread = threading.Thread(target=self._run, name="phoenix-reloader", daemon=True)
+        self._thread = threading.Thread(target=self._run_bursts, name="phoenix-bursts", daemon=True)
         self._thread.start()
         self._watcher.start()
 
     def stop(self) -> None:
         """Stop watching; a reload in progress finishes first."""
         self._stopping = True
-        self._wake.set()
+        self._burst.set()
+        self._changed.set()
         if self._watcher is not None:
             self._watcher.stop()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
 
     def _on_changes(self, changes: ChangeSet) -> None:
+        """devcore's callback (its thread): reload a leading change here, hand a burst over."""
         touched = {path.name for path in changes.paths() if is_relevant(Path(path), self.files)}
-        if touched:
+        if not touched or self._stopping:
+            return
+        with self._lock:
             self._touched |= touched
-            self._wake.set()
+            since = time.monotonic() - self._last_reload_at
+            if self._bursting or burst_continues(since, self._window_s):
+                self._bursting = True
+                self._burst.set()
+                self._changed.set()
+                return
+            self._window_s = self.burst_quiet_s
+        self._changed.set()
+        self._reload()
 
-    def _run(self) -> None:
-        window_s = self.burst_quiet_s
-        last_version_at = -math.inf
-        while self._next_change(None):
-            if time.monotonic() - last_version_at < max(window_s, _HOT_S):
-                while self._next_change(window_s):
-                    pass
-                if self._stopping:
-                    return
-                window_s = min(window_s * 2, _MAX_WINDOW_S)
-            else:
-                window_s = self.burst_quiet_s
-            if self._reload():
-                last_version_at = time.monotonic()
+    def _run_bursts(self) -> None:
+        while self._wait_for_quiet():
+            self._reload()
+            with self._lock:
+                self._window_s = min(self._window_s * 2, _MAX_WINDOW_S)
+                self._bursting = False
 
-    def _next_change(self, timeout_s: float | None) -> bool:
-        """Wait for a change; ``False`` on timeout or when stopping."""
-        changed = self._wake.wait(timeout=timeout_s)
-        self._wake.clear()
-        return changed and not self._stopping
+    def _wait_for_quiet(self) -> bool:
+        """Wait for a burst, then until no change set came and no file changed for the
+        window; ``False`` when stopping."""
+        self._burst.wait()
+        while not self._stopping:
+            self._burst.clear()
+            before = fingerprints(self.files)
+            if not self._burst.wait(self._window_s) and fingerprints(self.files) == before:
+                return not self._stopping
+        return False
 
-    def _reload(self) -> bool:
-        """Reload; ``False`` when the content was unchanged (no burst starts then)."""
-        touched, self._touched = self._touched, set()
+    def _reload(self) -> None:
+        with self._lock:
+            touched, self._touched = self._touched, set()
         trigger = "watch: " + ", ".join(sorted(touched)) if touched else "watch"
+        self._changed.clear()
         info = self.manager.reload(trigger=trigger, settle_s=self.settle_s, changed_since=self._changed_since)
-        return info is not None
+        if info is not None:  # an unchanged content hash starts no burst
+            with self._lock:
+                self._last_reload_at = time.monotonic()
 
     def _changed_since(self, timeout_s: float) -> bool:
         """Wait for the next change (a writer finishing its save); ``True`` when one came."""
-        changed = self._wake.wait(timeout_s)
-        self._wake.clear()
+        changed = self._changed.wait(timeout_s)
+        self._changed.clear()
         return changed and not self._stopping

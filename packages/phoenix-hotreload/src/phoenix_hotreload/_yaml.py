@@ -9,10 +9,30 @@ import yaml
 
 from phoenix_hotreload._errors import ConfigParseError, ConfigTooLarge, Problem
 
-_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG_CACHE_SIZE = 4_096
+_TAG_CACHE_LENGTH = 64
+_tags: dict[str, str] = {}
+"""Implicit tags of short plain scalars: a config's keys and values repeat from save to save,
+and PyYAML's resolver tries a list of regexes for each one."""
 
 
-class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
+class _BaseLoader(_CBase):  # type: ignore[valid-type,misc]
+    """PyYAML's safe loader (the C parser when present) remembering implicit scalar tags."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode or not implicit[0] or len(value) > _TAG_CACHE_LENGTH:
+            return super().resolve(kind, value, implicit)
+        tag = _tags.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_tags) < _TAG_CACHE_SIZE:
+                _tags[value] = tag
+        return tag
+
+
+class _StrictLoader(_BaseLoader):
     """Safe loader that rejects duplicate mapping keys."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -24,12 +44,15 @@ class _StrictLoader(_BaseLoader):  # type: ignore[valid-type,misc]
             if isinstance(key, list | dict):
                 continue
             if key in seen:
-                mark = key_node.start_mark
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", mark
-                )
+                raise _duplicate(node, key_node, key)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _duplicate(node: yaml.Node, key_node: yaml.Node, key: Any) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        "while constructing a mapping", node.start_mark, f"duplicate key {key!r}", key_node.start_mark
+    )
 
 
 def parse_yaml(text: str, path: Path, *, strict: bool = True, max_nodes: int = 100_000) -> Any:
@@ -53,10 +76,10 @@ def parse_yaml(text: str, path: Path, *, strict: bool = True, max_nodes: int = 1
         node = loader.get_single_node()
         if node is None:
             return {}
-        if _expanded_size(node, {}, max_nodes) > max_nodes:
+        if _may_exceed(text, max_nodes) and _expanded_size(node, {}, max_nodes) > max_nodes:
             problem = Problem(f"more than {max_nodes} YAML nodes once aliases are expanded", path=path)
             raise ConfigTooLarge([problem])
-        return loader.construct_document(node)
+        return _Builder(loader, strict).build(node)
     except ConfigTooLarge:
         raise
     except yaml.MarkedYAMLError as error:
@@ -70,6 +93,80 @@ def parse_yaml(text: str, path: Path, *, strict: bool = True, max_nodes: int = 1
         raise ConfigParseError([Problem(f"YAML: {error}", path=path)]) from None
     finally:
         loader.dispose()
+
+
+def _may_exceed(text: str, max_nodes: int) -> bool:
+    """Whether the node count could pass the cap: through aliases, or by the text's length
+    (without aliases a document has fewer nodes than twice its characters: a node takes at
+    least one, an implicit null the one of the separator it follows)."""
+    return "*" in text or 2 * len(text) + 1 >= max_nodes
+
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _Builder:
+    """Builds plain data from a composed node graph, the common cases without PyYAML's
+    generator-based constructor (maps without merge keys, sequences, strings, integers);
+    every other tag goes to the loader's own safe constructors, so the result is the same.
+
+    A node reached twice (a YAML alias) gives the same object both times.
+    """
+
+    def __init__(self, loader: yaml.SafeLoader, strict: bool) -> None:
+        self._loader = loader
+        self._strict = strict
+        self._built: dict[int, Any] = {}
+
+    def build(self, node: yaml.Node) -> Any:
+        built = self._built.get(id(node), _UNBUILT)
+        if built is not _UNBUILT:
+            return built
+        tag = node.tag
+        if tag == _STR and isinstance(node, yaml.ScalarNode):
+            value: Any = node.value
+        elif tag == _INT and isinstance(node, yaml.ScalarNode):
+            value = self._loader.construct_yaml_int(node)
+        elif tag == _MAP and isinstance(node, yaml.MappingNode) and not _has_merge(node):
+            value = self._mapping(node)
+        elif tag == _SEQ and isinstance(node, yaml.SequenceNode):
+            value = []
+            self._built[id(node)] = value
+            value.extend(self.build(child) for child in node.value)
+        else:
+            value = self._loader.construct_object(node, deep=True)
+        self._built[id(node)] = value
+        return value
+
+    def _mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = {}
+        self._built[id(node)] = mapping
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            try:
+                present = key in mapping
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found unhashable key",
+                    key_node.start_mark,
+                ) from None
+            if present and self._strict:
+                raise _duplicate(node, key_node, key)
+            mapping[key] = self.build(value_node)
+        return mapping
+
+
+_UNBUILT: Any = object()
+
+
+def _has_merge(node: yaml.MappingNode) -> bool:
+    return any(key_node.tag == _MERGE for key_node, _ in node.value)
 
 
 def _expanded_size(node: yaml.Node, memo: dict[int, int], cap: int) -> int:
