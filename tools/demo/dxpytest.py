@@ -48,16 +48,15 @@ def main() -> None:
         print(dxpytest(root, "--collect-only").split("\n\n")[0])
         print("  ↑ cold: parsed with tree-sitter, no import; the index is now in .dxpytest/")
         print(dxpytest(root, "--collect-only").splitlines()[-1])
-        print("  ↑ warm: answered from the index")
+        print("  ↑ warm: answered from the index, nothing parsed or imported")
         output = dxpytest(root, "-n", "2")
         print(
             "\n".join(line for line in output.splitlines() if line.startswith(("dxpytest:", "FAILED", "=")))
         )
         print(
-            "  ↑ the crashing test was retried once in a fresh worker, then reported; nothing else was lost"
+            "  ↑ two workers forked from a zygote that imported pytest once; the crashing test was"
+            " retried once in a fresh worker, then reported with its exit code; nothing else was lost"
         )
-        print(dxpytest(root, "--lf").splitlines()[-1])
-        print("  ↑ --lf answered from the index: only the test that failed")
 
 
 if __name__ == "__main__":

@@ -9,13 +9,15 @@ suites' sdists from PyPI (``pip download --no-binary :all:``) into ``$DXPYTEST_B
 * speed (best of ``$DXPYTEST_BENCH_REPEAT`` runs, default 3): collect-only cold and with a
   warm index, and the full run with two workers beside pytest and pytest-xdist ``-n 2``
   (``--dist load`` and ``--dist loadfile``, the best counts);
-* a synthetic suite of 2,000 trivial tests.
+* a synthetic suite of 2,000 trivial tests (``dxpytest`` with ``-n auto`` and with ``-n 2``).
 
-Exit status 1 when any parity check fails.
+``--suite NAME`` (repeatable) runs only those suites, ``--trivial`` only the synthetic one. The
+load average is printed beside each suite's figures. Exit status 1 when any parity check fails.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -165,7 +167,7 @@ def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
     ours_s, _ = best([*DXPYTEST, "-n", "2", *overrides, *args], root, env)
     total = sum(reference.values())
     rows = [
-        f"{suite.name} ({len(theirs_ids)} tests, {total} outcomes)",
+        f"{suite.name} ({len(theirs_ids)} tests, {total} outcomes; {load()})",
         f"  collect-only   pytest {collect_pytest_s:6.2f}s | dxpytest cold {collect_cold_s:6.2f}s "
         f"({collect_cold_s / collect_pytest_s:4.2f}x) | warm {collect_warm_s:6.2f}s "
         f"({collect_pytest_s / collect_warm_s:5.1f}x faster)",
@@ -173,6 +175,11 @@ def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
         f"dxpytest -n 2 {ours_s:6.2f}s ({ours_s / xdist_s:4.2f}x xdist, {ours_s / pytest_run_s:4.2f}x pytest)",
     ]
     return rows, problems
+
+
+def load() -> str:
+    """The 1-minute load average, to quote beside the figures."""
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def measure_trivial(count: int = 2000) -> list[str]:
@@ -185,23 +192,31 @@ def measure_trivial(count: int = 2000) -> list[str]:
         env = {**os.environ, "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
         run([*DXPYTEST], root, env)
         pytest_s, _ = best([*PYTEST, "-q"], root, env)
-        ours_s, _ = best([*DXPYTEST], root, env)
+        auto_s, _ = best([*DXPYTEST], root, env)
+        two_s, _ = best([*DXPYTEST, "-n", "2"], root, env)
         return [
-            f"{count} trivial tests: pytest {pytest_s:6.2f}s | dxpytest {ours_s:6.2f}s ({ours_s / pytest_s:4.2f}x)"
+            f"{count} trivial tests ({load()}): pytest {pytest_s:6.2f}s | dxpytest -n auto {auto_s:6.2f}s "
+            f"({auto_s / pytest_s:4.2f}x) | dxpytest -n 2 {two_s:6.2f}s ({two_s / pytest_s:4.2f}x)"
         ]
 
 
 def main() -> int:
-    print(f"dxpytest benchmark (best of {REPEAT}; {os.cpu_count()} cores)")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", action="append", choices=[suite.name for suite in SUITES], default=[])
+    parser.add_argument("--trivial", action="store_true", help="only the 2,000 trivial tests")
+    options = parser.parse_args()
+    chosen = [] if options.trivial else [s for s in SUITES if not options.suite or s.name in options.suite]
+    print(f"dxpytest benchmark (best of {REPEAT}; {os.cpu_count()} cores; {load()})")
     problems: list[str] = []
-    for suite in SUITES:
+    for suite in chosen:
         try:
             rows, found = measure_suite(suite)
         except (subprocess.SubprocessError, OSError, StopIteration, ValueError) as error:
             rows, found = [f"{suite.name}: could not run ({error})"], [f"{suite.name}: {error}"]
         print("\n".join(rows), flush=True)
         problems.extend(found)
-    print("\n".join(measure_trivial()))
+    if options.trivial or not options.suite:
+        print("\n".join(measure_trivial()))
     print("parity: " + ("OK" if not problems else "FAILED"))
     for problem in problems:
         print(f"  {problem}")

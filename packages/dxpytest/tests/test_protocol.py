@@ -103,11 +103,13 @@ def test_fuzzed_frames_never_crash_or_hang_the_controller(tmp_path: Path) -> Non
     reports: list[dict[str, Any]] = []
     pool = Pool(
         workers=1,
+        on_report=lambda event, payload: reports.append(payload) if event == "report" else None,
+        deadline_s=600,
+    )
+    pool.configure(
         pytest_args=[str(tmp_path), "-p", "no:randomly", "-p", "no:cacheprovider"],
         rootdir=tmp_path,
         imports=[],
-        on_report=lambda event, payload: reports.append(payload) if event == "report" else None,
-        deadline_s=600,
     )
     rng = random.Random(1234)
     try:

@@ -69,3 +69,21 @@ def test_work_of_the_last_worker_waits_for_its_replacement() -> None:
     scheduler.add_worker(7)
     assert scheduler.next_for(7) is not None
     assert scheduler.next_for(0) is None
+
+
+@given(st.floats(0, 100), st.integers(0, 50), st.floats(0, 64))
+def test_auto_is_serial_for_short_suites_or_busy_machines(estimated: float, units: int, idle: float) -> None:
+    from dxpytest._run import SERIAL_BELOW_S, decide_workers
+
+    workers = decide_workers("auto", estimated, units, idle_cores=idle)
+    if estimated < SERIAL_BELOW_S or units < 2 or idle < 1.0:
+        assert workers == 1
+    else:
+        assert 2 <= workers <= min(8, max(2, units))
+
+
+def test_an_explicit_count_is_taken_as_given() -> None:
+    from dxpytest._run import decide_workers
+
+    assert decide_workers("3", 0.0, 1, idle_cores=0.0) == 3
+    assert decide_workers("0", 50.0, 10, idle_cores=8.0) == 1

@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from dxpytest.__about__ import __version__
 from dxpytest._errors import DxpytestError, WorkerError
+
+if TYPE_CHECKING:
+    from dxpytest._pool import Pool
+
+
+def _early_pool(deadline_s: float, test_timeout_s: float | None) -> Pool:
+    """Start the zygote before the rest of dxpytest is imported: it imports pytest and the
+    plugins while this process reads the configuration and the index."""
+    from dxpytest._pool import Pool
+    from dxpytest._pytest_internals import check_pytest
+
+    check_pytest()
+    return Pool(
+        workers=os.cpu_count() or 1,
+        on_report=lambda event, payload: None,
+        deadline_s=deadline_s,
+        test_timeout_s=test_timeout_s,
+    )
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -86,6 +105,15 @@ def main(
     ARGS are paths, node ids (file.py::Class::test) or globs over node ids (tests/*::test_io*).
     Results, counts and exit codes are pytest's.
     """
+    try:
+        pool = (
+            None
+            if collect_only or verify_collection or use_pytest
+            else _early_pool(deadline_s, test_timeout_s)
+        )
+    except DxpytestError as error:
+        click.echo(f"ERROR: {error}", err=True)
+        sys.exit(3)
     from dxpytest._run import Options, Session
 
     options = Options(
@@ -114,7 +142,7 @@ def main(
     )
     color = sys.stdout.isatty() and not ci and not as_json and not os.environ.get("NO_COLOR")
     try:
-        code = Session(options, sys.stdout, color=color).run()
+        code = Session(options, sys.stdout, color=color, pool=pool).run()
     except WorkerError as error:
         click.echo(f"INTERNALERROR: {error}", err=True)
         code = 3

@@ -79,11 +79,12 @@ class _Worker:
 class Pool:
     """A zygote and its forked workers.
 
+    The zygote process starts at once (it imports pytest and the plugins while the controller
+    reads the configuration and the index); `configure` then tells it what to warm and how
+    workers call pytest, and `start` forks the workers.
+
     Args:
         workers: How many workers to run at once.
-        pytest_args: Arguments for each worker's ``pytest.main`` (paths, ``-p``, ``-o``...).
-        rootdir: The project's rootdir (its modules are never pre-imported).
-        imports: Third-party modules the zygote imports before forking.
         on_report: Called with each report dict, each start and each crash.
         deadline_s: Hard limit for the whole session (seconds from now).
         test_timeout_s: Kill a worker whose test runs longer than this (None: never).
@@ -93,9 +94,6 @@ class Pool:
         self,
         *,
         workers: int,
-        pytest_args: list[str],
-        rootdir: Path,
-        imports: list[str],
         on_report: Callable[[str, Any], None],
         deadline_s: float,
         test_timeout_s: float | None = None,
@@ -129,11 +127,12 @@ class Pool:
         self.modules: set[str] = set()
         self.stopping = False
         self.timed_out = False
-        self._start_zygote(pytest_args, rootdir, imports)
+        self.configured = False
+        self._start_zygote()
 
     # ------------------------------------------------------------ zygote
 
-    def _start_zygote(self, pytest_args: list[str], rootdir: Path, imports: list[str]) -> None:
+    def _start_zygote(self) -> None:
         self.zygote_log = open(self.crash_dir / "zygote.log", "w+b")  # noqa: SIM115
         self.zygote = subprocess.Popen(
             [sys.executable, "-P", "-m", "dxpytest._zygote"],
@@ -146,6 +145,16 @@ class Pool:
         assert self.zygote.stdout is not None
         os.set_blocking(self.zygote.stdout.fileno(), False)
         self.selector.register(self.zygote.stdout, selectors.EVENT_READ, "zygote")
+        self.ready = False
+
+    def configure(self, *, pytest_args: list[str], rootdir: Path, imports: list[str]) -> None:
+        """Tell the zygote what to import and how its workers run pytest.
+
+        Args:
+            pytest_args: Arguments for each worker's ``pytest.main`` (paths, ``-p``, ``-o``...).
+            rootdir: The project's rootdir (its modules are never pre-imported).
+            imports: Third-party modules the zygote imports before forking.
+        """
         settings = {
             "imports": imports,
             "rootdir": str(rootdir),
@@ -157,7 +166,7 @@ class Pool:
             "pytest_args": ["--rootdir", str(rootdir), *pytest_args],
         }
         self._to_zygote(Kind.INIT, settings)
-        self.ready = False
+        self.configured = True
 
     def _to_zygote(self, kind: Kind, body: dict[str, Any]) -> None:
         assert self.zygote.stdin is not None
@@ -212,8 +221,11 @@ class Pool:
 
     # ------------------------------------------------------------ public phases
 
-    def start(self) -> None:
-        """Fork the workers (returns at once; they connect in the loop)."""
+    def start(self, workers: int | None = None) -> None:
+        """Fork `workers` workers (default: the pool's size; returns at once, they connect in
+        the loop); after `configure`."""
+        assert self.configured, "Pool.configure() first"
+        self.size = max(1, workers or self.size)
         for _ in range(self.size):
             self._fork()
 
@@ -525,7 +537,7 @@ class Pool:
                 "errors": [[worker.collecting, message]],
             }
             self.collect_pending -= 1
-        if not self.stopping and self.phase != "done":
+        if not self.stopping and self.phase != "done" and (self.phase != "run" or self.scheduler.remaining()):
             self._fork()
         self.scheduler.remove_worker(worker.id)
 

@@ -148,14 +148,28 @@ class Channel:
 
 
 class EventWriter:
-    """The worker's end of its event log: one appended frame per event."""
+    """The worker's end of its event log.
+
+    Events are buffered and appended in one ``write`` at each `flush`: the worker flushes when a
+    test starts (so a crash or a hang finds every earlier result and the running test's START in
+    the log) and before each message on the socket (so the log is complete when the controller
+    reads that message).
+    """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
+        self._pending = bytearray()
 
-    def write(self, kind: Kind, body: dict[str, Any]) -> None:
-        """Append one frame (START, REPORT or WARNING)."""
-        data = memoryview(encode(kind, body))
+    def write(self, kind: Kind, body: dict[str, Any], *, flush: bool = False) -> None:
+        """Queue one event (START, REPORT or WARNING); with `flush`, append everything now."""
+        self._pending += encode(kind, body)
+        if flush:
+            self.flush()
+
+    def flush(self) -> None:
+        """Append the queued events to the log."""
+        data = memoryview(bytes(self._pending))
+        self._pending.clear()
         while data:
             data = data[os.write(self.fd, data) :]
 

@@ -41,11 +41,17 @@ def pluralize(count: int, noun: str) -> str:
 class _Case:
     nodeid: str
     duration_s: float = 0.0
+    elapsed_s: float = 0.0
     kind: str = ""  # "", "failure", "error", "skipped"
     message: str = ""
     text: str = ""
     properties: list[list[str]] = field(default_factory=list)
     system_out: str = ""
+
+    def cost_s(self) -> float:
+        """What the test costs a worker: its wall time including pytest's per-test work (its
+        phase durations when no wall time was reported)."""
+        return max(self.duration_s, self.elapsed_s)
 
 
 def mangle(nodeid: str) -> tuple[str, str]:
@@ -143,6 +149,7 @@ class Reporter:
             self.failures += 1
         case = self.cases.setdefault(nodeid, _Case(nodeid))
         case.duration_s += float(body.get("duration", 0.0))
+        case.elapsed_s += float(body.get("elapsed", 0.0))
         case.properties.extend(body.get("properties", []))
         self._junit(case, body, category)
         self._remember(nodeid, category, when)

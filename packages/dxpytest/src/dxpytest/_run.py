@@ -63,9 +63,18 @@ class Options:
     test_timeout_s: float | None = None
 
 
-def decide_workers(requested: str, estimated_s: float, units: int) -> int:
+def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores: float | None = None) -> int:
     """Workers for a run: the number asked for, or for ``auto`` one when the suite is short
-    (parallel start-up would cost more than it saves), else one per core."""
+    (parallel start-up would cost more than it saves) or when no core is idle (extra workers
+    would share the same CPU time, each paying pytest's start-up and its imports), else one per
+    idle core (at least two, at most eight).
+
+    Args:
+        requested: ``-n``: a number or ``auto``.
+        estimated_s: The selected tests' recorded cost in seconds.
+        units: How many pieces the work can be cut into.
+        idle_cores: Cores free now (default: the core count minus the 1-minute load average).
+    """
     if requested != "auto":
         try:
             count = int(requested)
@@ -74,9 +83,11 @@ def decide_workers(requested: str, estimated_s: float, units: int) -> int:
                 f"-n expects a number or 'auto', got {requested!r}", argument=requested
             ) from error
         return max(1, count)
-    if estimated_s < SERIAL_BELOW_S or units < 2:
+    cores = os.cpu_count() or 1
+    idle = idle_cores if idle_cores is not None else cores - os.getloadavg()[0]
+    if estimated_s < SERIAL_BELOW_S or units < 2 or idle < 1.0:
         return 1
-    return max(1, min(os.cpu_count() or 1, units, 8))
+    return max(2, min(int(idle), cores, units, 8))
 
 
 def work_units(items: list[Item], rootdir: Path, durations: dict[str, float], workers: int) -> list[WorkUnit]:
@@ -139,14 +150,18 @@ class Session:
         options: The parsed command line.
         stream: Output stream.
         color: Rich colours and progress (a TTY and not ``--ci``/``--json``).
+        pool: A worker pool already started (its zygote imports pytest while the session reads
+            the configuration and the index); the session closes it.
     """
 
-    def __init__(self, options: Options, stream: IO[str], *, color: bool) -> None:
+    def __init__(self, options: Options, stream: IO[str], *, color: bool, pool: Pool | None = None) -> None:
         self.options = options
         self.stream = stream
         self.invocation_dir = Path.cwd()
         self.reporter = Reporter(stream, color=color, quiet=options.json)
-        self.pool: Pool | None = None
+        self.pool = pool
+        if pool is not None:
+            pool.on_report = self._on_report
         self.collection: Collection | None = None
 
     def run(self) -> int:
@@ -170,22 +185,32 @@ class Session:
             self._finish(interrupted=True)
         return code
 
-    def _pool(self, workers: int) -> Pool:
-        if self.pool is None:
-            from dxpytest._pool import Pool
+    def _spawn_pool(self) -> Pool:
+        """Start the zygote now, so that it imports pytest while we read the index."""
+        from dxpytest._pool import Pool
+        from dxpytest._pytest_internals import check_pytest
 
-            assert self.collection is not None
+        if self.pool is None:
+            check_pytest()
             self.pool = Pool(
-                workers=workers,
-                pytest_args=self._pytest_args(),
-                rootdir=self.collection.config.rootdir,
-                imports=self.collection.index.warm,
+                workers=os.cpu_count() or 1,
                 on_report=self._on_report,
                 deadline_s=self.options.deadline_s,
                 test_timeout_s=self.options.test_timeout_s,
             )
-            self.pool.start()
         return self.pool
+
+    def _pool(self, workers: int) -> Pool:
+        pool = self._spawn_pool()
+        if not pool.configured:
+            assert self.collection is not None
+            pool.configure(
+                pytest_args=self._pytest_args(),
+                rootdir=self.collection.config.rootdir,
+                imports=self.collection.index.warm,
+            )
+            pool.start(workers)
+        return pool
 
     def _pytest_args(self) -> list[str]:
         args = [f"--override-ini={override}" for override in self.options.overrides]
@@ -334,7 +359,7 @@ class Session:
         self._forget_stale(collection)
         for nodeid, outcome in self.reporter.outcomes.items():
             case = self.reporter.cases.get(nodeid)
-            collection.index.record(nodeid, outcome, case.duration_s if case else 0.0)
+            collection.index.record(nodeid, outcome, case.cost_s() if case else 0.0)
         if pool.modules:
             collection.index.remember_imports(sorted(pool.modules))
         collection.index.save()
@@ -356,7 +381,7 @@ class Session:
     def _record_partial(self, collection: Collection) -> None:
         for nodeid, outcome in self.reporter.outcomes.items():
             case = self.reporter.cases.get(nodeid)
-            collection.index.record(nodeid, outcome, case.duration_s if case else 0.0)
+            collection.index.record(nodeid, outcome, case.cost_s() if case else 0.0)
         with contextlib.suppress(OSError):
             collection.index.save()
 

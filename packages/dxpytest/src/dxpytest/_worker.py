@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from dxpytest._protocol import Channel, EventWriter, Kind
+from dxpytest._pytest_internals import collection_warnings, keep_collection_nodes, keyword_names
 
 if TYPE_CHECKING:
     import pytest
@@ -58,10 +59,7 @@ _ALWAYS_SENT = frozenset({"nodeid", "when", "outcome"})
 
 def describe_item(item: Any) -> list[Any]:
     """[node id, mark names, -k names] of a collected item."""
-    from _pytest.mark import KeywordMatcher
-
-    names = sorted(KeywordMatcher.from_item(item)._names)
-    return [item.nodeid, [mark.name for mark in item.iter_markers()], names]
+    return [item.nodeid, [mark.name for mark in item.iter_markers()], keyword_names(item)]
 
 
 class WorkerPlugin:
@@ -97,7 +95,7 @@ class WorkerPlugin:
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
         self.started_at = time.perf_counter()
-        self.events.write(Kind.START, {"nodeid": nodeid})
+        self.events.write(Kind.START, {"nodeid": nodeid}, flush=True)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         body = serialize_report(report, self.config)
@@ -122,8 +120,13 @@ class WorkerPlugin:
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
             if session.shouldfail or session.shouldstop or self._stop_requested():
                 break
-        self.channel.send(Kind.BYE, {"modules": third_party_modules(str(session.config.rootpath))})
+        self._send(Kind.BYE, {"modules": third_party_modules(str(session.config.rootpath))})
         return True
+
+    def _send(self, kind: Kind, body: dict[str, Any]) -> None:
+        """A message on the socket, after every event logged before it."""
+        self.events.flush()
+        self.channel.send(kind, body)
 
     def _stop_requested(self) -> bool:
         message = self.channel.receive(block=False)
@@ -134,7 +137,7 @@ class WorkerPlugin:
     def _fetch(self, session: pytest.Session, pending: list[Any]) -> bool:
         """Ask for work until some arrives; True when the controller has no more."""
         while True:
-            self.channel.send(Kind.WANT)
+            self._send(Kind.WANT, {})
             message = self.channel.receive()
             assert message is not None
             kind, body = message
@@ -149,14 +152,11 @@ class WorkerPlugin:
 
     def _collect_paths(self, session: pytest.Session, paths: list[str]) -> list[Any]:
         import pytest
-        from _pytest.warnings import catch_warnings_for_item
 
         self.collect_errors = []
         self.collect_skips = []
         try:
-            with catch_warnings_for_item(
-                config=session.config, ihook=session.config.hook, when="collect", item=None
-            ):
+            with collection_warnings(session):
                 return list(session.perform_collect(paths))
         except pytest.UsageError as error:
             self.collect_errors.append([paths[0] if paths else "", str(error)])
@@ -174,7 +174,7 @@ class WorkerPlugin:
                     "skips": self.collect_skips,
                 }
             )
-        self.channel.send(Kind.COLLECTED, {"units": units})
+        self._send(Kind.COLLECTED, {"units": units})
 
     def _items(self, session: pytest.Session, body: dict[str, Any]) -> list[Any]:
         paths = [str(path) for path in body.get("paths", [])]
@@ -200,70 +200,6 @@ class WorkerPlugin:
             else:
                 chosen.append(item)
         return chosen
-
-
-def attach_pending_conftests(session: Any) -> None:
-    """Bind conftests that were loaded after their Directory node was first collected.
-
-    pytest ≥ 9.1 attaches a conftest's fixtures when its Directory's collect report is made; a
-    worker that reuses Directory nodes across batches can load a conftest later than that, so
-    any conftest still pending is bound to its (reused) Directory node here.
-    """
-    import pytest
-
-    manager = session._fixturemanager
-    pending = getattr(manager, "_pending_conftests", None)
-    if not pending:
-        return
-    directories = {
-        node.path: node for node in session._collection_cache if isinstance(node, pytest.Directory)
-    }
-    for directory, plugin in list(pending.items()):
-        node = directories.get(directory)
-        if node is not None:
-            del pending[directory]
-            manager.parsefactories(
-                holder=plugin, node=session if directory == session.config.rootpath else node
-            )
-
-
-def keep_collection_nodes(session: Any) -> None:
-    """Make the session reuse its collector nodes across ``perform_collect`` calls.
-
-    pytest binds conftest fixtures to the Directory node *object* that first collected them
-    (pytest ≥ 9.1), and ``perform_collect`` starts from fresh caches each call. A worker
-    collects one batch at a time, so it keeps the caches: the same Dir/Package/Module nodes are
-    found again, their fixtures stay visible and module-scoped fixtures are not set up twice.
-    """
-    collection_cache: dict[Any, Any] = {}
-    path_cache: dict[Any, Any] = {}
-    base = type(session)
-
-    class WorkerSession(base):  # type: ignore[valid-type, misc]
-        @property
-        def _collection_cache(self) -> dict[Any, Any]:
-            return collection_cache
-
-        @_collection_cache.setter
-        def _collection_cache(self, value: dict[Any, Any]) -> None:
-            return
-
-        def _collect_path(self, path: Any, _path_cache: dict[Any, Any]) -> Any:
-            return base._collect_path(self, path, path_cache)
-
-    session.__class__ = WorkerSession
-    manager = session._fixturemanager
-    if isinstance(getattr(manager, "_pending_conftests", None), dict):
-        # pytest clears conftests still pending at the end of every collection; a worker
-        # collects in batches, so the conftests of directories it has not reached yet must stay.
-        manager._pending_conftests = _KeptOnClear(manager._pending_conftests)
-
-
-class _KeptOnClear(dict[Any, Any]):
-    """A dict whose ``clear()`` keeps its entries (see `keep_collection_nodes`)."""
-
-    def clear(self) -> None:
-        return
 
 
 def third_party_modules(rootdir: str) -> list[str]:

@@ -124,6 +124,9 @@ def _reap() -> None:
 def main() -> None:
     """Serve the controller until it closes our stdin."""
     die_with_parent()
+    import pytest  # noqa: F401  (the point of the zygote: paid while the controller reads the index)
+
+    _load_plugins()
     decoder = Decoder()
     settings: dict[str, Any] = {}
     while True:
@@ -137,9 +140,6 @@ def main() -> None:
         for kind, body in decoder.feed(data):
             if kind == Kind.INIT:
                 settings = body
-                import pytest  # noqa: F401  (the point of the zygote)
-
-                _load_plugins()
                 imported = _warm(list(body.get("imports", [])), str(body.get("rootdir", "")))
                 _send(Kind.READY, {"pid": os.getpid(), "imported": imported})
             elif kind == Kind.FORK:

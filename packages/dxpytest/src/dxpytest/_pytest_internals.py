@@ -1,0 +1,106 @@
+"""Every use dxpytest makes of pytest's private API, in one place, and the versions it fits.
+
+A worker is one pytest session that collects and runs the batches the controller hands it, one
+after the other. pytest's public API offers one collection per session, so four private pieces
+make the difference: the session's collector caches (``Session._collection_cache`` and the
+``path_cache`` argument of ``Session._collect_path``) are kept across batches, so Dir, Package
+and Module nodes are built once and their fixtures stay bound to them; the fixture manager's
+``_pending_conftests`` survives the clear pytest does after each collection, so conftests of
+directories a later batch reaches are still bound; ``_pytest.warnings.catch_warnings_for_item``
+records collection warnings for batches collected outside pytest's own collection hook; and
+``KeywordMatcher`` gives the names ``-k`` matches, for files whose items pytest collected.
+
+These were written against, and are tested with, pytest `SUPPORTED_PYTEST` (the range the
+package metadata pins). The controller checks the installed version with `check_pytest` before
+it starts the workers, so another pytest fails with a clear message instead of a wrong result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from dxpytest._errors import WorkerError
+
+SUPPORTED_PYTEST = ((9, 2), (9, 3))
+
+
+def unsupported_pytest(version: str) -> str | None:
+    """Why pytest `version` cannot drive dxpytest's workers, or None when it can."""
+    low, high = SUPPORTED_PYTEST
+    try:
+        release = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        release = ()
+    if len(release) == 2 and low <= release < high:
+        return None
+    return (
+        f"dxpytest's workers support pytest >={low[0]}.{low[1]},<{high[0]}.{high[1]}, "
+        f"this environment has pytest {version}; install a supported pytest, "
+        "or run the suite with `dxpytest --pytest` (plain pytest)"
+    )
+
+
+def check_pytest() -> None:
+    """Refuse to start workers on a pytest version outside `SUPPORTED_PYTEST`.
+
+    Raises:
+        WorkerError: The installed pytest is not supported (or not installed).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("pytest")
+    except PackageNotFoundError:
+        installed = "(not installed)"
+    problem = unsupported_pytest(installed)
+    if problem is not None:
+        raise WorkerError(problem)
+
+
+def keyword_names(item: Any) -> list[str]:
+    """The names ``-k`` matches for a collected item, sorted."""
+    from _pytest.mark import KeywordMatcher
+
+    return sorted(KeywordMatcher.from_item(item)._names)
+
+
+@contextlib.contextmanager
+def collection_warnings(session: Any) -> Iterator[None]:
+    """Record warnings raised while a batch is collected, as pytest's collection does."""
+    from _pytest.warnings import catch_warnings_for_item
+
+    with catch_warnings_for_item(config=session.config, ihook=session.config.hook, when="collect", item=None):
+        yield
+
+
+def keep_collection_nodes(session: Any) -> None:
+    """Make the session reuse its collector nodes and pending conftests across batches."""
+    collection_cache: dict[Any, Any] = {}
+    path_cache: dict[Any, Any] = {}
+    base = type(session)
+
+    class WorkerSession(base):  # type: ignore[valid-type, misc]
+        @property
+        def _collection_cache(self) -> dict[Any, Any]:
+            return collection_cache
+
+        @_collection_cache.setter
+        def _collection_cache(self, value: dict[Any, Any]) -> None:
+            return
+
+        def _collect_path(self, path: Any, _path_cache: dict[Any, Any]) -> Any:
+            return base._collect_path(self, path, path_cache)
+
+    session.__class__ = WorkerSession
+    manager = session._fixturemanager
+    if isinstance(getattr(manager, "_pending_conftests", None), dict):
+        manager._pending_conftests = _KeptOnClear(manager._pending_conftests)
+
+
+class _KeptOnClear(dict[Any, Any]):
+    """A dict whose ``clear()`` keeps its entries (see `keep_collection_nodes`)."""
+
+    def clear(self) -> None:
+        return
