@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -185,7 +186,8 @@ def test_the_snapshot_never_answers_for_a_changed_tree(
         assert answered.config == fresh.config
 
 
-def test_a_warm_collect_only_imports_nothing_heavy(tmp_path: Path) -> None:
+@pytest.mark.parametrize("quick", [True, False], ids=["quick", "full-command-line"])
+def test_a_warm_collect_only_imports_nothing_heavy(tmp_path: Path, quick: bool) -> None:
     _write(tmp_path, SUITE)
     _age(tmp_path, 0)
     command = [
@@ -199,15 +201,19 @@ def test_a_warm_collect_only_imports_nothing_heavy(tmp_path: Path) -> None:
         "-p",
         "no:randomly",
     ]
-    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "DXPYTEST_NO_QUICK": "" if quick else "1"}
     cold = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=300)
     warm = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=environment, timeout=300)
     assert cold.returncode == warm.returncode == 0, warm.stderr[-2000:]
     assert cold.stdout.split("\n\n")[0] == warm.stdout.split("\n\n")[0]
     imported = {line.rsplit("|", 1)[-1].strip() for line in warm.stderr.splitlines() if "|" in line}
-    assert "dxpytest._run" in imported
     assert not {name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY}
-    pytest = subprocess.run(
+    if quick:
+        assert "click" not in imported
+        assert "dxpytest._run" not in imported
+    else:
+        assert "dxpytest._run" in imported
+    pytest_result = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -224,4 +230,4 @@ def test_a_warm_collect_only_imports_nothing_heavy(tmp_path: Path) -> None:
         text=True,
         timeout=300,
     )
-    assert warm.stdout.split("\n\n")[0].split() == pytest.stdout.split("\n\n")[0].split()
+    assert warm.stdout.split("\n\n")[0].split() == pytest_result.stdout.split("\n\n")[0].split()

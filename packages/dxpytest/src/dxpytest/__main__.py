@@ -1,5 +1,5 @@
-"""``python -m dxpytest``: the command line."""
+"""``python -m dxpytest``: the command line (a warm ``--collect-only`` answered first)."""
 
-from dxpytest._cli import main
+from dxpytest._quick import main
 
 main()

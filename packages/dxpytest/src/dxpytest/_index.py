@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dxpytest.__about__ import __version__
+from dxpytest._snapshot import directory_stat
 
 MAGIC = b"DXPY"
 FORMAT_VERSION = 2
@@ -81,23 +82,6 @@ def digest_path(path: Path) -> str:
     if path.is_dir():
         return hash_tree(path, ignore=["__pycache__", "*.pyc", ".*"])
     return hash_file(path)
-
-
-def directory_stat(path: Path) -> Stat:
-    """A cheap summary of a directory tree: newest mtime, total size, number of files."""
-    newest = 0
-    total = 0
-    count = 0
-    for base, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
-        for name in files:
-            if name.endswith(".pyc"):
-                continue
-            info = os.stat(os.path.join(base, name))
-            newest = max(newest, info.st_mtime_ns)
-            total += info.st_size
-            count += 1
-    return (newest, total, count)
 
 
 def unit_stat(path: Path) -> Stat | None:

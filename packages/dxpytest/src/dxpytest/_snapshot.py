@@ -25,7 +25,6 @@ import sys
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -84,17 +83,31 @@ def directory_fact(path: str) -> Fact:
     return (info.st_mtime_ns, info.st_ino)
 
 
-def tree_fact(path: str) -> Fact:
-    """The summary of a directory tree collected whole (see `dxpytest._index.directory_stat`)."""
-    from dxpytest._index import directory_stat
+def directory_stat(path: Path) -> tuple[int, int, int]:
+    """A cheap summary of a directory tree: newest mtime, total size, number of files."""
+    newest = 0
+    total = 0
+    count = 0
+    for base, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
+        for name in files:
+            if name.endswith(".pyc"):
+                continue
+            info = os.stat(os.path.join(base, name))
+            newest = max(newest, info.st_mtime_ns)
+            total += info.st_size
+            count += 1
+    return (newest, total, count)
 
+
+def tree_fact(path: str) -> Fact:
+    """The summary of a directory tree collected whole (`directory_stat`), or None."""
     return directory_stat(Path(path)) if os.path.isdir(path) else None
 
 
 _FACTS = {"file": file_fact, "directory": directory_fact, "tree": tree_fact}
 
 
-@dataclass
 class Facts:
     """The file-system inputs of one collection, recorded by path while it runs.
 
@@ -103,8 +116,9 @@ class Facts:
         unsupported: Why this collection cannot be snapshotted (empty when it can).
     """
 
-    paths: dict[str, set[str]] = field(default_factory=lambda: {kind: set() for kind in _FACTS})
-    unsupported: str = ""
+    def __init__(self) -> None:
+        self.paths: dict[str, set[str]] = {kind: set() for kind in _FACTS}
+        self.unsupported = ""
 
     def file(self, path: Path | str) -> None:
         """A file whose content or existence mattered."""
