@@ -86,17 +86,17 @@ def main() -> None:
         except pyautoload.NameError as error:
             print(textwrap.indent(str(error), "  "))
 
-        step("follow the hint, then eager-load the rest")
-        loader.unregister()
-        for name in loaded():
-            del sys.modules[name]
-        fixed = pyautoload.Loader(inflector=pyautoload.Inflector(acronyms={"HTML"}))
-        fixed.push_dir(root / "app", namespace="app")
-        fixed.setup()
-        fixed.eager_load()
+        step("follow the hint, unload, and eager-load the rest")
+        loader.logger = None
+        loader.inflector.add_acronyms("HTML")
+        loader.on_unload(lambda name, value, path: print(f"  unloaded {name}"))
+        loader.unload()  # every module and name goes; the files are read again on next use
+        print("  after unload():", loaded())
+        loader.eager_load()
         print("  after eager_load():", loaded())
-        print("  registry:", {e.module: ("loaded" if e.loaded else "discovered") for e in fixed.registry})
-        fixed.unregister()
+        print("  a fresh app module:", sys.modules["app"] is not app, sys.modules["app"].models.HTMLParser)
+        print("  registry:", {e.module: ("loaded" if e.loaded else "discovered") for e in loader.registry})
+        loader.unregister()
 
 
 if __name__ == "__main__":
