@@ -43,6 +43,7 @@ def measure(name: str, *, bytecode: bool) -> str:
     run(pytest_command, root, env)  # pytest writes its rewritten modules once, as any warm setup
     times: dict[str, list[float]] = {"pytest": [], "cold": [], "warm": []}
     parity = True
+    problems: list[str] = []
     for _ in range(REPEAT):
         elapsed, theirs = run(pytest_command, root, env)
         times["pytest"].append(elapsed)
@@ -52,14 +53,17 @@ def measure(name: str, *, bytecode: bool) -> str:
         run(ours_command, root, env)  # the first warm run may still write the snapshot
         elapsed, warm = run(ours_command, root, env)
         times["warm"].append(elapsed)
-        parity = parity and nodeids(theirs.stdout) == nodeids(cold.stdout) == nodeids(warm.stdout)
+        for label, ours in (("cold", cold), ("warm", warm)):
+            if nodeids(ours.stdout) != nodeids(theirs.stdout):
+                parity = False
+                problems.append(f"  {label}: exit {ours.returncode}: {(ours.stdout + ours.stderr)[-400:]!r}")
     pytest_s, cold_s, warm_s = (min(times[key]) for key in ("pytest", "cold", "warm"))
     return (
         f"{name:15} {len(nodeids(theirs.stdout)):5} tests | pytest {pytest_s:6.3f}s | "
         f"cold {cold_s:6.3f}s ({cold_s / pytest_s:4.2f}x pytest) | warm {warm_s:6.3f}s "
         f"({pytest_s / warm_s:5.1f}x faster) | same node ids: {'yes' if parity else 'NO'} | "
         f"load {load_average()}"
-    )
+    ) + "".join(f"\n{problem}" for problem in problems[:2])
 
 
 def main() -> int:
