@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 if TYPE_CHECKING:
-    from pydantic import TypeAdapter
-
     from pygen.dms import (
         Container,
         DataModel,
         DMSModel,
+        Edge,
         EdgeId,
         Filter,
         Instance,
         InstanceSort,
+        Node,
         NodeId,
         Space,
         View,
@@ -45,10 +45,8 @@ def _dumped_types() -> tuple[type[DMSModel], type[Filter]]:
 
 
 @functools.cache
-def _instance_adapter() -> TypeAdapter[Instance]:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(_dms_attribute("Instance"))
+def _instance_models() -> tuple[type[Node], type[Edge]]:
+    return _dms_attribute("Node"), _dms_attribute("Edge")
 
 
 @dataclass(frozen=True)
@@ -143,7 +141,8 @@ def drop_none(body: dict[str, Any]) -> dict[str, Any]:
 
 def load_instance(data: dict[str, Any]) -> Instance:
     """A node or edge from its wire form."""
-    return _instance_adapter().validate_python(data)
+    node, edge = _instance_models()
+    return edge.load(data) if data.get("instanceType") == "edge" else node.load(data)
 
 
 def load_instance_id(data: dict[str, Any]) -> NodeId | EdgeId:
