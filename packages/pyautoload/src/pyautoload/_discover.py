@@ -106,6 +106,11 @@ _KEYWORDS = frozenset(
 )
 
 
+def links_up(path: str) -> bool:
+    """Whether a symlinked directory points at a directory that contains it (a cycle to skip)."""
+    return under(os.path.realpath(os.path.dirname(path)), os.path.realpath(path))
+
+
 def is_module_name(name: str) -> bool:
     """Whether a basename can be a module name (an identifier that is not a keyword)."""
     return name.isidentifier() and name not in _KEYWORDS
@@ -122,7 +127,7 @@ class _Level:
     def add_dir(self, name: str, path: str, loader: Loader) -> None:
         if name == "__pycache__" or not is_module_name(name) or path in ROOT_DIRS:
             return
-        if loader.is_ignored(path):
+        if loader.is_ignored(path) or (os.path.islink(path) and links_up(path)):
             return
         if loader.is_collapsed(path):
             self.search.append(path)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from pyautoload._discover import ensure_scanned
+from pyautoload._discover import ensure_scanned, links_up
 from pyautoload._registry import LOCK, MODULES, NAMESPACE, PACKAGE, PENDING, ROOT_DIRS
 
 TYPE_CHECKING = False
@@ -30,7 +30,8 @@ def has_python_files(directory: str, loader: Loader) -> bool:
                 if name.startswith(".") or name == "__pycache__":
                     continue
                 if entry.is_dir():
-                    subdirs.append(entry.path)
+                    if not (entry.is_symlink() and links_up(entry.path)):
+                        subdirs.append(entry.path)
                 elif name.endswith(".py") and not loader.is_ignored(entry.path):
                     return True
     except (FileNotFoundError, NotADirectoryError):
