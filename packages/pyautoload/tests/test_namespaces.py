@@ -1040,3 +1040,29 @@ def test_ignore_and_collapse_agree_with_what_loads(tmp_path_factory, tree_writer
         for name in set(sys.modules) - before:
             if name.split(".")[0] != "pyautoload":
                 del sys.modules[name]
+
+
+# -- symbolic links --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("link", ["app/assets/loop", "app/m/up", "app/self"])
+def test_a_symlink_back_up_the_tree_is_skipped(project, link: str) -> None:
+    p = project(
+        {"app/x.py": "class X: pass", "app/assets/logo.svg": "", "app/m/y.py": "class Y: pass"}, setup=False
+    )
+    target = {"app/assets/loop": "..", "app/m/up": "../..", "app/self": "."}[link]
+    os.symlink(target, p.path(link))
+    p.loader.setup()
+    names = p.loader.all_expected_names()
+    assert not any(path.startswith(p.path(link)) for path in names)
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/x.py", "app/m/y.py"}
+    assert not hasattr(p.module(), "assets")
+
+
+def test_a_symlink_to_a_sibling_directory_is_followed(project) -> None:
+    p = project({"app/real/y.py": "class Y: pass"}, setup=False)
+    os.symlink("real", p.path("app/alias"))
+    p.loader.setup()
+    assert p.module().alias.Y.__module__ == "app.alias.y"
+    assert p.module().real.Y.__module__ == "app.real.y"
