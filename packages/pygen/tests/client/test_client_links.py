@@ -248,18 +248,12 @@ def test_each_request_is_logged_with_its_request_id(
 def test_errors_are_typed_with_their_context(link_to: LinkTo) -> None:
     with Emulator() as emulator, link_to(emulator).client() as client:
         client.spaces.apply(SpaceApply(space="s1"))
-        view = {
-            "space": "s1",
-            "externalId": "V",
-            "version": "1",
-            "properties": {
-                "p": {"container": {"space": "s1", "externalId": "Nope"}, "containerPropertyIdentifier": "p"}
-            },
-        }
+        ghost_view = {"space": "s1", "externalId": "Ghost", "version": "1", "type": "view"}
+        view = {"space": "s1", "externalId": "V", "version": "1", "implements": [ghost_view]}
         with pytest.raises(DMSNotFoundError) as missing:
             client.views.apply(view)
         assert isinstance(missing.value, LookupError)
-        assert missing.value.missing == [{"space": "s1", "externalId": "Nope"}]
+        assert missing.value.missing == [{"space": "s1", "externalId": "Ghost", "version": "1"}]
         assert (missing.value.code, missing.value.method) == (400, "POST")
         assert missing.value.path.endswith("/models/views")
         assert missing.value.request_id
