@@ -236,7 +236,12 @@ class Session:
     def _session(self) -> int:
         options = self.options
         self.collection = collection = prepare(
-            options.args, self.invocation_dir, options.overrides, options.plugins, options.ignore
+            options.args,
+            self.invocation_dir,
+            options.overrides,
+            options.plugins,
+            options.ignore,
+            warning_filters=options.warning_filters,
         )
         collect(collection, self._collector)
         items = self._select(collection)
