@@ -93,6 +93,15 @@ def test_another_invocation_has_its_own_snapshot(tmp_path: Path) -> None:
     assert len(_nodeids(everything)) == 3
 
 
+def test_warning_filters_are_part_of_the_key(tmp_path: Path) -> None:
+    _write(tmp_path, SUITE)
+    _age(tmp_path, 0)
+    _collect(tmp_path)
+    assert _collect(tmp_path).from_snapshot
+    strict = prepare([], tmp_path, [], ["no:randomly"], [], warning_filters=["error"])
+    assert not strict.from_snapshot
+
+
 def test_files_changed_during_collection_leave_no_snapshot(tmp_path: Path) -> None:
     _write(tmp_path, SUITE)
     _age(tmp_path, 0)

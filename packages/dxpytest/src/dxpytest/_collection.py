@@ -125,20 +125,22 @@ def prepare(
     cli_plugins: tuple[str, ...] | list[str] = (),
     ignore: tuple[str, ...] | list[str] = (),
     *,
+    warning_filters: tuple[str, ...] | list[str] = (),
     snapshot: bool = True,
 ) -> Collection:
     """Read configuration, plugins and the index, and find the units to collect.
 
     With `snapshot` (the default), a snapshot of an earlier identical collection whose inputs
     are all unchanged answers at once (`Collection.from_snapshot`; `collect` then has nothing
-    to do), and a new collection records what it needs to leave one behind.
+    to do), and a new collection records what it needs to leave one behind. `warning_filters`
+    (``-W``) are part of the keys: as errors, warnings can fail the collection of a file.
     """
     start_ns = _snapshot.now_ns()
-    key = _snapshot.session_key(args, invocation_dir, overrides, cli_plugins, ignore)
+    key = _snapshot.session_key(args, invocation_dir, overrides, cli_plugins, ignore, warning_filters)
     if snapshot:
         outcome = _snapshot.load(key, _snapshot.candidate_directories(args, invocation_dir))
         if outcome is not None:
-            return _restore(outcome, cli_plugins)
+            return _restore(outcome, cli_plugins, warning_filters)
     facts = _snapshot.Facts()
     for path in config_candidates(args, invocation_dir):
         facts.file(path)
@@ -149,7 +151,10 @@ def prepare(
     plugins = detect_plugins(blocked=disabled)
     for entry in sys.path:
         facts.directory(os.path.abspath(entry))
-    index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
+    index = Index(
+        cache_dir(config.rootdir) / "index.bin",
+        (config.key(), plugins.key(), tuple(enabled), tuple(warning_filters)),
+    )
     conftests = _Conftests(index)
     walker = Walker(
         config, conftests.info, tuple(argument_path(path, invocation_dir) for path in ignore), facts
@@ -192,13 +197,20 @@ def _outcome(collection: Collection) -> dict[str, Any]:
     }
 
 
-def _restore(outcome: dict[str, Any], cli_plugins: tuple[str, ...] | list[str]) -> Collection:
+def _restore(
+    outcome: dict[str, Any],
+    cli_plugins: tuple[str, ...] | list[str],
+    warning_filters: tuple[str, ...] | list[str],
+) -> Collection:
     """A collection from a snapshot's outcome; its index is read only if something asks."""
     config = PytestConfig(**outcome["config"])
     plugins = PluginSet(**outcome["plugins"])
     enabled, _ = _addopts_plugins(config)
     enabled += [name for name in cli_plugins if not name.startswith("no:")]
-    index = Index(cache_dir(config.rootdir) / "index.bin", (config.key(), plugins.key(), tuple(enabled)))
+    index = Index(
+        cache_dir(config.rootdir) / "index.bin",
+        (config.key(), plugins.key(), tuple(enabled), tuple(warning_filters)),
+    )
     exact, dynamic, files = outcome["counts"]
     return Collection(
         config,

@@ -33,7 +33,13 @@ from dxpytest.__about__ import __version__
 MAGIC = b"DXPS"
 FORMAT_VERSION = 1
 RACY_WINDOW_NS = 2_000_000_000
-ENVIRONMENT = ("PYTEST_ADDOPTS", "PYTEST_PLUGINS", "PYTEST_DISABLE_PLUGIN_AUTOLOAD", "DXPYTEST_CACHE_DIR")
+ENVIRONMENT = (
+    "PYTEST_ADDOPTS",
+    "PYTEST_PLUGINS",
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD",
+    "PYTHONWARNINGS",
+    "DXPYTEST_CACHE_DIR",
+)
 CACHE_NAME = ".dxpytest"
 Fact = tuple[int, ...] | None
 
@@ -44,6 +50,7 @@ def session_key(
     overrides: Iterable[str],
     plugins: Iterable[str],
     ignore: Iterable[str],
+    warning_filters: Iterable[str] = (),
 ) -> list[Any]:
     """Everything besides the file system that decides a collection."""
     return [
@@ -56,6 +63,7 @@ def session_key(
         list(overrides),
         list(plugins),
         list(ignore),
+        list(warning_filters),
         [os.environ.get(name, "") for name in ENVIRONMENT],
     ]
 
