@@ -61,6 +61,7 @@ def _without_timing(output: str) -> str:
         ("--co", "--json", "-pno:randomly", "tests"),
         ("--co", "-q", "--ci", "-p", "no:randomly", "-o", "python_functions=test_*", "tests/test_b.py"),
         ("--collect-only", "-p", "no:randomly", "--ignore=tests/test_a.py"),
+        ("--co", "-p", "no:randomly", "-W", "ignore::DeprecationWarning", "-Wdefault"),
     ],
 )
 def test_the_quick_answer_is_the_command_lines_answer(tmp_path: Path, args: tuple[str, ...]) -> None:
@@ -107,7 +108,8 @@ def test_an_empty_suite_exits_as_pytest_does(tmp_path: Path) -> None:
         (["--co", "-p"], False),
         (["--co", "--verify-collection"], False),
         (["--co", "--"], False),
-        (["--co", "-W", "error"], False),
+        (["--co", "-W", "error", "-Wdefault"], True),
+        (["--co", "-W"], False),
     ],
 )
 def test_only_plain_collect_only_invocations_are_answered(argv: list[str], accepted: bool) -> None:

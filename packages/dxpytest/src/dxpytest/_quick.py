@@ -1,10 +1,10 @@
 """The entry point: a warm ``--collect-only`` answered before the command line is loaded.
 
 Listing the tests of an unchanged suite should cost about as much as starting Python. When the
-arguments are only ``--collect-only`` (or ``--co``), plain paths and options that do not change
-what is listed (``-o``, ``-p``, ``--ignore``, ``--ci``, ``--json``, ``-q``, ``-v``), and a
-snapshot of the same invocation still holds (see `dxpytest._snapshot`), the node ids are printed
-from it as ``dxpytest._run`` prints them. Anything else (another option, a node id or glob, no
+arguments are only ``--collect-only`` (or ``--co``), plain paths, options that the snapshot's
+key holds (``-o``, ``-p``, ``-W``, ``--ignore``) and options that do not change the listing
+(``--ci``, ``--json``, ``-q``, ``-v``), and a snapshot of the same invocation still holds (see
+`dxpytest._snapshot`), the node ids are printed from it as ``dxpytest._run`` prints them. Anything else (another option, a node id or glob, no
 snapshot, a changed file) goes to the full command line (`dxpytest._cli.main`), which gives the
 same answer the slow way and leaves a snapshot behind.
 """
@@ -23,12 +23,18 @@ EXIT_OK, EXIT_NO_TESTS = 0, 5  # pytest's exit codes (dxpytest._report; not impo
 
 COLLECT_ONLY = frozenset({"--collect-only", "--co"})
 FLAGS = frozenset({"--ci", "--json", "-q", "-qq", "-v", "-vv", "--quiet", "--verbose", *COLLECT_ONLY})
-VALUED = {"-o": "overrides", "--override-ini": "overrides", "-p": "plugins", "--ignore": "ignore"}
+VALUED = {
+    "-o": "overrides",
+    "--override-ini": "overrides",
+    "-p": "plugins",
+    "--ignore": "ignore",
+    "-W": "warning_filters",
+}
 
 
 def parse(argv: list[str]) -> dict[str, list[str]] | None:
     """The arguments of a plain collect-only invocation, or None for anything else."""
-    parsed: dict[str, list[str]] = {"args": [], "overrides": [], "plugins": [], "ignore": [], "flags": []}
+    parsed: dict[str, list[str]] = {name: [] for name in ("args", "flags", *VALUED.values())}
     tokens = iter(argv)
     for token in tokens:
         if token in FLAGS:
@@ -41,7 +47,7 @@ def parse(argv: list[str]) -> dict[str, list[str]] | None:
         elif token.startswith("--") and token.partition("=")[0] in VALUED:
             name, _, value = token.partition("=")
             parsed[VALUED[name]].append(value)
-        elif token[:2] in ("-o", "-p") and len(token) > 2:
+        elif token[:2] in ("-o", "-p", "-W") and len(token) > 2:
             parsed[VALUED[token[:2]]].append(token[2:])
         elif token.startswith("-") or "::" in token or any(char in token for char in "*?["):
             return None
