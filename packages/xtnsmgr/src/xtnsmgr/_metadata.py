@@ -9,8 +9,8 @@ reinstalls, it never trusts it.
 
 from __future__ import annotations
 
-import math
 import os
+from math import isfinite
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -32,7 +32,9 @@ FIELDS = (
     "installer",
     "retired",
 )
-_READ_SIZE = 1 << 14  # a metadata file is a few hundred bytes: one read holds it
+_PAYLOAD_LENGTH = len(FIELDS) + 1
+_TIME = frozenset({int, float})
+_READ_SIZE = 1 << 12  # a metadata file is a few hundred bytes: one read holds it
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
@@ -94,15 +96,33 @@ def from_payload(payload: object) -> EntryMetadata:
     Raises:
         InvalidMetadata: a field is missing, of the wrong type, or the format is unknown.
     """
-    if type(payload) is not list or len(payload) != len(FIELDS) + 1:
-        raise InvalidMetadata(f"payload is not a list of {len(FIELDS) + 1} items")
-    version, key, tag, requirements, generation, distributions, modules, pth_files, *rest = payload
-    created, last_verified, installer, retired = rest
+    if type(payload) is not list or len(payload) != _PAYLOAD_LENGTH:
+        raise InvalidMetadata(f"payload is not a list of {_PAYLOAD_LENGTH} items")
+    (
+        version,
+        key,
+        tag,
+        requirements,
+        generation,
+        distributions,
+        modules,
+        pth_files,
+        created,
+        last_verified,
+        installer,
+        retired,
+    ) = payload
     if type(version) is not int or version != FORMAT_VERSION:
         raise InvalidMetadata(f"unknown format {version!r}")
     if type(key) is not str or type(tag) is not str or type(installer) is not str:
         raise InvalidMetadata("key, tag and installer must be text")
-    if type(generation) is not str or not _is_directory_name(generation):
+    if (
+        type(generation) is not str
+        or not generation
+        or generation[0] == "."
+        or "/" in generation
+        or "\\" in generation
+    ):
         raise InvalidMetadata(f"generation {generation!r} is not a directory name")
     if type(requirements) is not list or type(modules) is not list or type(pth_files) is not list:
         raise InvalidMetadata("requirements, modules and pth_files must be lists")
@@ -110,7 +130,11 @@ def from_payload(payload: object) -> EntryMetadata:
         "".join(requirements), "".join(modules), "".join(pth_files)
     except TypeError:
         raise InvalidMetadata("requirements, modules and pth_files must be lists of text") from None
-    if not (_is_time(created) and _is_time(last_verified)):
+    if (
+        type(created) not in _TIME
+        or type(last_verified) not in _TIME
+        or not isfinite(created + last_verified)
+    ):
         raise InvalidMetadata("created and last_verified must be finite times")
     if type(distributions) is not list or type(retired) is not list:
         raise InvalidMetadata("distributions and retired must be lists")
@@ -159,13 +183,8 @@ def write_metadata(path: Path, meta: EntryMetadata, *, durable: bool = True) -> 
     write_framed(path, to_payload(meta), magic=MAGIC, version=FORMAT_VERSION, durable=durable)
 
 
-def _is_directory_name(name: str) -> bool:
-    """Never empty, hidden, or reaching outside the entry (``..``, separators)."""
-    return bool(name) and name[0] != "." and "/" not in name and "\\" not in name
-
-
 def _is_time(value: object) -> bool:
-    return (type(value) is float or type(value) is int) and math.isfinite(value)
+    return type(value) in _TIME and isfinite(value)  # type: ignore[arg-type]
 
 
 def _distribution(item: object) -> Distribution:
