@@ -47,11 +47,11 @@ if TYPE_CHECKING:
 # -- reading one level ---------------------------------------------------------------------------
 
 
-def listing(directory: str) -> list[tuple[str, str, bool]]:
-    """Return ``(name, abspath, is_dir)`` of a directory's visible entries, sorted by name."""
+def listing(directory: str) -> list[tuple[str, str, bool, bool]]:
+    """Return ``(name, abspath, is_dir, is_link)`` of a directory's visible entries, sorted by name."""
     try:
         with os.scandir(directory) as it:
-            found = [(e.name, e.path, e.is_dir()) for e in it if not e.name.startswith(".")]
+            found = [(e.name, e.path, e.is_dir(), e.is_symlink()) for e in it if not e.name.startswith(".")]
     except (FileNotFoundError, NotADirectoryError):
         return []
     found.sort()
@@ -116,31 +116,21 @@ def is_module_name(name: str) -> bool:
     return name.isidentifier() and name not in _KEYWORDS
 
 
-class _Level:
-    """The files and directories of one namespace level, before they become entries."""
+def _keeps_dir(name: str, path: str, is_link: bool, loader: Loader) -> bool:
+    """Whether a subdirectory can be a namespace (or collapse into this one)."""
+    if name == "__pycache__" or not is_module_name(name) or path in ROOT_DIRS:
+        return False
+    return not loader.is_ignored(path) and not (is_link and links_up(path))
 
-    def __init__(self, dirs: list[str]) -> None:
-        self.search = list(dirs)
-        self.files: dict[str, str] = {}
-        self.subdirs: dict[str, list[str]] = {}
 
-    def add_dir(self, name: str, path: str, loader: Loader) -> None:
-        if name == "__pycache__" or not is_module_name(name) or path in ROOT_DIRS:
-            return
-        if loader.is_ignored(path) or (os.path.islink(path) and links_up(path)):
-            return
-        if loader.is_collapsed(path):
-            self.search.append(path)
-            return
-        self.subdirs.setdefault(name, []).append(path)
-
-    def add_file(self, name: str, path: str, loader: Loader) -> None:
-        base = name[:-3]
-        if base.startswith("_") or not is_module_name(base) or loader.is_ignored(path):
-            return
-        first = self.files.setdefault(base, path)
-        if first != path:
-            loader.trace(f"file {path} is shadowed by {first}")
+def _add_file(files: dict[str, str], name: str, path: str, loader: Loader) -> None:
+    """Record a ``.py`` file of the level under its basename; the first one of a basename wins."""
+    base = name[:-3]
+    if base.startswith("_") or not is_module_name(base) or loader.is_ignored(path):
+        return
+    first = files.setdefault(base, path)
+    if first != path:
+        loader.trace(f"file {path} is shadowed by {first}")
 
 
 def scan(namespace: Entry, loader: Loader) -> list[Entry]:
@@ -151,18 +141,26 @@ def scan(namespace: Entry, loader: Loader) -> list[Entry]:
     Raises:
         ConflictError: ``x.py`` and ``x/__init__.py`` both define module ``x``.
     """
-    level = _Level([d for d in namespace.dirs if not loader.is_ignored(d)])  # an ignored root too
+    search = [d for d in namespace.dirs if not loader.is_ignored(d)]  # an ignored root too
+    files: dict[str, str] = {}
+    subdirs: dict[str, list[str]] = {}
     index = 0
-    while index < len(level.search):
-        for name, path, is_dir in listing(level.search[index]):
+    while index < len(search):
+        for name, path, is_dir, is_link in listing(search[index]):
             if is_dir:
-                level.add_dir(name, path, loader)
+                if not _keeps_dir(name, path, is_link, loader):
+                    continue
+                if loader.is_collapsed(path):
+                    search.append(path)
+                else:
+                    subdirs.setdefault(name, []).append(path)
             elif name.endswith(".py"):
-                level.add_file(name, path, loader)
+                _add_file(files, name, path, loader)
         index += 1
-    namespace.dirs = level.search
+    namespace.dirs = search
     return [
-        _entry(namespace, base, level, loader) for base in sorted(level.files.keys() | level.subdirs.keys())
+        _entry(namespace, base, files.get(base), subdirs.get(base), loader)
+        for base in sorted(files.keys() | subdirs.keys())
     ]
 
 
@@ -178,10 +176,10 @@ def _attribute(base: str, file: str, loader: Loader) -> str | None:
     return None
 
 
-def _entry(namespace: Entry, base: str, level: _Level, loader: Loader) -> Entry:
+def _entry(
+    namespace: Entry, base: str, file: str | None, candidates: list[str] | None, loader: Loader
+) -> Entry:
     module = f"{namespace.module}.{base}"
-    file = level.files.get(base)
-    candidates = level.subdirs.get(base)
     if candidates is None:
         assert file is not None
         return Entry(module, FILE, loader, file=file, attribute=_attribute(base, file, loader))

@@ -24,7 +24,7 @@ import time
 # importlib.machinery's own objects, from the frozen modules every interpreter has loaded: importing
 # the importlib package for them would cost `import pyautoload` two modules (importlib, warnings).
 from _frozen_importlib import ModuleSpec
-from _frozen_importlib_external import PathFinder, SourceFileLoader
+from _frozen_importlib_external import PathFinder
 
 from pyautoload import _registry
 
@@ -180,29 +180,6 @@ class NamespaceLoader:
         return True
 
 
-class BodyLoader(SourceFileLoader):
-    """Runs the body of a namespace with a file (``__init__.py``, or ``hotel.py`` beside ``hotel/``).
-
-    It is a ``SourceFileLoader``: the autoloads are installed before the body runs, and put back
-    (keeping the body's own ``__getattr__`` as the fallback) if the body replaced them.
-    """
-
-    def __init__(self, fullname: str, path: str, entry: Entry) -> None:
-        super().__init__(fullname, path)
-        self.entry = entry
-
-    def exec_module(self, module: ModuleType) -> None:
-        attach(module, self.entry)
-        join_shared(module)
-        super().exec_module(module)
-        if not isinstance(module.__dict__.get("__getattr__"), Autoloads):
-            attach(module, self.entry)
-        self.entry.owner.run_on_load(self.entry.module, module, self.entry.path)
-
-    def is_package(self, fullname: str) -> bool:
-        return True
-
-
 class Finder:
     """Claims only modules registered by a loader; everything else goes to the next finder."""
 
@@ -239,6 +216,8 @@ def spec_for(entry: Entry) -> ModuleSpec | None:
     if entry.file is None:
         spec = ModuleSpec(entry.module, NamespaceLoader(entry), origin=None, is_package=True)  # type: ignore[arg-type]
     else:
+        from pyautoload._body import BodyLoader
+
         spec = ModuleSpec(
             entry.module, BodyLoader(entry.module, entry.file, entry), origin=entry.file, is_package=True
         )
