@@ -34,8 +34,9 @@ if TYPE_CHECKING:
     )
     from pyautoload._errors import PyautoloadError as Error
     from pyautoload._inflector import Inflector, NullInflector, PackageInflector
+    from pyautoload._introspect import Registry
     from pyautoload._loader import Loader
-    from pyautoload._registry import Entry, Registry
+    from pyautoload._registry import Entry
 
 __all__ = [
     "CircularImportError",
@@ -80,7 +81,7 @@ _HOMES = {
     "eager_load_namespace": "_broadcast",
     "loaders": "_broadcast",
     "Entry": "_registry",
-    "Registry": "_registry",
+    "Registry": "_introspect",
 }
 
 

@@ -218,7 +218,7 @@ def setup_root(loader: Loader, namespace: str, dirs: list[str]) -> None:
     if module is None and (namespace in MODULES or _owned_elsewhere(loader, namespace, dirs)):
         module = import_module(namespace)
     entry = Entry(namespace, ROOT, loader, dirs=list(dirs), adopted=module is not None)
-    loader.registry.add(entry)
+    loader.records.add(entry)
     loader.root_entries.append(entry)
     if module is None:
         with LOCK:
@@ -345,7 +345,7 @@ def _claim(loader: Loader, parent: Entry, child: Entry, foreign: list[str]) -> b
     if other is not None and other.owner is not loader and not (other.is_namespace and child.is_namespace):
         loader.trace(f"module {child.module} belongs to loader {other.owner.tag!r}; skipping {child.path}")
         return False
-    loader.registry.add(child)
+    loader.records.add(child)
     if parent.transient:  # introspection before setup: discovered, not claimed
         child.transient = True
         return True

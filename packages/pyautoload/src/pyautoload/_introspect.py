@@ -1,6 +1,8 @@
-"""Introspection by the conventions alone: which name a path gives, every name of a tree.
+"""Introspection: which name a path gives, every name of a tree, and the ``Registry`` view.
 
-Directories are listed as needed (the same scan the finder uses), nothing is imported.
+Directories are listed as needed (the same scan the finder uses), nothing is imported. The
+registry, a loader's record of what it discovered, is read through ``Registry`` (``loader.registry``),
+built on first use: ``setup()`` only records.
 """
 
 from __future__ import annotations
@@ -8,11 +10,13 @@ from __future__ import annotations
 import os
 
 from pyautoload._discover import under
-from pyautoload._registry import ROOT, Entry
-from pyautoload._settle import children
+from pyautoload._registry import LOCK, ROOT, UNLISTED, Entry, Records
+from pyautoload._settle import children, confirm
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from pyautoload._loader import Loader
 
 
@@ -78,3 +82,89 @@ def _collect(loader: Loader, entry: Entry, result: dict[str, str]) -> None:
             result.setdefault(child.file, child.name or child.attribute)
         if child.is_namespace:
             _collect(loader, child, result)
+
+
+class Registry:
+    """The modules and names a loader discovered, and which of them are loaded.
+
+    Directories are discovered level by level as their namespaces are imported (or all at once
+    by ``Loader.all_expected_names()`` and eager loading). Reading the registry settles the
+    directories discovered but not read yet, so it never shows a directory without ``.py`` files.
+    """
+
+    def __init__(self, records: Records) -> None:
+        self._records = records
+
+    def _list_pending(self) -> None:
+        """Read the levels of this registry's namespaces that wait for their first use."""
+        for entries in list(UNLISTED.values()):
+            for entry in list(entries):
+                if self._records.by_module.get(entry.module) is entry:
+                    entry.owner.ensure_scanned(entry)
+
+    def _settled(self) -> list[Entry]:
+        if UNLISTED:
+            self._list_pending()
+        return [entry for entry in self._records.entries() if confirm(entry)]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(sorted(self._settled(), key=lambda entry: entry.module))
+
+    def __len__(self) -> int:
+        return len(self._settled())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def get(self, key: str) -> Entry | None:
+        """Return the entry of a module name (``app.models``) or expected name (``app.models.User``)."""
+        if UNLISTED:
+            self._list_pending()
+        entry = self._records.by_module.get(key)
+        if entry is not None and confirm(entry):
+            return entry
+        return self._records.by_name.get(key)
+
+    def discovered(self) -> list[Entry]:
+        """Entries whose module has not been imported yet."""
+        return [entry for entry in self if not entry.loaded]
+
+    def loaded(self) -> list[Entry]:
+        """Entries whose module has been imported."""
+        return [entry for entry in self if entry.loaded]
+
+    def children(self, module: str) -> list[Entry]:
+        """The discovered direct children of a namespace module."""
+        return [entry for entry in self if entry.parent == module]
+
+    def parent(self, key: str) -> Entry | None:
+        """The entry of the namespace that contains ``key``, if this loader manages it."""
+        entry = self.get(key)
+        return None if entry is None else self._records.by_module.get(entry.parent)
+
+    def names(self) -> dict[str, str]:
+        """Expected name → defining file, for every discovered name."""
+        if UNLISTED:
+            self._list_pending()
+        with LOCK:
+            names = list(self._records.by_name.items())
+        return {name: entry.path for name, entry in sorted(names)}
+
+    def file_of(self, name: str) -> str | None:
+        """The file that defines an expected name, or ``None``."""
+        if UNLISTED:
+            self._list_pending()
+        entry = self._records.by_name.get(name)
+        return None if entry is None else entry.file
+
+    def name_defined_by(self, path: str | os.PathLike[str]) -> str | None:
+        """The expected name a discovered file defines, or ``None``."""
+        target = os.path.abspath(path)
+        if UNLISTED:
+            self._list_pending()
+        with LOCK:
+            entries = list(self._records.by_name.values())
+        for entry in entries:
+            if entry.file == target:
+                return entry.name
+        return None

@@ -16,13 +16,14 @@ import sys
 from pyautoload import _discover, _finder, _registry
 from pyautoload._discover import is_module_name, under
 from pyautoload._inflector import Inflector, PackageInflector
-from pyautoload._registry import LOCK, ROOT_DIRS, Registry
+from pyautoload._registry import LOCK, ROOT_DIRS, Records
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from types import ModuleType
 
+    from pyautoload._introspect import Registry
     from pyautoload._registry import Entry
     from pyautoload._trace import Sink
 
@@ -79,7 +80,8 @@ class Loader:
         self.eager_loaded = False
         self.root_entries: list[Entry] = []
         self.preview: list[Entry] | None = None  # introspection's root entries before setup()
-        self.registry = Registry()
+        self.records = Records()
+        self._registry_view: Registry | None = None
 
     @classmethod
     def for_package(cls, package: str | ModuleType, **options: object) -> Loader:
@@ -416,6 +418,15 @@ class Loader:
             raise SetupRequired(action)
 
     # -- introspection ------------------------------------------------------------------------
+
+    @property
+    def registry(self) -> Registry:
+        """What this loader discovered, and which of it is loaded (a read-only view)."""
+        if self._registry_view is None:
+            from pyautoload._introspect import Registry
+
+            self._registry_view = Registry(self.records)
+        return self._registry_view
 
     def dirs(self) -> list[str]:
         """The root directories, in the order pushed."""

@@ -2,7 +2,8 @@
 
 The process-wide tables (``MODULES``, ``ROOT_DIRS``, ``LOADERS``) are what the single meta-path
 finder reads; they change only under ``LOCK`` and are read lock-free (dict lookups).
-Each loader's ``Registry`` is the public, read-only view of its entries. Entries keep everything
+Each loader's ``Records`` hold its entries; ``Registry`` (in ``_introspect``) is their public,
+read-only view. Entries keep everything
 a reload needs later: the namespace dict each autoloaded name was cached in, and whether a module
 was executed.
 """
@@ -10,12 +11,10 @@ was executed.
 from __future__ import annotations
 
 import _thread
-import os
 import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from types import ModuleType
 
     from pyautoload._finder import Autoloads
@@ -131,119 +130,40 @@ class Entry:
         return f"<Entry {self.kind} {self.module} {self.path}>"
 
 
-class Registry:
-    """The modules and names a loader discovered, and which of them are loaded.
+class Records:
+    """The entries one loader discovered, by module name and by expected name (internal).
 
-    Directories are discovered level by level as their namespaces are imported (or all at once
-    by ``Loader.all_expected_names()`` and eager loading). Reading the registry settles the
-    directories discovered but not read yet, so it never shows a directory without ``.py`` files.
+    ``Loader.registry`` is their public, read-only view (``Registry``, loaded on first use).
     """
 
+    __slots__ = ("by_module", "by_name")
+
     def __init__(self) -> None:
-        self._entries: dict[str, Entry] = {}
-        self._names: dict[str, Entry] = {}
+        self.by_module: dict[str, Entry] = {}
+        self.by_name: dict[str, Entry] = {}
 
     def add(self, entry: Entry) -> None:
-        """Record an entry (internal: the loader calls it while scanning)."""
-        self._entries[entry.module] = entry
+        """Record an entry (scanning does)."""
+        self.by_module[entry.module] = entry
         name = entry.name
         if name is not None:
-            self._names.setdefault(name, entry)
+            self.by_name.setdefault(name, entry)
 
     def discard(self, entry: Entry) -> None:
-        """Forget one entry (internal: a pending directory that holds no ``.py`` file)."""
-        if self._entries.get(entry.module) is entry:
-            del self._entries[entry.module]
+        """Forget one entry (a pending directory that holds no ``.py`` file)."""
+        if self.by_module.get(entry.module) is entry:
+            del self.by_module[entry.module]
 
     def clear(self) -> None:
-        """Forget every entry (internal: ``Loader.unregister``)."""
-        self._entries.clear()
-        self._names.clear()
+        """Forget every entry (``unregister()``, ``unload()``)."""
+        self.by_module.clear()
+        self.by_name.clear()
 
     def entry(self, module: str) -> Entry | None:
-        """The entry of a module name as recorded, pending or not (internal)."""
-        return self._entries.get(module)
+        """The entry of a module name as recorded, pending or not."""
+        return self.by_module.get(module)
 
     def entries(self) -> list[Entry]:
-        """A snapshot of the recorded entries, pending ones included (internal)."""
+        """A snapshot of the recorded entries, pending ones included."""
         with LOCK:
-            return list(self._entries.values())
-
-    def _list_roots(self) -> None:
-        """Read the levels of this registry's roots that ``setup()`` adopted without reading."""
-        for entries in list(UNLISTED.values()):
-            for entry in list(entries):
-                if self._entries.get(entry.module) is entry:
-                    entry.owner.ensure_scanned(entry)
-
-    def _settled(self) -> list[Entry]:
-        from pyautoload._settle import confirm
-
-        if UNLISTED:
-            self._list_roots()
-        return [entry for entry in self.entries() if confirm(entry)]
-
-    def __iter__(self) -> Iterator[Entry]:
-        return iter(sorted(self._settled(), key=lambda entry: entry.module))
-
-    def __len__(self) -> int:
-        return len(self._settled())
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self.get(key) is not None
-
-    def get(self, key: str) -> Entry | None:
-        """Return the entry of a module name (``app.models``) or expected name (``app.models.User``)."""
-        if UNLISTED:
-            self._list_roots()
-        entry = self._entries.get(key)
-        if entry is not None:
-            from pyautoload._settle import confirm
-
-            if confirm(entry):
-                return entry
-        return self._names.get(key)
-
-    def discovered(self) -> list[Entry]:
-        """Entries whose module has not been imported yet."""
-        return [entry for entry in self if not entry.loaded]
-
-    def loaded(self) -> list[Entry]:
-        """Entries whose module has been imported."""
-        return [entry for entry in self if entry.loaded]
-
-    def children(self, module: str) -> list[Entry]:
-        """The discovered direct children of a namespace module."""
-        return [entry for entry in self if entry.parent == module]
-
-    def parent(self, key: str) -> Entry | None:
-        """The entry of the namespace that contains ``key``, if this loader manages it."""
-        entry = self.get(key)
-        return None if entry is None else self._entries.get(entry.parent)
-
-    def names(self) -> dict[str, str]:
-        """Expected name → defining file, for every discovered name."""
-        if UNLISTED:
-            self._list_roots()
-        with LOCK:
-            names = list(self._names.items())
-        return {name: entry.path for name, entry in sorted(names)}
-
-    def file_of(self, name: str) -> str | None:
-        """The file that defines an expected name, or ``None``."""
-        if UNLISTED:
-            self._list_roots()
-        entry = self._names.get(name)
-        return None if entry is None else entry.file
-
-    def name_defined_by(self, path: str | os.PathLike[str]) -> str | None:
-        """The expected name a discovered file defines, or ``None``."""
-        target = os.path.abspath(path)
-        if UNLISTED:
-            self._list_roots()
-        with LOCK:
-            entries = list(self._names.values())
-        for entry in entries:
-            if entry.file == target:
-                return entry.name
-        return None
+            return list(self.by_module.values())

@@ -82,13 +82,13 @@ def confirm(entry: Entry) -> bool:
             return True
         if settle(entry, loader):
             return True
-        parent = loader.registry.entry(entry.parent)
+        parent = loader.records.entry(entry.parent)
         last = entry.module.rpartition(".")[2]
         if parent is not None and parent.children is not None and parent.children.get(last) is entry:
             del parent.children[last]
         if MODULES.get(entry.module) is entry:
             del MODULES[entry.module]
-        loader.registry.discard(entry)
+        loader.records.discard(entry)
     loader.trace(f"{', '.join(entry.dirs)} holds no .py file; it is not a namespace")
     return False
 

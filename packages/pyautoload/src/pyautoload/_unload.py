@@ -66,7 +66,7 @@ def unload(loader: Loader) -> None:
 def _plan(loader: Loader) -> _Plan:
     plan = _Plan()
     created: set[str] = set()
-    for entry in sorted(loader.registry.entries(), key=lambda e: e.module, reverse=True):
+    for entry in sorted(loader.records.entries(), key=lambda e: e.module, reverse=True):
         _plan_name(plan, entry)
         module = sys.modules.get(entry.module)
         if module is None or not _created_by(loader, entry):
@@ -138,7 +138,7 @@ def _share_again(loader: Loader, removed: dict[str, ModuleType]) -> None:
     for other in list(_registry.LOADERS):
         if other is loader:
             continue
-        for entry in other.registry.entries():
+        for entry in other.records.entries():
             if entry.hook is not None and id(entry.hook.module) in gone:
                 shared = _registry.SHARED.setdefault(entry.module, [])
                 if entry not in shared:
@@ -175,7 +175,7 @@ def forget(loader: Loader) -> None:
         hook = getattr(sys.modules.get(parent), "__dict__", {}).get("__getattr__")
         if isinstance(hook, Autoloads) and hook.entry.children and hook.entry.children.get(last) is entry:
             del hook.entry.children[last]
-    for entry in loader.registry.entries():
+    for entry in loader.records.entries():
         if entry.hook is not None:
             detach(entry.hook)
         shared = _registry.SHARED.get(entry.module)
@@ -188,7 +188,7 @@ def forget(loader: Loader) -> None:
         entries[:] = [entry for entry in entries if entry.owner is not loader]
         if not entries:
             del UNLISTED[module]
-    loader.registry.clear()
+    loader.records.clear()
     loader.root_entries.clear()
 
 
