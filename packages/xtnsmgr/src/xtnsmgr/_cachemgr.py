@@ -478,15 +478,17 @@ class CacheManager:
             site = stage / SITE_NAME
             site.mkdir()
             installer.install([spec.target], site, self.settings)
+            modules = top_level_modules(site, [spec.name] if spec.name else None)
+            if smoke is not None:
+                smoke.start(site, modules)  # it imports while the tree is checked here
             missing = missing_files(site)
             if missing:
                 raise ExtensionInstallationError(spec.text, f"incomplete install, missing {missing[:5]}")
             distributions = scan_distributions(site)
             if not distributions:
                 raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
-            modules = top_level_modules(site, [spec.name] if spec.name else None)
             if smoke is not None:
-                smoke.check(site, modules, spec=spec.text)
+                smoke.wait(spec=spec.text)
             elif self.smoke_test == "find":
                 find_test(site, modules)
             pth_files = tuple(pth_file_names(site))

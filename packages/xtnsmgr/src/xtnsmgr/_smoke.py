@@ -1,9 +1,10 @@
 """The import smoke test: a fresh interpreter, started while the installer runs, imports the staged tree.
 
 Starting ``python -I -S`` costs tens of milliseconds; started beside the installer, that time is
-hidden behind the install. Once the tree is complete the interpreter is handed the staged
-directory and the top-level modules on its standard input, imports each, and reports the first
-failure (the module and the exception). It never touches the host process. As it runs isolated
+hidden behind the install. Once the tree is in place the interpreter is handed the staged
+directory and the top-level modules on its standard input and imports each while the cache
+checks the tree against its ``RECORD`` files; it reports the first failure (the module and the
+exception). It never touches the host process. As it runs isolated
 (``-I``), it writes the ``.pyc`` files of what it imports into the staged tree, so the host's first
 import of the entry does not compile them again.
 """
@@ -20,13 +21,15 @@ from xtnsmgr._errors import ExtensionInstallationError
 
 SMOKE_TIMEOUT_S = 120.0
 
-# The child: read the staged directory, then module names; honour .pth path lines as the host
-# does (import lines are never executed); import each module and require real code behind it
-# (a half-linked package imports as an empty namespace package). Exit 3 names the failure.
+# The child: read the staged directory, then module names up to an empty line; honour .pth path
+# lines as the host does (import lines are never executed); import each module and require real
+# code behind it (a half-linked package imports as an empty namespace package). Exit 3 names the
+# failure. It leaves with os._exit: the .pyc files are written during the imports, and tearing
+# down what it imported would only keep the installer waiting.
 _CHILD = """\
 import sys
 site = sys.stdin.readline().rstrip("\\n")
-names = sys.stdin.read().split()
+names = [line.strip() for line in iter(sys.stdin.readline, "\\n") if line.strip()]
 if not site:
     raise SystemExit(0)
 import importlib, os
@@ -47,7 +50,10 @@ for name in names:
             raise ImportError("no code: it imports as an empty namespace package")
     except BaseException as error:
         sys.stderr.write(name + "\\n" + type(error).__name__ + ": " + str(error) + "\\n")
-        raise SystemExit(3)
+        sys.stderr.flush()
+        os._exit(3)
+sys.stderr.flush()
+os._exit(0)
 """
 
 
@@ -61,6 +67,7 @@ class SmokeInterpreter:
     def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
         self.timeout_s = timeout_s
         self._process: subprocess.Popen[str] | None = None
+        self._names: list[str] = []
 
     def __enter__(self) -> SmokeInterpreter:
         self._process = subprocess.Popen(
@@ -82,19 +89,28 @@ class SmokeInterpreter:
             process.kill()
             process.communicate()
 
-    def check(self, site: Path, modules: Iterable[str], *, spec: str) -> None:
-        """Import ``modules`` from ``site`` in the waiting interpreter.
+    def start(self, site: Path, modules: Iterable[str]) -> None:
+        """Hand the interpreter the staged tree and the modules to import; it starts at once."""
+        process = self._running()
+        self._names = sorted(modules)
+        assert process.stdin is not None
+        try:  # the empty line ends the request; communicate() in wait() closes the pipe
+            process.stdin.write(f"{site}\n" + "".join(f"{name}\n" for name in self._names) + "\n")
+            process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it died early: wait() reports how
+
+    def wait(self, *, spec: str) -> None:
+        """Wait for the imports handed over by :meth:`start`.
 
         Raises:
             ExtensionInstallationError: a module failed to import (its name and the exception are
                 in the message, the child's report in ``.output``), or the test timed out.
         """
-        process, self._process = self._process, None
-        if process is None:
-            raise RuntimeError("SmokeInterpreter.check outside its context")
-        request = f"{site}\n" + "\n".join(sorted(modules)) + "\n"
+        process = self._running()
+        self._process = None
         try:
-            _, report = process.communicate(request, timeout=self.timeout_s)
+            _, report = process.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
             process.kill()
             process.communicate()
@@ -104,10 +120,20 @@ class SmokeInterpreter:
         if process.returncode != 0:
             module, _, reason = report.strip().partition("\n")
             if process.returncode != 3 or not reason:
-                module, reason = " ".join(sorted(modules)), report.strip() or f"exit {process.returncode}"
+                module, reason = " ".join(self._names), report.strip() or f"exit {process.returncode}"
             raise ExtensionInstallationError(
                 spec,
                 f"import smoke test failed: importing {module} raised {reason.splitlines()[-1]}",
                 installer="smoke test",
                 returncode=process.returncode,
             )
+
+    def check(self, site: Path, modules: Iterable[str], *, spec: str) -> None:
+        """:meth:`start`, then :meth:`wait`."""
+        self.start(site, modules)
+        self.wait(spec=spec)
+
+    def _running(self) -> subprocess.Popen[str]:
+        if self._process is None:
+            raise RuntimeError("SmokeInterpreter used outside its context, or waited for twice")
+        return self._process
