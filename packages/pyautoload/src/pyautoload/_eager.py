@@ -32,12 +32,14 @@ def load_entry(loader: Loader, entry: Entry, *, force: bool, within: str | None 
     for child in sorted(dict.fromkeys(children(loader, entry).values()), key=lambda c: c.module):
         if child.owner is not loader or (within is not None and not _touches(child, within)):
             continue
-        if not force and excluded(loader, child):
-            continue
+        tree_excluded = not force and excluded(loader, child)
+        file_excluded = not force and child.file is not None and loader.is_excluded(child.file)
+        if tree_excluded and (file_excluded or not child.dirs):
+            continue  # an explicit namespace's file still loads when only its directory is excluded
         in_scope = within is None or (child.file is not None and under(child.file, within))
         if child.attribute is not None and in_scope and child.attribute not in module.__dict__:
             getattr(module, child.attribute)
-        if child.is_namespace:
+        if child.is_namespace and not tree_excluded:
             load_entry(loader, child, force=force, within=within)
 
 
