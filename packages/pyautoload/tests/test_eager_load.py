@@ -469,7 +469,7 @@ def test_eager_load_dir_accepts_str_and_paths(project) -> None:
 def test_eager_load_dir_skips_excluded_files_and_directories(project) -> None:
     p = project(MIXED, do_not_eager_load=["app/x.py", "app/m/n"])
     p.loader.eager_load_dir(p.path("app"))
-    assert p.loaded_files() == {"app/skip/y.py"}
+    assert p.loaded_files() == {"app/m/n.py", "app/skip/y.py"}  # n.py is outside the excluded n/
 
 
 def test_eager_load_dir_skips_excluded_ancestors(project) -> None:
@@ -851,3 +851,21 @@ def test_environment_switch_with_a_library_that_sets_itself_up(with_files, monke
     assert "Hammer" in vars(kit.tools)  # loaded while kit/__init__.py ran
     assert kit.tools.Hammer.version == "1"
     assert kit.loader.eager_loaded
+
+
+def test_opting_out_of_an_explicit_namespace_directory_still_loads_its_file(project) -> None:
+    p = project(MIXED, do_not_eager_load=["app/m/n"])
+    p.loader.eager_load()
+    assert p.loaded_files() == MIXED_FILES - {"app/m/n/a.py", "app/m/n/p/q/z.py"}
+
+
+def test_opting_out_of_both_file_and_directory_of_an_explicit_namespace(project) -> None:
+    p = project(MIXED, do_not_eager_load=["app/m/n", "app/m/n.py"])
+    p.loader.eager_load()
+    assert p.loaded_files() == {"app/x.py", "app/skip/y.py"}
+
+
+def test_eager_load_dir_with_an_excluded_explicit_namespace_directory(project) -> None:
+    p = project(MIXED, do_not_eager_load=["app/m/n"])
+    p.loader.eager_load_dir(p.path("app"))
+    assert p.loaded_files() == {"app/x.py", "app/m/n.py", "app/skip/y.py"}
