@@ -40,7 +40,7 @@ def _age(root: Path, stamp_s: int) -> None:
 def _dx(root: Path, *args: str, quick: bool = True) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "DXPYTEST_NO_QUICK": "" if quick else "1"}
     return subprocess.run(
-        [sys.executable, "-m", "dxpytest", *args],
+        [sys.executable, "-X", "importtime", "-m", "dxpytest", *args],
         cwd=root,
         capture_output=True,
         text=True,
@@ -70,7 +70,15 @@ def test_the_quick_answer_is_the_command_lines_answer(tmp_path: Path, args: tupl
     quick = _dx(tmp_path, *args)
     assert quick.returncode == full.returncode == 0, full.stderr[-2000:]
     assert _without_timing(quick.stdout) == _without_timing(full.stdout)
-    assert list((tmp_path / ".dxpytest").glob("collect-*.bin"))
+    assert _answered_quickly(quick)
+    assert not _answered_quickly(full)
+
+
+def _answered_quickly(result: subprocess.CompletedProcess[str]) -> bool:
+    """Whether the quick path answered (the command line, click included, was never imported)."""
+    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    assert "dxpytest._quick" in imported
+    return "click" not in imported
 
 
 def test_a_changed_suite_is_collected_again(tmp_path: Path) -> None:
@@ -79,17 +87,23 @@ def test_a_changed_suite_is_collected_again(tmp_path: Path) -> None:
     before = _dx(tmp_path, *args).stdout
     (tmp_path / "tests" / "test_c.py").write_text("def test_c():\n    pass\n")
     _age(tmp_path, 10)
-    after = _dx(tmp_path, *args).stdout
+    changed = _dx(tmp_path, *args)
+    assert not _answered_quickly(changed)
+    after = changed.stdout
     assert "tests/test_c.py::test_c" in after
     assert "tests/test_c.py::test_c" not in before
-    assert _without_timing(_dx(tmp_path, *args).stdout) == _without_timing(after)
+    again = _dx(tmp_path, *args)
+    assert _answered_quickly(again)
+    assert _without_timing(again.stdout) == _without_timing(after)
 
 
 def test_an_empty_suite_exits_as_pytest_does(tmp_path: Path) -> None:
     _suite(tmp_path)
     args = ("--collect-only", "-p", "no:randomly", "-o", "python_functions=nothing_*")
     assert _dx(tmp_path, *args, quick=False).returncode == 5
-    assert _dx(tmp_path, *args).returncode == 5
+    quick = _dx(tmp_path, *args)
+    assert quick.returncode == 5
+    assert _answered_quickly(quick)
 
 
 @pytest.mark.parametrize(

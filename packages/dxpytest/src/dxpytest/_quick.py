@@ -64,7 +64,12 @@ def answer(argv: list[str], stream: IO[str], *, start_s: float) -> int | None:
     invocation_dir = Path.cwd()
     args = parsed["args"]
     key = _snapshot.session_key(
-        args, invocation_dir, parsed["overrides"], parsed["plugins"], parsed["ignore"]
+        args,
+        invocation_dir,
+        parsed["overrides"],
+        parsed["plugins"],
+        parsed["ignore"],
+        parsed["warning_filters"],
     )
     outcome = _snapshot.load(key, _snapshot.candidate_directories(args, invocation_dir))
     if outcome is None:
