@@ -101,7 +101,7 @@ def tree(
         _fail(error)
         return
     if as_json:
-        entries = [_entry_json(entry) for entry in loader.registry]
+        entries = [_entry_json(entry) for entry in [*loader.walk_roots(), *loader.registry]]
         click.echo(
             json.dumps(
                 {"root": path, "namespace": loader.namespaces()[path], "names": names, "modules": entries},
