@@ -209,6 +209,7 @@ def test_tree_json_lists_every_kind(with_files) -> None:
     assert code == 0
     kinds = {m["module"]: m["kind"] for m in json.loads(out)["modules"]}
     assert kinds == {
+        "app": "root",
         "app.x": "file",
         "app.m": "namespace",
         "app.m.y": "file",
@@ -217,6 +218,19 @@ def test_tree_json_lists_every_kind(with_files) -> None:
         "app.pkg": "package",
         "app.pkg.z": "file",
     }
+
+
+def test_tree_json_lists_the_root_first(with_files) -> None:
+    root = with_files({"app/x.py": ""})
+    modules = json.loads(invoke("tree", str(root / "app"), "--json")[1])["modules"]
+    assert modules[0] == {
+        "module": "app",
+        "kind": "root",
+        "name": None,
+        "file": None,
+        "dirs": [str(root / "app")],
+    }
+    assert [m["module"] for m in modules] == ["app", "app.x"]
 
 
 def test_tree_json_entries_carry_names_files_and_dirs(with_files) -> None:
