@@ -13,8 +13,10 @@ Measured:
 
 Sizes from the environment: PHOENIX_BENCH_TRIALS (saves per write style, default 60),
 PHOENIX_BENCH_READS (multi-key reads in the torn-read run, default 1,000,000),
-PHOENIX_BENCH_RELOADS (reloads during it, default 500), PHOENIX_BENCH_TORN_CAP_S (time cap of
-the torn-read run per tool, default 90 s; the table shows the counts actually reached).
+PHOENIX_BENCH_RELOADS (phoenix's reloads during it, default 500), PHOENIX_BENCH_ANCHOR_RELOADS
+(the anchors' reloads during it, default 100: a dynaconf reload under 8 busy readers takes
+about a second), PHOENIX_BENCH_BURST (writes of the burst row, default 1,000). The table shows
+the counts actually reached; a run cut by the hang guard (300 s per tool) says so.
 
     hatch run bench:python packages/phoenix-hotreload/benchmarks/run.py
 """
@@ -47,8 +49,13 @@ DEBOUNCE_MS = 2
 TRIALS = int(os.environ.get("PHOENIX_BENCH_TRIALS", 60))
 READS = int(os.environ.get("PHOENIX_BENCH_READS", 1_000_000))
 RELOADS = int(os.environ.get("PHOENIX_BENCH_RELOADS", 500))
+ANCHOR_RELOADS = int(os.environ.get("PHOENIX_BENCH_ANCHOR_RELOADS", 100))
+BURST = int(os.environ.get("PHOENIX_BENCH_BURST", 1_000))
 TIMEOUT_S = 5.0
-TORN_CAP_S = float(os.environ.get("PHOENIX_BENCH_TORN_CAP_S", 90))
+HANG_GUARD_S = 300.0
+SWITCH_INTERVAL_S = 0.0005
+"""During the torn-read run: 8 CPU-bound readers would otherwise hold the GIL for 5 ms turns
+and starve the writer (each of its system calls waits for a turn)."""
 
 
 def config_text(value: int, sections: int = SECTIONS, keys: int = KEYS) -> str:
@@ -156,6 +163,10 @@ class Contestant(ABC):
     def live_value(self) -> Any:
         """The value the tool serves now."""
 
+    @abstractmethod
+    def watched_reloads(self) -> int:
+        """How many reloads the watcher triggered so far."""
+
 
 class Phoenix(Contestant):
     name = "phoenix-hotreload"
@@ -180,9 +191,14 @@ class Phoenix(Contestant):
     def live_value(self) -> Any:
         return self.manager.get("s0.k0")
 
+    def watched_reloads(self) -> int:
+        return sum(1 for info in self.manager.history() if info.trigger.startswith("watch"))
+
 
 class WatchedAnchor(Contestant):
     """An anchor driven by the same devcore watcher phoenix uses."""
+
+    reloads = 0
 
     def start(self) -> None:
         self.load()
@@ -199,7 +215,11 @@ class WatchedAnchor(Contestant):
     def stop(self) -> None:
         self.watcher.stop()
 
+    def watched_reloads(self) -> int:
+        return self.reloads
+
     def on_change(self, changes: object) -> None:
+        self.reloads += 1
         with contextlib.suppress(Exception):
             if self.reload_from_file():
                 for subscriber in self.subscribers:
@@ -314,45 +334,83 @@ def latency(kind: type[Contestant], style: str) -> tuple[float, float, int]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], missed
 
 
-def torn_reads(kind: type[Contestant]) -> tuple[int, int, int]:
-    """(torn reads, total reads, reloads) with 8 readers during back-to-back reloads."""
+def torn_reads(kind: type[Contestant]) -> tuple[int, int, int, bool]:
+    """(torn reads, total reads, reloads, cut by the hang guard) with 8 readers during reloads.
+
+    The reads are spread over the reloads: a reader that is ahead of the writer (more than
+    its share of reads per reload done) pauses, and the writer starts a reload only once
+    every reader has done its share for the previous one. Without this pacing the 8
+    CPU-bound readers starve the writer of the GIL (each of its system calls waits for a
+    turn) and a run at full size takes many minutes, most of them reading one version.
+    """
     directory = layout("in-place")
     contestant = kind(directory)
     contestant.start()
     contestant.stop()
-    done = threading.Event()
+    target_reloads = RELOADS if kind is Phoenix else ANCHOR_RELOADS
+    per_reader = READS // READERS
     torn = [0] * READERS
     counts = [0] * READERS
     reloads = 0
+    give_up = time.monotonic() + HANG_GUARD_S
 
-    give_up = time.monotonic() + TORN_CAP_S
+    def allowance(done: int) -> int:
+        return per_reader if done >= target_reloads else per_reader * (done + 1) // (target_reloads + 1)
 
     def reader(index: int) -> None:
-        per_reader = READS // READERS
-        while (counts[index] < per_reader or not done.is_set()) and time.monotonic() < give_up:
+        while counts[index] < per_reader and time.monotonic() < give_up:
+            if counts[index] >= allowance(reloads):
+                time.sleep(0.0002)
+                continue
             a, b, c = contestant.read_three()
             if not (a == b == c) or a is None:
                 torn[index] += 1
             counts[index] += 1
-            if counts[index] >= per_reader and reloads >= RELOADS:
-                return
 
     threads = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(READERS)]
-    for thread in threads:
-        thread.start()
-    value = 0
-    while (reloads < RELOADS or any(t.is_alive() for t in threads)) and time.monotonic() < give_up:
-        value = value % 1000 + 1
-        write_by_rename(directory, config_text(value))
-        with contextlib.suppress(Exception):
-            contestant.reload_from_file()
-        reloads += 1
-        if reloads >= RELOADS:
-            done.set()
-    done.set()
-    for thread in threads:
-        thread.join()
-    return sum(torn), sum(counts), reloads
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+    try:
+        for thread in threads:
+            thread.start()
+        value = 0
+        while reloads < target_reloads and time.monotonic() < give_up:
+            share = per_reader * reloads // (target_reloads + 1)
+            while min(counts) < share and time.monotonic() < give_up:
+                time.sleep(0.0002)
+            value = value % 1000 + 1
+            write_by_rename(directory, config_text(value))
+            with contextlib.suppress(Exception):
+                contestant.reload_from_file()
+            reloads += 1
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    return sum(torn), sum(counts), reloads, time.monotonic() >= give_up
+
+
+def burst_reloads(kind: type[Contestant]) -> tuple[int, float, bool]:
+    """(reloads, seconds the writing took, last content live) for BURST in-place writes paced
+    over one second."""
+    contestant = kind(layout("in-place"))
+    contestant.start()
+    time.sleep(0.2)
+    last = 0
+    try:
+        started = time.perf_counter()
+        for index in range(1, BURST + 1):
+            last = index % 999 + 1
+            write_in_place(contestant.directory, config_text(last))
+            time.sleep(max(0.0, started + index / BURST - time.perf_counter()))
+        writing_s = time.perf_counter() - started
+        give_up = time.monotonic() + TIMEOUT_S
+        while contestant.live_value() != last and time.monotonic() < give_up:
+            time.sleep(0.01)
+        time.sleep(1.2)  # a trailing reload comes within the longest coalescing window
+        return contestant.watched_reloads(), writing_s, contestant.live_value() == last
+    finally:
+        contestant.stop()
 
 
 BAD_CONFIGS = {
@@ -435,12 +493,17 @@ def _allocated(make: Callable[[], object]) -> int:
 
 
 # --------------------------------------------------------------------------- report
+def load_average() -> str:
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def main() -> int:
+    began = time.perf_counter()
     print(
         f"phoenix-hotreload benchmark: {SECTIONS * KEYS}-leaf YAML, {SUBSCRIBERS} subscribers, {TRIALS} saves per style"
     )
     print(
-        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; the anchors get the same devcore watcher\n"
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {load_average()}; the anchors get the same devcore watcher\n"
     )
     names = [kind.name for kind in CONTESTANTS]
     print(
@@ -456,10 +519,19 @@ def main() -> int:
         )
         ratios = "".join(f"{row[i][0] / row[0][0]:>14.2f}x" for i in (1, 2))
         print(f"{style:32}{cells}{ratios}", flush=True)
+    print(f"  ({time.perf_counter() - began:.0f} s so far, {load_average()})\n", flush=True)
+    burst = [burst_reloads(kind) for kind in CONTESTANTS]
+    print(
+        f"{f'reloads for {BURST:,} writes in ~1 s':32}"
+        + "".join(f"{f'{n} in {s:.2f} s' + ('' if live else ', last NOT live'):>30}" for n, s, live in burst)
+    )
     print()
     print(f"{'torn multi-key reads':32}" + "".join(f"{n:>30}" for n in names))
     torn = [torn_reads(kind) for kind in CONTESTANTS]
-    print(f"{'  torn / reads (reloads)':32}" + "".join(f"{f'{t:,} / {r:,} ({n})':>30}" for t, r, n in torn))
+    print(
+        f"{'  torn / reads (reloads)':32}"
+        + "".join(f"{f'{t:,} / {r:,} ({n}' + (', cut' if cut else '') + ')':>30}" for t, r, n, cut in torn)
+    )
     print()
     print(
         f"{'bad configs applied (of ' + str(len(BAD_CONFIGS)) + ')':32}"
@@ -468,6 +540,7 @@ def main() -> int:
     memory = memory_per_version()
     print(f"{'KiB per kept version':32}" + "".join(f"{memory[n]:>30.2f}" for n in names))
     print("  (anchors keep no versions; their figure is what keeping one copy of the settings costs)")
+    print(f"\ndone in {time.perf_counter() - began:.0f} s, {load_average()}")
     return 0
 
 

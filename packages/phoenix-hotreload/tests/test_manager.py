@@ -312,3 +312,26 @@ def test_async_context_manager(app_yaml: Path) -> None:
         return events
 
     assert asyncio.run(main()) == [8, 5]
+
+
+def test_a_stopped_manager_starts_again_with_its_subscriptions(app_yaml: Path, base_yaml: str) -> None:
+    events: list[int] = []
+    manager = HotReloadManager([app_yaml], debounce_ms=20)
+    manager.subscribe("db.pool.size", lambda event: events.append(event.new_value))
+    with manager:
+        app_yaml.write_text(base_yaml.replace("size: 5", "size: 6"))
+        assert manager.wait_for_version(1, timeout_s=30) is not None
+        assert manager.wait_notified(30)
+    app_yaml.write_text(base_yaml.replace("size: 5", "size: 7"))  # edited while stopped
+    assert manager.get("db.pool.size") == 6
+    with manager:
+        assert manager.get("db.pool.size") == 7
+        assert manager.history()[-1].trigger == "restart"
+        app_yaml.write_text(base_yaml.replace("size: 5", "size: 8"))  # watched again
+        assert manager.wait_for_version(3, timeout_s=30) is not None
+        assert manager.wait_notified(30)
+    with manager:  # nothing changed: no new version
+        pass
+    assert events == [6, 7, 8]
+    assert [v.version for v in manager.history()] == [1, 2, 3, 4]
+    assert manager.get("db.pool.size") == 8

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import math
 import os
 import threading
 import time
@@ -96,34 +95,69 @@ def test_each_save_style_gives_exactly_one_reload_with_the_final_content(
 
 
 @pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
-def test_a_burst_of_writes_costs_at_most_three_reloads(
+def test_writes_during_a_reload_coalesce_into_one_more_reload(tmp_path: Path, polling: bool) -> None:
+    # The first save's reload is held inside a validator while the rest of the burst is
+    # written, so the test does not depend on how fast the machine writes: every later write
+    # must come out as one trailing reload of the last content.
+    path = tmp_path / "app.yaml"
+    path.write_text(config_text(0))
+    recorder = Recorder()
+    entered, release = threading.Event(), threading.Event()
+
+    def hold_first_watch_reload(config: Any) -> None:
+        if config.data["key0"] == 1:
+            entered.set()
+            release.wait(HANG_GUARD_S)
+
+    manager = start_manager(path, polling, recorder)
+    manager.add_validator(hold_first_watch_reload)
+    writes = 200
+    try:
+        save_in_place_text(path, config_text(1))
+        assert entered.wait(HANG_GUARD_S)
+        for value in range(2, writes + 1):
+            save_in_place_text(path, config_text(value))
+        release.set()
+        assert wait_until(lambda: manager.get("key0") == writes)
+        assert manager.wait_notified(HANG_GUARD_S)
+        time.sleep(0.3)  # a further reload would show up here
+    finally:
+        release.set()
+        manager.stop()
+    assert [v.data["key0"] for v in recorder.versions if v.data is not None] == [0, 1, writes]
+    assert all(v.applied for v in recorder.versions)
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_a_free_running_burst_ends_with_the_last_content(
     tmp_path: Path, polling: bool, trial_count: Any
 ) -> None:
+    # How few reloads a burst costs depends on the writer's pace, so the count is the
+    # benchmark's to report (1,000 writes in 1 s); here: the last content wins, no read caught
+    # mid-write is recorded as rejected, and bursts are coalesced at all.
     path = tmp_path / "app.yaml"
     path.write_text(config_text(0))
     recorder = Recorder()
     manager = start_manager(path, polling, recorder)
     writes = trial_count("burst_writes", 1_000)
     try:
-        started = time.monotonic()
         for value in range(1, writes + 1):
-            with path.open("w") as handle:
-                handle.write(config_text(value))
+            save_in_place_text(path, config_text(value))
             time.sleep(0.001)
-        writing_s = time.monotonic() - started
         assert wait_until(lambda: manager.get("key0") == writes)
-        time.sleep(0.3)
+        assert manager.wait_notified(HANG_GUARD_S)
     finally:
         manager.stop()
     applied = recorder.applied()
-    # A burst written within about a second costs at most three reloads. On a starved machine the
-    # same writes take several seconds with long stalls, each of which may end a burst; the
-    # allowance then grows with the time the writing took (still a few reloads, not a thousand).
-    allowed = 3 if writing_s <= 1.5 else 3 + 2 * math.ceil(writing_s)
-    assert 2 <= len(applied) <= 1 + allowed, (writing_s, [v.trigger for v in applied])
     assert applied[-1].data is not None
     assert applied[-1].data["key5"] == writes
     assert all(v.applied for v in recorder.versions), "a read caught mid-write is retried, not rejected"
+    assert len(applied) < writes // 2
+
+
+def save_in_place_text(path: Path, text: str) -> None:
+    with path.open("w") as handle:
+        handle.write(text)
 
 
 @pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])

@@ -38,7 +38,9 @@ Subscribe = Callable[[Path, Callable[[Path], None]], AbstractContextManager[obje
 
 
 @contextmanager
-def devcore_watcher(directory: Path, seen: Callable[[Path], None], *, polling: bool) -> Iterator[object]:
+def devcore_watcher(
+    directory: Path, seen: Callable[[Path], None], *, polling: bool, close_write: bool = False
+) -> Iterator[object]:
     def on_change(changes: ChangeSet) -> None:
         for path in changes.paths():
             seen(path)
@@ -49,6 +51,7 @@ def devcore_watcher(directory: Path, seen: Callable[[Path], None], *, polling: b
         polling=polling,
         debounce_ms=DEBOUNCE_MS,
         poll_interval_ms=POLL_INTERVAL_MS,
+        close_write=close_write,
     ) as watcher:
         yield watcher
 
@@ -109,11 +112,13 @@ def measure(writes: int) -> list[Row]:
         writes: how many writes to time per mode.
 
     Returns:
-        Rows ``(mode, p50_ms, p99_ms)`` for "devcore native", "devcore polling" and
+        Rows ``(mode, p50_ms, p99_ms)`` for "devcore native", "devcore close-write" (a
+        completed save is delivered without waiting the debounce), "devcore polling" and
         "raw watchdog".
     """
     modes: list[tuple[str, Subscribe]] = [
         ("devcore native", lambda d, s: devcore_watcher(d, s, polling=False)),
+        ("devcore close-write", lambda d, s: devcore_watcher(d, s, polling=False, close_write=True)),
         ("devcore polling", lambda d, s: devcore_watcher(d, s, polling=True)),
         ("raw watchdog", raw_watchdog),
     ]
@@ -147,11 +152,41 @@ def burst(writes: int, *, polling: bool) -> tuple[int, int]:
         return len(batches), len(expected - seen)
 
 
+def watch_counts(covered: int, ignored: int) -> list[tuple[str, int, float]]:
+    """inotify watches and start time for a tree of ``covered`` source directories beside
+    ``ignored`` ones under ``.git`` and ``node_modules``: devcore's reader, then watchdog's."""
+    from devcore._watch_limits import watched_inodes
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="devcore-bench-watches-") as name:
+        root = Path(name)
+        for index in range(covered):
+            (root / "src" / f"pkg{index // 20}" / f"mod{index}").mkdir(parents=True)
+        for index in range(ignored):
+            top = ".git/objects" if index % 2 else "node_modules"
+            (root / top / f"d{index // 20}" / f"e{index}").mkdir(parents=True)
+        for backend in ("inotify", "watchdog"):
+            os.environ["DEVCORE_WATCH_NATIVE"] = backend
+            started = time.perf_counter()
+            with Watcher(root, polling=False) as watcher:
+                elapsed = time.perf_counter() - started
+                native = watcher._native
+                fd = native._fd if backend == "inotify" else native._observer._inotify_fd._inotify_fd  # type: ignore[union-attr]
+                rows.append((backend, len(watched_inodes(fd) or ()), elapsed))
+        os.environ.pop("DEVCORE_WATCH_NATIVE")
+    return rows
+
+
 def main() -> None:
     writes = int(os.environ.get("DEVCORE_BENCH_WRITES", "200"))
     rows = measure(writes)
     anchor = next(p50 for name, p50, _ in rows if name == "raw watchdog")
-    windows = {"devcore native": DEBOUNCE_MS, "devcore polling": DEBOUNCE_MS, "raw watchdog": 0}
+    windows = {
+        "devcore native": DEBOUNCE_MS,
+        "devcore close-write": 0,
+        "devcore polling": DEBOUNCE_MS,
+        "raw watchdog": 0,
+    }
     print(
         f"watch latency, file write to callback, {writes} writes (debounce {DEBOUNCE_MS} ms, poll {POLL_INTERVAL_MS} ms)"
     )
@@ -163,7 +198,14 @@ def main() -> None:
     for name, p50, p99 in rows:
         beyond = p50 - windows[name]
         print(f"{name:<16} {p50:8.1f} {p99:8.1f} {beyond:18.1f} ms {p50 - anchor:+17.1f} ms")
-    print(f"polling: p99 {rows[1][2] / POLL_INTERVAL_MS:.2f} poll intervals from write to callback")
+    polled = next(p99 for name, _, p99 in rows if name == "devcore polling")
+    print(f"polling: p99 {polled / POLL_INTERVAL_MS:.2f} poll intervals from write to callback")
+    covered, ignored = 1_000, 4_000
+    for backend, watches, elapsed in watch_counts(covered, ignored):
+        print(
+            f"start on {covered:,} source + {ignored:,} ignored directories, {backend}: "
+            f"{watches:,} inotify watches, {elapsed * 1000:.0f} ms"
+        )
     bursts = int(os.environ.get("DEVCORE_BENCH_BURST", "1000"))
     for mode, polling in (("native", False), ("polling", True)):
         batches, lost = burst(bursts, polling=polling)

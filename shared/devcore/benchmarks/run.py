@@ -195,7 +195,7 @@ def watch_rows() -> list[Row]:
     rows = []
     debounce = bench_watch.DEBOUNCE_MS
     for name, p50, p99 in measured:
-        window = 0 if "watchdog" in name.lower() else debounce
+        window = 0 if "watchdog" in name.lower() or "close-write" in name else debounce
         ratio = f"p50 {p50 - window:5.1f} ms beyond the {window} ms debounce"
         if anchor is not None:
             ratio += f"; {p50 - anchor:+6.1f} ms vs raw watchdog"
