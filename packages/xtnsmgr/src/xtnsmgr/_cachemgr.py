@@ -329,8 +329,18 @@ class CacheManager:
         ):
             return None
         location = layout.base + _SEP + key + _SEP + meta.generation + _SEP + SITE_NAME
-        installed = Installed(
-            text, key, location, meta.distributions, meta.modules, meta.created, meta.last_verified
+        installed = tuple.__new__(  # Installed(...) without the named tuple's Python-level __new__
+            Installed,
+            (
+                text,
+                key,
+                location,
+                meta.distributions,
+                meta.modules,
+                meta.created,
+                meta.last_verified,
+                "cache",
+            ),
         )
         add_package_to_import_path(location, pth_policy=self.pth_policy, pth_files=meta.pth_files)
         return (self._isolated if isolate else self._memo).setdefault(text, installed)

@@ -138,18 +138,21 @@ def from_payload(payload: object) -> EntryMetadata:
         raise InvalidMetadata("created and last_verified must be finite times")
     if type(distributions) is not list or type(retired) is not list:
         raise InvalidMetadata("distributions and retired must be lists")
-    return EntryMetadata(
-        key,
-        tag,
-        tuple(requirements),
-        generation,
-        tuple(map(_distribution, distributions)) if distributions else (),
-        tuple(modules),
-        tuple(pth_files),
-        float(created),
-        float(last_verified),
-        installer,
-        tuple(map(_retired, retired)) if retired else (),
+    return tuple.__new__(  # the named tuple's own __new__ is a Python call: this is the C one
+        EntryMetadata,
+        (
+            key,
+            tag,
+            tuple(requirements),
+            generation,
+            tuple(map(_distribution, distributions)) if distributions else (),
+            tuple(modules),
+            tuple(pth_files),
+            float(created),
+            float(last_verified),
+            installer,
+            tuple(map(_retired, retired)) if retired else (),
+        ),
     )
 
 
@@ -191,7 +194,7 @@ def _distribution(item: object) -> Distribution:
     if type(item) is list and len(item) == 3:
         name, version, digest = item
         if type(name) is str and type(version) is str and type(digest) is str:
-            return Distribution(name, version, digest)
+            return tuple.__new__(Distribution, item)
     raise InvalidMetadata("a distribution is not [name, version, digest]")
 
 

@@ -65,7 +65,8 @@ def parse_specification(text: str) -> Specification:
     """
     if type(text) is str and _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
         name = _SEPARATORS.sub("-", text).lower()  # a bare name, the common case: nothing more to do
-        return Specification(text, "requirement", name, name, "", identity=f"requirement:{name}")
+        # Specification(...) without the named tuple's Python-level __new__ (this is the hit path)
+        return tuple.__new__(Specification, (text, "requirement", name, name, "", (), "requirement:" + name))
     if not isinstance(text, str) or not text.strip():
         raise ExtensionConfigError(text, "empty specification")
     stripped = text.strip()
