@@ -339,18 +339,21 @@ def collect(collection: Collection, collector: Callable[[], Collector]) -> Colle
         return collection
     entries: list[FileEntry | None] = []
     dynamic: list[Unit] = []
+    collect_dynamic: Collector | None = None
     for unit in collection.units:
         entry, reason = _analyze(collection, unit)
         entries.append(entry)
         if entry is None:
             dynamic.append(unit)
             collection.dynamic_reasons[unit.nodeid] = reason
+            if collect_dynamic is None:
+                collect_dynamic = collector()  # the workers start now and boot during the analysis
         elif entry.exact:
             collection.exact_files += 1
         else:
             collection.dynamic_files += 1
-    if dynamic:
-        results = collector()([str(unit.path) for unit in dynamic])
+    if collect_dynamic is not None:
+        results = collect_dynamic([str(unit.path) for unit in dynamic])
         conftests: _Conftests = getattr(collection, "_conftests")  # noqa: B009
         for unit in dynamic:
             result = results.get(str(unit.path), {"items": [], "errors": [[unit.nodeid, "not collected"]]})
