@@ -834,3 +834,34 @@ def test_line_tracers_measure_autoloaded_files(with_files) -> None:
         timeout=120,
     )
     assert json.loads(result.stdout) == [1, 2, 3]
+
+
+# -- more of Zeitwerk's test_ruby_compatibility, in Python's terms ------------------------------------
+
+
+def test_dir_lists_autoloadable_names_without_loading_them(project) -> None:
+    p = project({"app/user.py": "raise RuntimeError('must not run')", "app/m/x.py": "raise RuntimeError"})
+    names = dir(p.module())
+    assert {"User", "m"} <= set(names)
+    assert p.loaded_files() == set()
+
+
+def test_deleting_a_name_never_loaded_does_not_autoload(project) -> None:
+    p = project({"app/user.py": "raise RuntimeError('must not run')"})
+    with pytest.raises(AttributeError):
+        del p.module().User
+    assert p.loaded_files() == set()
+
+
+def test_a_file_that_needs_its_own_name_while_imported_by_name_is_circular(project) -> None:
+    p = project({"app/user.py": "import app\nHELPER = app.User\nclass User: pass\n"})
+    with pytest.raises(pyautoload.CircularImportError):
+        importlib.import_module("app.user")
+    assert "User" not in vars(p.module())
+
+
+def test_relative_import_through_importlib_gives_the_same_module(project) -> None:
+    p = project({"app/m/user.py": "class User: pass"})
+    relative = importlib.import_module(".user", "app.m")
+    assert relative is importlib.import_module("app.m.user")
+    assert p.module().m.User is relative.User
