@@ -130,12 +130,12 @@ views:
 """
 
 
-def test_strict_direct_relations_make_the_served_emulator_refuse_untyped_targets(
+def test_the_served_emulator_refuses_direct_relation_targets_without_data_like_cdf(
     pygen_emulator: Callable[..., AbstractContextManager[str]], tmp_path: Path
 ) -> None:
     model = tmp_path / "plant.yaml"
     model.write_text(CONSTRAINED_MODEL)
-    with pygen_emulator("--client", "app:s3cret", "--load", str(model), "--strict-direct-relations") as url:
+    with pygen_emulator("--client", "app:s3cret", "--load", str(model)) as url:
         result = run_client(
             url,
             """

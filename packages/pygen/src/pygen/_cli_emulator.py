@@ -65,9 +65,11 @@ def emulator() -> None:
     "--latency-ms", default=0.0, show_default=True, type=float, help="Latency added to every request."
 )
 @click.option(
-    "--strict-direct-relations",
-    is_flag=True,
-    help="Direct-relation targets must have data in the container their type names (as CDF).",
+    "--strict-direct-relations/--lax-direct-relations",
+    default=True,
+    show_default=True,
+    help="Strict (as CDF): a direct-relation target must have data in the container its type names. "
+    "Lax: placeholder targets are auto-created as empty nodes.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the address as JSON.")
 def serve(

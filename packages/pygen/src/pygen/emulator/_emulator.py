@@ -30,7 +30,8 @@ class Emulator:
         auth: bearer checks and OAuth clients (default: none required).
         faults: injected 429/503 faults and latency (default: none).
         strict_direct_relations: require direct-relation targets to have data in the container their
-            type names, as CDF always does; off by default so that placeholder targets work.
+            type names, as CDF always does (the default); off lets placeholder targets be
+            auto-created as empty nodes.
 
     Example:
         >>> with Emulator() as emulator, emulator.client() as client:
@@ -43,7 +44,7 @@ class Emulator:
         *,
         auth: AuthConfig | None = None,
         faults: FaultConfig | None = None,
-        strict_direct_relations: bool = False,
+        strict_direct_relations: bool = True,
     ) -> None:
         self.store = Store(str(db))
         self.service = DMSService(self.store, strict_direct_relations=strict_direct_relations)

@@ -69,11 +69,11 @@ class DMSService:
     Args:
         store: where the data lives.
         strict_direct_relations: enforce the `container` of direct-relation types (the target must
-            have data in that container), as CDF always does; off by default so that placeholder
-            targets work.
+            have data in that container), as CDF always does (the default); off lets placeholder
+            targets be auto-created as empty nodes.
     """
 
-    def __init__(self, store: Store, *, strict_direct_relations: bool = False) -> None:
+    def __init__(self, store: Store, *, strict_direct_relations: bool = True) -> None:
         self.store = store
         self.strict_direct_relations = strict_direct_relations
         self.schema = Schema(store)
