@@ -27,12 +27,11 @@ SMOKE_TIMEOUT_S = 120.0
 # failure. It leaves with os._exit: the .pyc files are written during the imports, and tearing
 # down what it imported would only keep the installer waiting.
 _CHILD = """\
-import sys
+import importlib, os, sys
 site = sys.stdin.readline().rstrip("\\n")
 names = [line.strip() for line in iter(sys.stdin.readline, "\\n") if line.strip()]
 if not site:
     raise SystemExit(0)
-import importlib, os
 sys.path.append(site)
 for pth in sorted(os.listdir(site)):
     if pth.endswith(".pth") and not pth.startswith("."):
