@@ -240,3 +240,17 @@ def test_a_warm_collect_only_imports_nothing_heavy(tmp_path: Path, quick: bool) 
         timeout=300,
     )
     assert warm.stdout.split("\n\n")[0].split() == pytest_result.stdout.split("\n\n")[0].split()
+
+
+def test_a_rename_inside_a_directory_unit_changes_its_summary(tmp_path: Path) -> None:
+    from dxpytest._snapshot import directory_stat
+
+    _write(tmp_path, {"unit/test_a.py": "def test_a():\n    pass\n"})
+    _age(tmp_path, 0)
+    before = directory_stat(tmp_path / "unit")
+    info = os.stat(tmp_path / "unit" / "test_a.py")
+    os.rename(tmp_path / "unit" / "test_a.py", tmp_path / "unit" / "test_b.py")
+    os.utime(tmp_path / "unit" / "test_b.py", ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = directory_stat(tmp_path / "unit")
+    assert before[:3] == after[:3]
+    assert before != after

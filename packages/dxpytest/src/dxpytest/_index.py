@@ -21,7 +21,7 @@ from dxpytest._snapshot import directory_stat
 
 MAGIC = b"DXPY"
 FORMAT_VERSION = 2
-Stat = tuple[int, int, int]
+Stat = tuple[int, ...]  # (mtime_ns, size, inode) of a file; see `directory_stat` for a tree
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class FileEntry:
     """What the index knows about one unit (a file or a directory collected whole).
 
     Attributes:
-        stat: (mtime_ns, size, inode) when the entry was made.
+        stat: (mtime_ns, size, inode) when the entry was made (a tree summary for a directory).
         digest: blake3 of the content (of every ``.py`` file, for a directory).
         chain: (conftest path, digest) pairs the entry depends on.
         exact: True when the static analysis produced the items; False when pytest did.
@@ -291,7 +291,7 @@ def _entry_to(entry: FileEntry) -> list[Any]:
 def _entry_from(value: list[Any]) -> FileEntry:
     stat, digest, chain, exact, reason, items, errors, skips = value
     return FileEntry(
-        stat=(int(stat[0]), int(stat[1]), int(stat[2])),
+        stat=tuple(int(value) for value in stat),
         digest=str(digest),
         chain=tuple((str(a), str(b)) for a, b in chain),
         exact=bool(exact),

@@ -91,21 +91,26 @@ def directory_fact(path: str) -> Fact:
     return (info.st_mtime_ns, info.st_ino)
 
 
-def directory_stat(path: Path) -> tuple[int, int, int]:
-    """A cheap summary of a directory tree: newest mtime, total size, number of files."""
+def directory_stat(path: Path) -> tuple[int, int, int, int]:
+    """A cheap summary of a directory tree: newest mtime, total size, number of files and a
+    checksum of their relative paths (a rename that keeps mtimes and sizes still shows)."""
     newest = 0
     total = 0
     count = 0
+    names = 0
     for base, dirs, files in os.walk(path):
+        dirs.sort()
         dirs[:] = [d for d in dirs if d != "__pycache__" and not d.startswith(".")]
-        for name in files:
+        for name in sorted(files):
             if name.endswith(".pyc"):
                 continue
-            info = os.stat(os.path.join(base, name))
+            full = os.path.join(base, name)
+            info = os.stat(full)
             newest = max(newest, info.st_mtime_ns)
             total += info.st_size
             count += 1
-    return (newest, total, count)
+            names = zlib.crc32(os.path.relpath(full, path).encode("utf-8", "surrogateescape"), names)
+    return (newest, total, count, names)
 
 
 def tree_fact(path: str) -> Fact:
