@@ -112,7 +112,7 @@ def worker(argv: list[str]) -> dict[str, Any]:
         )
     setup_s = time.perf_counter() - started
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     result: dict[str, Any] = {"setup_s": setup_s}
     if task == "iterate":
         count = 0
@@ -162,6 +162,7 @@ def worker(argv: list[str]) -> dict[str, Any]:
             1 for wait, header in waits if header is not None and wait >= float(header) - 1e-9
         )
     result["seconds"] = time.perf_counter() - started
+    result["cpu_s"] = time.process_time() - cpu_started  # the client's own work, whatever the load
     result["rss_growth_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - baseline_kb) / 1024
     return result
 
@@ -284,6 +285,10 @@ def main() -> None:
                     lower_is_better=False,
                 )
             )
+        for task in ("iterate", "list", "retrieve"):
+            r = results[task]
+            per_node = {who: r[who]["cpu_s"] * 1e6 / max(1, r[who]["count"]) for who in ("pygen", "sdk")}
+            lines.append(row(f"client CPU per node, {task}", per_node["pygen"], per_node["sdk"], "µs"))
 
     server = Server("--fault-rate", "0.3", "--retry-after", str(RETRY_AFTER_S))
     try:

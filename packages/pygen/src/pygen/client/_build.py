@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
@@ -139,10 +139,15 @@ def drop_none(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-def load_instance(data: dict[str, Any]) -> Instance:
-    """A node or edge from its wire form."""
+def instance_loader() -> Callable[[dict[str, Any]], Instance]:
+    """A function that loads a node or an edge from its wire form (by its `instanceType`)."""
     node, edge = _instance_models()
-    return edge.load(data) if data.get("instanceType") == "edge" else node.load(data)
+    load_node, load_edge = node.model_validate, edge.model_validate
+
+    def load(data: dict[str, Any]) -> Instance:
+        return load_edge(data) if data.get("instanceType") == "edge" else load_node(data)
+
+    return load
 
 
 def load_instance_id(data: dict[str, Any]) -> NodeId | EdgeId:

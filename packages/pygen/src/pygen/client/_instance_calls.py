@@ -87,7 +87,9 @@ class InstanceCalls:
         self, ids: NodeId | EdgeId | Sequence[NodeId | EdgeId], *, sources: Sequence[ViewId] | None = None
     ) -> Batch[list[Instance]]:
         """The nodes and edges with these identifiers that exist, with properties of `sources`."""
-        return _chunked("/byids", ids, b.load_instance, b.drop_none({"sources": b.source_selectors(sources)}))
+        return _chunked(
+            "/byids", ids, b.instance_loader(), b.drop_none({"sources": b.source_selectors(sources)})
+        )
 
     def delete(self, ids: NodeId | EdgeId | Sequence[NodeId | EdgeId]) -> Batch[list[NodeId | EdgeId]]:
         """Delete nodes and edges; returns the identifiers the server deleted."""
@@ -105,7 +107,7 @@ class InstanceCalls:
     ) -> Pages[Instance]:
         """Every matching instance, fetched lazily one page (`chunk_size`, at most 1,000) at a time."""
         body = b.list_body(instance_type, filter, sources, sort, chunk_size, space)
-        return Pages(Request("POST", _PATH + "/list", body), b.load_instance)
+        return Pages(Request("POST", _PATH + "/list", body), b.instance_loader())
 
     def search(
         self,
@@ -121,7 +123,7 @@ class InstanceCalls:
     ) -> Batch[list[Instance]]:
         """Full-text search in the text properties of a view (`operator` "AND" or "OR" joins the terms)."""
         body = b.search_body(view, query, properties, instance_type, filter, operator, sort, limit)
-        return single(Request("POST", _PATH + "/search", body), _items(b.load_instance))
+        return single(Request("POST", _PATH + "/search", body), _items(b.instance_loader()))
 
     def aggregate(
         self,
@@ -165,4 +167,4 @@ class InstanceCalls:
     ) -> Pages[Instance]:
         """Up to `limit` matching instances (None: all), optionally only those in `space`."""
         body = b.list_body(instance_type, filter, sources, sort, b.list_limit(limit), space)
-        return Pages(Request("POST", _PATH + "/list", body), b.load_instance, limit=limit)
+        return Pages(Request("POST", _PATH + "/list", body), b.instance_loader(), limit=limit)

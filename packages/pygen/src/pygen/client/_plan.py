@@ -12,7 +12,7 @@ once, and the sync and async clients cannot drift apart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
@@ -69,8 +69,9 @@ class Pages(Generic[T]):
         self._load = load
         self._left = limit
 
-    def receive(self, body: Body) -> list[T]:
-        """The items of the page fetched with `request`; `request` becomes the next page's (or None)."""
+    def receive(self, body: Body) -> Iterator[T]:
+        """The items of the page fetched with `request`, loaded as they are taken (so one item at a
+        time is alive while iterating); `request` becomes the next page's, or None."""
         raw = body.get("items", [])
         if self._left is not None:
             raw = raw[: self._left]
@@ -79,4 +80,4 @@ class Pages(Generic[T]):
         fetched, self.request = self.request, None
         if cursor and self._left != 0 and fetched is not None:
             self.request = fetched.with_cursor(cursor)
-        return [self._load(item) for item in raw]
+        return map(self._load, raw)
