@@ -10,6 +10,7 @@ from typing import Any
 from phoenix_hotreload._frozen import thaw
 
 _ABSENT: Any = object()
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,10 @@ def _walk(
     old: Any, new: Any, prefix: str, added: list[Change], removed: list[Change], changed: list[Change]
 ) -> None:
     if old is new:
+        return
+    if type(old) in _SCALARS or type(new) in _SCALARS:  # most leaves: no ABC checks
+        if type(old) is not type(new) or old != new:
+            changed.append(Change(prefix, old, new, "changed"))
         return
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in old:

@@ -71,7 +71,12 @@ def freeze(value: Any, previous: Any = _MISSING) -> Any:
     return _freeze(value, previous, {})
 
 
+_SCALARS: Final = frozenset({str, int, float, bool, type(None)})
+
+
 def _freeze(value: Any, previous: Any, memo: dict[int, Any]) -> Any:
+    if type(value) in _SCALARS:  # most leaves: no ABC checks
+        return previous if type(previous) is type(value) and previous == value else value
     if isinstance(value, Mapping):
         return _freeze_mapping(value, previous, memo)
     if isinstance(value, list | tuple):
