@@ -17,9 +17,10 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -274,7 +275,11 @@ def _timeout_from_environment() -> float:
 
 
 def _run(command: list[str], timeout_s: float) -> tuple[int | None, str]:
-    """Run in a new session so a timeout kills the installer and everything it started."""
+    """Run in a new session so a timeout kills the installer and everything it started.
+
+    The timeout is a timer thread, not ``communicate(timeout=...)``, whose final wait polls with
+    growing sleeps: a blocking wait returns as soon as the installer exits.
+    """
     try:
         process = subprocess.Popen(
             command,
@@ -285,23 +290,41 @@ def _run(command: list[str], timeout_s: float) -> tuple[int | None, str]:
         )
     except OSError as error:
         return 127, f"cannot start {command[0]}: {error}"
-    try:
-        out, _ = process.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
+    with kill_after(timeout_s, lambda: _signal_group(process)) as expired:
+        try:
+            out, _ = process.communicate()
+        except BaseException:
+            _signal_group(process)
+            process.communicate()
+            raise
+    if expired.is_set():
         return None, ""
-    except BaseException:
-        _kill_group(process)
-        raise
     return process.returncode, out.decode("utf-8", "replace")
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+@contextlib.contextmanager
+def kill_after(timeout_s: float, kill: Callable[[], None]) -> Iterator[threading.Event]:
+    """Call ``kill`` from a timer thread if the block lasts over ``timeout_s``; the event says it did."""
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        kill()
+
+    timer = threading.Timer(timeout_s, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield expired
+    finally:
+        timer.cancel()
+
+
+def _signal_group(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
         process.kill()
-    process.communicate()
 
 
 def _empty_directory(path: Path) -> None:

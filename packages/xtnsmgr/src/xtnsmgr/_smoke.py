@@ -106,16 +106,16 @@ class SmokeInterpreter:
             ExtensionInstallationError: a module failed to import (its name and the exception are
                 in the message, the child's report in ``.output``), or the test timed out.
         """
+        from xtnsmgr._installation import kill_after
+
         process = self._running()
         self._process = None
-        try:
-            _, report = process.communicate(timeout=self.timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate()
+        with kill_after(self.timeout_s, process.kill) as expired:  # a blocking wait: no polling
+            _, report = process.communicate()
+        if expired.is_set():
             raise ExtensionInstallationError(
                 spec, f"import smoke test timed out after {self.timeout_s:g} s", installer="smoke test"
-            ) from None
+            )
         if process.returncode != 0:
             module, _, reason = report.strip().partition("\n")
             if process.returncode != 3 or not reason:
