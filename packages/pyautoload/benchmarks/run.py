@@ -9,7 +9,8 @@ Layouts of the same code (20 sub-packages x 100 modules; each module one class, 
 - pep562      ``__init__.py`` files with a hand-written ``__getattr__`` (PEP 562)
 - pyautoload  only ``app/__init__.py``: ``pyautoload.Loader.for_package(__name__).setup()``
 
-Each time is the best over ``--repeat`` fresh interpreters with warm ``.pyc`` files, the layouts
+Each time is the best over ``--repeat`` fresh interpreters (``--repeat-import`` for the cheap
+import-only probes) with warm ``.pyc`` files, the layouts
 taken in turn (round robin, the order reversed every other round so no layout always runs right
 after a given one): the least disturbed run is the best estimate of the cost itself on a shared
 machine (as ``timeit`` advises); the medians are printed too. RSS is the median. The eager-load
@@ -182,11 +183,12 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=9, help="runs of each probe that loads modules")
     parser.add_argument(
-        "--repeat-import", type=int, default=30, help="runs of the cheap probes (import only)"
+        "--repeat-import", type=int, default=60, help="runs of the cheap probes (import only)"
     )
     parser.add_argument("--subpackages", type=int, default=20)
     parser.add_argument("--modules", type=int, default=100)
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="pyautoload-bench-") as tmp:
         root = Path(tmp)
         for variant in VARIANTS:
@@ -228,6 +230,8 @@ def main() -> None:
     own = min(p[0] for p in pairs)
     anchor = min(p[1] for p in pairs)
     report(rows, paired, own, anchor, args)
+    loads = ", ".join(f"{a:.2f}/{b:.2f}" for a, b in zip(load_before, os.getloadavg(), strict=True))
+    print(f"\nload average (1, 5, 15 min), at start/end: {loads}")
 
 
 def report(
