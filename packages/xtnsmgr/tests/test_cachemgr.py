@@ -136,8 +136,7 @@ def test_smoke_interpreter_of_a_failed_install_is_ended(tmp_path: Path) -> None:
 
     def failed_install() -> None:
         with SmokeInterpreter() as smoke:
-            process = smoke._process
-            raise OSError(process)
+            raise OSError(smoke._running())
 
     with pytest.raises(OSError) as raised:
         failed_install()

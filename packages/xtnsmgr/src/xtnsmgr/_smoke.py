@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -66,27 +67,44 @@ class SmokeInterpreter:
     def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
         self.timeout_s = timeout_s
         self._process: subprocess.Popen[str] | None = None
+        self._spawner: threading.Thread | None = None
+        self._spawn_error: OSError | None = None
         self._names: list[str] = []
 
     def __enter__(self) -> SmokeInterpreter:
-        self._process = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", _CHILD],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
+        # Spawned from a thread: the fork and exec of a large host process take milliseconds
+        # that the caller spends starting the installer instead.
+        self._spawner = threading.Thread(target=self._spawn, name="xtnsmgr-smoke", daemon=True)
+        self._spawner.start()
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
+        self._join()
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.kill()
             process.communicate()
+
+    def _spawn(self) -> None:
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _CHILD],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+        except OSError as error:
+            self._spawn_error = error
+
+    def _join(self) -> None:
+        spawner, self._spawner = self._spawner, None
+        if spawner is not None:
+            spawner.join()
 
     def start(self, site: Path, modules: Iterable[str]) -> None:
         """Hand the interpreter the staged tree and the modules to import; it starts at once."""
@@ -133,6 +151,13 @@ class SmokeInterpreter:
         self.wait(spec=spec)
 
     def _running(self) -> subprocess.Popen[str]:
+        self._join()
+        if self._spawn_error is not None:
+            raise ExtensionInstallationError(
+                " ".join(self._names),
+                f"cannot start the smoke interpreter: {self._spawn_error}",
+                installer="smoke test",
+            )
         if self._process is None:
             raise RuntimeError("SmokeInterpreter used outside its context, or waited for twice")
         return self._process
