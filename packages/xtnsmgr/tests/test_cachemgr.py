@@ -131,6 +131,20 @@ def test_import_smoke_test_rejects_a_half_linked_package(tmp_path: Path) -> None
         smoke.check(tmp_path, ["missing"], spec="missing")
 
 
+@pytest.mark.parametrize("request_text", ["", "/some/site\n", "/some/site\nmodule\n"])
+def test_smoke_interpreter_whose_caller_went_away_exits(request_text: str) -> None:
+    from xtnsmgr._smoke import SmokeInterpreter
+
+    with SmokeInterpreter() as smoke:
+        process = smoke._running()
+        assert process.stdin is not None
+        process.stdin.write(request_text)
+        process.stdin.close()
+        assert process.wait(timeout=120) == 4, "end of input before the request is complete: it leaves"
+        assert process.stderr is not None
+        process.stderr.close()
+
+
 def test_smoke_interpreter_of_a_failed_install_is_ended(tmp_path: Path) -> None:
     from xtnsmgr._smoke import SmokeInterpreter
 

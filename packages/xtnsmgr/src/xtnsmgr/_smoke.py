@@ -30,9 +30,14 @@ SMOKE_TIMEOUT_S = 120.0
 _CHILD = """\
 import importlib, os, sys
 site = sys.stdin.readline().rstrip("\\n")
-names = [line.strip() for line in iter(sys.stdin.readline, "\\n") if line.strip()]
-if not site:
-    raise SystemExit(0)
+names = []
+while site:
+    line = sys.stdin.readline()
+    if not line.strip():
+        break
+    names.append(line.strip())
+if not site or not line:
+    os._exit(4)  # the caller went away (end of input before the empty line): nothing to test
 sys.path.append(site)
 for pth in sorted(os.listdir(site)):
     if pth.endswith(".pth") and not pth.startswith("."):
