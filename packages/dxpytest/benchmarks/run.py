@@ -8,7 +8,7 @@ suites' sdists from PyPI (``pip download --no-binary :all:``) into ``$DXPYTEST_B
   and the outcome counts of ``pytest`` against ``dxpytest -n 1`` and ``dxpytest -n 2``;
 * speed (best of ``$DXPYTEST_BENCH_REPEAT`` runs, default 3): collect-only cold and with a
   warm index, and the full run with two workers beside pytest and pytest-xdist ``-n 2``
-  (``--dist load`` and ``--dist loadfile``, the best counts);
+  (``--dist load`` and ``--dist loadfile``, the best counts), and ``dxpytest -n auto``;
 * a synthetic suite of 2,000 trivial tests (``dxpytest`` with ``-n auto`` and with ``-n 2``).
 
 ``--suite NAME`` (repeatable) runs only those suites, ``--trivial`` only the synthetic one. The
@@ -165,6 +165,7 @@ def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
         for mode in ("load", "loadfile")
     )
     ours_s, _ = best([*DXPYTEST, "-n", "2", *overrides, *args], root, env)
+    auto_s, _ = best([*DXPYTEST, *overrides, *args], root, env)
     total = sum(reference.values())
     rows = [
         f"{suite.name} ({len(theirs_ids)} tests, {total} outcomes; {load()})",
@@ -172,7 +173,8 @@ def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
         f"({collect_cold_s / collect_pytest_s:4.2f}x) | warm {collect_warm_s:6.2f}s "
         f"({collect_pytest_s / collect_warm_s:5.1f}x faster)",
         f"  full run       pytest {pytest_run_s:6.2f}s | xdist -n 2 best {xdist_s:6.2f}s | "
-        f"dxpytest -n 2 {ours_s:6.2f}s ({ours_s / xdist_s:4.2f}x xdist, {ours_s / pytest_run_s:4.2f}x pytest)",
+        f"dxpytest -n 2 {ours_s:6.2f}s ({ours_s / xdist_s:4.2f}x xdist, {ours_s / pytest_run_s:4.2f}x pytest) | "
+        f"-n auto {auto_s:6.2f}s ({auto_s / pytest_run_s:4.2f}x pytest)",
     ]
     return rows, problems
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxpytest._errors import ProtocolError
@@ -34,11 +34,13 @@ bodies = st.dictionaries(
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(list(Kind)), bodies)
 def test_frames_round_trip(kind: Kind, body: dict[str, Any]) -> None:
     assert Decoder().feed(encode(kind, body)) == [(kind, body)]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(list(Kind)), bodies), max_size=5), st.integers(1, 64))
 def test_frames_survive_any_chunking(messages: list[tuple[Kind, dict[str, Any]]], chunk: int) -> None:
     stream = b"".join(encode(kind, body) for kind, body in messages)
@@ -50,6 +52,7 @@ def test_frames_survive_any_chunking(messages: list[tuple[Kind, dict[str, Any]]]
     assert decoder.pending == 0
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=200))
 def test_random_bytes_decode_or_raise_protocol_error(data: bytes) -> None:
     try:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxpytest._pytest_internals import SUPPORTED_PYTEST, check_pytest, unsupported_pytest
@@ -27,6 +27,7 @@ def test_versions_outside_the_range_are_refused_with_the_range_and_a_way_out(ver
     assert "--pytest" in problem
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 20), st.integers(0, 20), st.text(max_size=8))
 def test_the_rule_is_the_half_open_range_whatever_the_patch(major: int, minor: int, patch: str) -> None:
     low, high = SUPPORTED_PYTEST

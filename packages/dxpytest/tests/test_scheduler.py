@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxpytest._scheduler import Scheduler, WorkUnit, split_contiguous
@@ -10,6 +10,7 @@ def _units(costs: list[float]) -> list[WorkUnit]:
     return [WorkUnit([f"f{i}.py"], [f"f{i}.py::t"], cost) for i, cost in enumerate(costs)]
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.floats(0, 10), max_size=40), st.integers(1, 6))
 def test_contiguous_split_keeps_order_and_everything(costs: list[float], parts: int) -> None:
     units = _units(costs)
@@ -18,6 +19,7 @@ def test_contiguous_split_keeps_order_and_everything(costs: list[float], parts: 
     assert [unit for block in blocks for unit in block] == units
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.floats(0, 10), max_size=40),
     st.integers(1, 4),
@@ -71,6 +73,7 @@ def test_work_of_the_last_worker_waits_for_its_replacement() -> None:
     assert scheduler.next_for(0) is None
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.floats(0, 100), st.integers(0, 50), st.floats(0, 64))
 def test_auto_is_serial_for_short_suites_or_busy_machines(estimated: float, units: int, idle: float) -> None:
     from dxpytest._run import SERIAL_BELOW_S, decide_workers
