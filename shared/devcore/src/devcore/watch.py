@@ -5,7 +5,9 @@
 A ``Watcher`` watches directories (recursively) and single files (through their parent
 directory), batches the events of ``debounce_ms`` of activity and delivers the net
 ``ChangeSet`` of each batch to a callback, a blocking iterator or an async iterator.
-Environment: ``DEVCORE_WATCH_POLLING=1`` forces polling wherever ``polling=None``.
+Environment: ``DEVCORE_WATCH_POLLING=1`` forces polling wherever ``polling=None``;
+``DEVCORE_WATCH_NATIVE=watchdog`` takes native events from watchdog's observer on Linux too
+(by default devcore reads inotify itself there, see ``_watch_inotify``).
 """
 
 from __future__ import annotations
@@ -99,7 +101,10 @@ class Watcher:
             (start raises ``WatchError`` when native events fail).
         poll_interval_ms: period of polling, and of the checks for missing paths.
         close_write: report a written file only once its writer closed it, so readers never
-            see a partial write (Linux; ignored elsewhere and when polling).
+            see a partial write; a completed save (closed after writing, renamed into place,
+            a ``..data`` link swapped) then ends its batch at once unless the same path saw a
+            completed save within the last ``debounce_ms`` (Linux; ignored elsewhere and
+            when polling).
         wait_for_missing: a missing path is waited for (checked every poll interval and
             reported as added when it appears) instead of raising ``WatchPathNotFound``.
         recursive: watch directories below the given ones too.
