@@ -159,14 +159,19 @@ class Notifier:
             by_head.setdefault(change.path.split(".", 1)[0], []).append(change)
         with self._lock:
             targets = list(self._subscriptions)
+        events: list[tuple[Subscription, ChangeEvent]] = []
         for subscription in targets:
             head = subscription.head
             pool = changes if head is None else (*by_head.get("", ()), *by_head.get(head, ()))
             matched = tuple(c for c in pool if subscription.matches(c.path))
             if matched:
-                with self._lock:
-                    self._pending += 1
-                subscription._queue.put(ChangeEvent(new.version, matched, old, new, subscription.pattern))
+                events.append(
+                    (subscription, ChangeEvent(new.version, matched, old, new, subscription.pattern))
+                )
+        with self._lock:
+            self._pending += len(events)
+        for subscription, event in events:  # wake the workers only once all is matched (no GIL ping-pong)
+            subscription._queue.put(event)
 
     def wait_idle(self, timeout_s: float | None = None) -> bool:
         """Block until every queued event was delivered (or failed); ``False`` on timeout."""
