@@ -470,3 +470,49 @@ def test_public_surface_of_serial_is_pinned() -> None:
         "unpackb",
         "write_framed",
     ]
+
+
+READ_PLAIN_FRAMED = """
+import sys
+from pathlib import Path
+from devcore.serial import read_framed, write_framed
+target = Path(sys.argv[1])
+write_framed(target, {"ids": (1, 2), "at": Path("/x")}, magic=b"TEST", version=1)
+assert read_framed(target, magic=b"TEST", version=1) == {"ids": (1, 2), "at": Path("/x")}
+print(sorted({"decimal", "uuid", "zoneinfo", "secrets"} & set(sys.modules)))
+from datetime import date
+from devcore.serial import packb, unpackb
+assert unpackb(packb(date(2026, 1, 2))) == date(2026, 1, 2)
+"""
+
+
+def test_plain_data_never_imports_the_value_type_modules(tmp_path: Path) -> None:
+    """Reading and writing plain data skips decimal, uuid, zoneinfo and secrets (CLIs on a cache)."""
+    import blake3
+
+    import devcore
+
+    # -S: no site hooks, which in some environments import these modules for their own reasons.
+    paths = {str(Path(module.__file__ or "").parent.parent) for module in (blake3, devcore, msgpack)}
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", READ_PLAIN_FRAMED, str(tmp_path / "plain.bin")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sorted(paths))},
+    ).stdout
+    assert out.strip() == "[]"
+
+
+def test_a_value_type_decodes_in_a_process_that_never_encoded_one(tmp_path: Path) -> None:
+    target = tmp_path / "when.bin"
+    value = {"when": dt.datetime(2026, 11, 24, tzinfo=ZoneInfo("Europe/Oslo")), "d": Decimal("1.5")}
+    target.write_bytes(packb(value))
+    code = (
+        "import sys; from devcore.serial import unpackb; print(repr(unpackb(open(sys.argv[1], 'rb').read())))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(target)], capture_output=True, text=True, check=True
+    )
+    assert "zoneinfo.ZoneInfo(key='Europe/Oslo')" in out.stdout
+    assert "Decimal('1.5')" in out.stdout

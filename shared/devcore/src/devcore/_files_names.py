@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import shutil
 import time
 from pathlib import Path
 
@@ -22,7 +20,7 @@ _PATTERN = re.compile(r"^\.(?P<name>.*)\.(?P<pid>\d+)-[0-9a-f]{8}\.(?P<kind>tmp|
 
 def temporary_name(name: str, kind: str) -> str:
     """A fresh hidden sibling name for ``name``, of ``kind`` (``tmp``, ``staging``, ``trash``)."""
-    return f".{_shortened(name)}.{os.getpid()}-{secrets.token_hex(4)}.{kind}"
+    return f".{_shortened(name)}.{os.getpid()}-{os.urandom(4).hex()}.{kind}"
 
 
 def _shortened(name: str) -> str:
@@ -74,6 +72,8 @@ def _remove_tree(path: str) -> bool:
     removed, or an entry vanishes mid-walk); a few passes usually win, and the tree is
     otherwise left whole enough for the next sweep.
     """
+    import shutil  # only a sweep that finds a leftover tree pays for it
+
     for _ in range(_TREE_PASSES):
         shutil.rmtree(path, ignore_errors=True)
         if not os.path.lexists(path):

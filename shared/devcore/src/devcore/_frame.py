@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from devcore._errors import CorruptFileError, SerialError
-from devcore._files import atomic_write
 from devcore._hash import digest_bytes
 from devcore._serial import packb, unpackb
 
@@ -120,6 +119,8 @@ def write_framed(
         SerialError: ``obj`` cannot be packed (nothing is written).
         ValueError: ``magic`` or ``version`` is out of range.
     """
+    from devcore._files import atomic_write  # writers only: readers skip its imports
+
     atomic_write(path, frame(obj, magic=magic, version=version), durable=durable)
 
 

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import os
 import threading
-import uuid
 from collections.abc import Callable
-from decimal import Decimal
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import msgpack
 
 from devcore._errors import SerialError
-from devcore._serial_time import (
-    decode_date,
-    decode_datetime,
-    decode_time,
-    decode_timedelta,
-    encode_date,
-    encode_datetime,
-    encode_time,
-    encode_timedelta,
-)
 
 #: The integers msgpack can carry: from -2**63 to 2**64 - 1.
 INT_MIN = -(2**63)
@@ -163,6 +150,9 @@ def _array_header(length: int) -> bytes:
 def _default(obj: object) -> object:
     """Turn an object msgpack does not know into an extension or a base type."""
     encoder = _ENCODERS.get(type(obj))
+    if encoder is None:
+        _add_value_types()
+        encoder = _ENCODERS.get(type(obj))
     if encoder is not None:
         return encoder(obj)
     return _default_by_base(obj)
@@ -245,12 +235,6 @@ _ENCODERS: dict[type, Callable[[Any], object]] = {
     frozenset: lambda v: _pack_set(_FROZENSET, v),
     PurePosixPath: lambda v: _ext((_PURE_POSIX_PATH, _encode_path(v))),
     PureWindowsPath: lambda v: _ext((_PURE_WINDOWS_PATH, _encode_path(v))),
-    dt.datetime: lambda v: _ext((_DATETIME, encode_datetime(v))),
-    dt.date: lambda v: _ext((_DATE, encode_date(v))),
-    dt.time: lambda v: _ext((_TIME, encode_time(v))),
-    dt.timedelta: lambda v: _ext((_TIMEDELTA, encode_timedelta(v))),
-    Decimal: lambda v: _ext((_DECIMAL, str(v).encode("ascii"))),
-    uuid.UUID: lambda v: _ext((_UUID, v.bytes)),
 }
 # Concrete paths (PosixPath or WindowsPath) come back as this platform's Path.
 _ENCODERS[type(Path())] = _ENCODERS[Path]
@@ -262,17 +246,43 @@ _DECODERS: dict[int, Callable[[bytes], object]] = {
     _PATH: lambda data: Path(_decode_path(data)),
     _PURE_POSIX_PATH: lambda data: PurePosixPath(_decode_path(data)),
     _PURE_WINDOWS_PATH: lambda data: PureWindowsPath(_decode_path(data)),
-    _DATETIME: decode_datetime,
-    _DATE: decode_date,
-    _TIME: decode_time,
-    _TIMEDELTA: decode_timedelta,
-    _DECIMAL: lambda data: Decimal(data.decode("ascii")),
-    _UUID: lambda data: uuid.UUID(bytes=data),
 }
+
+
+def _add_value_types() -> None:
+    """Register datetime, date, time, timedelta, Decimal and UUID on first need.
+
+    Their modules (zoneinfo, decimal, uuid with platform) cost milliseconds to import, which
+    a process reading plain data, such as a CLI answering from a cache file, never pays.
+    """
+    if _DATETIME in _DECODERS:
+        return
+    import datetime as dt
+    import uuid
+    from decimal import Decimal
+
+    from devcore import _serial_time as time
+
+    # datetime before date: _default_by_base tries isinstance in insertion order.
+    _ENCODERS[dt.datetime] = lambda v: _ext((_DATETIME, time.encode_datetime(v)))
+    _ENCODERS[dt.date] = lambda v: _ext((_DATE, time.encode_date(v)))
+    _ENCODERS[dt.time] = lambda v: _ext((_TIME, time.encode_time(v)))
+    _ENCODERS[dt.timedelta] = lambda v: _ext((_TIMEDELTA, time.encode_timedelta(v)))
+    _ENCODERS[Decimal] = lambda v: _ext((_DECIMAL, str(v).encode("ascii")))
+    _ENCODERS[uuid.UUID] = lambda v: _ext((_UUID, v.bytes))
+    _DECODERS[_DATE] = time.decode_date
+    _DECODERS[_TIME] = time.decode_time
+    _DECODERS[_TIMEDELTA] = time.decode_timedelta
+    _DECODERS[_DECIMAL] = lambda data: Decimal(data.decode("ascii"))
+    _DECODERS[_UUID] = lambda data: uuid.UUID(bytes=data)
+    _DECODERS[_DATETIME] = time.decode_datetime  # last: its presence means all are registered
 
 
 def _ext_hook(code: int, data: bytes) -> object:
     decoder = _DECODERS.get(code)
+    if decoder is None:
+        _add_value_types()
+        decoder = _DECODERS.get(code)
     if decoder is None:
         raise SerialError(f"unknown extension type {code}")
     return decoder(data)
