@@ -799,41 +799,42 @@ def test_pytest_rewrites_assertions_in_autoloaded_files(with_files) -> None:
     assert "assert 1 == 2" in result.stdout  # the rewritten assertion explains itself
 
 
-def test_line_tracers_measure_autoloaded_files(with_files) -> None:
-    """What coverage relies on: line events from code objects named after the real file.
-
-    The stdlib ``trace`` stands in for coverage, which the shared test environment lacks.
-    """
+def test_coverage_measures_autoloaded_files(with_files) -> None:
+    """coverage.py reports the lines an autoloaded file ran, under the file's real path."""
     import json
     import subprocess
 
     root = with_files(
         {
-            "app/models/user.py": "class User:\n    def name(self):\n        return 'ada'\n",
+            "app/models/user.py": "class User:\n    def name(self):\n        return 'ada'\n\n    def unused(self):\n        return 1\n",
             "run.py": (
-                "import json, sys, trace, pyautoload\n"
+                "import sys, pyautoload\n"
                 "loader = pyautoload.Loader()\n"
                 "loader.push_dir(sys.argv[1], namespace='app')\n"
                 "loader.setup()\n"
-                "def use():\n"
-                "    import app\n"
-                "    return app.models.User().name()\n"
-                "tracer = trace.Trace(count=1, trace=0)\n"
-                "tracer.runfunc(use)\n"
-                "counts = tracer.results().counts\n"
-                "print(json.dumps(sorted(line for (file, line) in counts if file.startswith(sys.argv[1]))))\n"
+                "import app\n"
+                "app.models.User().name()\n"
             ),
         }
     )
-    result = subprocess.run(
-        [sys.executable, str(root / "run.py"), str(root / "app")],
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert json.loads(result.stdout) == [1, 2, 3]
+    data, report = root / ".coverage", root / "coverage.json"
+    for command in (
+        ["run", f"--data-file={data}", f"--source={root / 'app'}", str(root / "run.py"), str(root / "app")],
+        ["json", f"--data-file={data}", "-o", str(report)],
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "coverage", *command],
+            cwd=root,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+    files = json.loads(report.read_text())["files"]
+    measured = files[str(Path("app", "models", "user.py"))]
+    assert measured["executed_lines"] == [1, 2, 3, 5]
+    assert measured["missing_lines"] == [6]
 
 
 # -- more of Zeitwerk's test_ruby_compatibility, in Python's terms ------------------------------------
