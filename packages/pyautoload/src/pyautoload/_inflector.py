@@ -63,13 +63,15 @@ class Inflector:
         override = self._overrides.get(basename)
         if override is not None:
             return override
-        return "".join(self._segment(part) for part in basename.split("_"))
-
-    def _segment(self, part: str) -> str:
-        acronym = self._acronyms.get(part.lower())
-        if acronym is not None:
-            return acronym
-        return part[:1].upper() + part[1:].lower()
+        acronyms = self._acronyms
+        if not acronyms:  # the common case, once per file of every level read: kept to one pass
+            return "".join([part[:1].upper() + part[1:].lower() for part in basename.split("_")])
+        return "".join(
+            [
+                acronyms.get(part.lower()) or part[:1].upper() + part[1:].lower()
+                for part in basename.split("_")
+            ]
+        )
 
 
 class PackageInflector(Inflector):
