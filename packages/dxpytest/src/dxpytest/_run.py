@@ -84,10 +84,18 @@ def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores
             ) from error
         return max(1, count)
     cores = os.cpu_count() or 1
-    idle = idle_cores if idle_cores is not None else cores - os.getloadavg()[0]
+    idle = idle_cores if idle_cores is not None else cores - _load_average()
     if estimated_s < SERIAL_BELOW_S or units < 2 or idle < 1.0:
         return 1
     return max(2, min(int(idle), cores, units, 8))
+
+
+def _load_average() -> float:
+    """The 1-minute load average (0 where the platform has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return 0.0
 
 
 def work_units(items: list[Item], rootdir: Path, durations: dict[str, float], workers: int) -> list[WorkUnit]:
