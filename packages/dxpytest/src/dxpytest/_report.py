@@ -26,6 +26,7 @@ KNOWN_TYPES = (
     "subtests skipped",
 )
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_NO_TESTS = 0, 1, 2, 3, 4, 5
+FLUSH_EVERY_S = 0.1
 _COLORS = {"failed": "red", "error": "red", "passed": "green", "xpassed": "yellow", "warnings": "yellow"}
 
 
@@ -90,6 +91,7 @@ class Reporter:
         self._seen_warnings: set[tuple[str, str]] = set()
         self.stale: set[str] = set()  # node ids the index promised but pytest did not collect
         self._task: Any = None
+        self._flushed_at = 0.0
 
     # ------------------------------------------------------------ events
 
@@ -238,11 +240,15 @@ class Reporter:
         self.stream.flush()
 
     def _letter(self, letter: str) -> None:
+        """One progress letter; the stream is flushed at most every `FLUSH_EVERY_S`."""
         self.stream.write(letter)
         self.column += 1
         if self.column >= 80:
             self._newline()
-        self.stream.flush()
+        now = time.perf_counter()
+        if now - self._flushed_at >= FLUSH_EVERY_S:
+            self._flushed_at = now
+            self.stream.flush()
 
     def _newline(self) -> None:
         if self.column:
