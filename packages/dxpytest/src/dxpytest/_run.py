@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -65,9 +66,10 @@ class Options:
 
 def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores: float | None = None) -> int:
     """Workers for a run: the number asked for, or for ``auto`` one when the suite is short
-    (parallel start-up would cost more than it saves) or when no core is idle (extra workers
-    would share the same CPU time, each paying pytest's start-up and its imports), else one per
-    idle core (at least two, at most eight).
+    (parallel start-up would cost more than it saves) or when the machine is saturated (the
+    load average reaches the core count: extra workers would share the same CPU time, each
+    paying pytest's start-up and its imports), else one per idle core (at least two, at most
+    eight).
 
     Args:
         requested: ``-n``: a number or ``auto``.
@@ -85,9 +87,9 @@ def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores
         return max(1, count)
     cores = os.cpu_count() or 1
     idle = idle_cores if idle_cores is not None else cores - _load_average()
-    if estimated_s < SERIAL_BELOW_S or units < 2 or idle < 1.0:
+    if estimated_s < SERIAL_BELOW_S or units < 2 or idle <= 0.0:
         return 1
-    return max(2, min(int(idle), cores, units, 8))
+    return max(2, min(math.ceil(idle), cores, units, 8))
 
 
 def _load_average() -> float:
