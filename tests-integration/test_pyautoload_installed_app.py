@@ -1,26 +1,22 @@
 """pyautoload as a user meets it: an app of its own, built and installed with pip into a fresh venv.
 
-The wheels of devcore-kit, pyautoload and the app (tests-integration/pyautoload/myshop) are built
-offline by their build backend, hatchling, run from an interpreter that has it: this one, or the
-one that runs ``hatch`` (hatch depends on hatchling, so it is there wherever ``hatch test`` runs).
-Only without either does it fall back to ``uv build --offline``, which needs hatchling in uv's
-cache. pip installs the wheels with --no-index into a new virtual environment, and the app runs
-in subprocesses from there. The app's only pyautoload code is three lines in its ``__init__.py``.
+The app (tests-integration/pyautoload/myshop) is built offline by hatchling; pip installs it with
+devcore-kit and pyautoload from the session's `wheelhouse` (see conftest.py) with --no-index into a
+new virtual environment, and the app runs in subprocesses from there. The app's only pyautoload
+code is three lines in its ``__init__.py``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import venv
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
 APP = Path(__file__).resolve().parent / "pyautoload" / "myshop"
 
 
@@ -32,52 +28,17 @@ def run(*command: str | Path, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
-def has_hatchling(python: str) -> bool:
-    done = subprocess.run([python, "-c", "import hatchling"], capture_output=True, timeout=120, check=False)
-    return done.returncode == 0
-
-
-def hatch_interpreter() -> str | None:
-    """The interpreter of the ``hatch`` command on PATH (its script's ``#!`` line), if any."""
-    hatch = shutil.which("hatch")
-    if hatch is None:
-        return None
-    with open(hatch, "rb") as script:
-        first = script.readline().decode(errors="replace").strip()
-    if not first.startswith("#!") or "python" not in first:
-        return None  # a shim or a binary launcher: nothing to read
-    return first[2:].split()[0]
-
-
-def hatchling_python() -> str | None:
-    """This interpreter or hatch's, whichever can run hatchling; ``None`` if neither."""
-    for python in (sys.executable, hatch_interpreter()):
-        if python is not None and os.path.exists(python) and has_hatchling(python):
-            return python
-    return None
-
-
-def build_wheel(project: Path, out: Path, python: str | None) -> None:
-    """Build a project's wheel into ``out`` without the network (hatchling, else ``uv --offline``)."""
-    if python is not None:
-        command = [python, "-m", "hatchling", "build", "--target", "wheel", "--directory", str(out)]
-        done = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600, check=False)
-        assert done.returncode == 0, f"hatchling build of {project} failed:\n{done.stdout}\n{done.stderr}"
-        return
-    uv = shutil.which("uv")
-    assert uv is not None, "no interpreter with hatchling and no uv: cannot build the wheels offline"
-    run(uv, "build", "--offline", "--wheel", "--quiet", "--out-dir", out, project)
-
-
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def installed(
+    wheelhouse: Path,
+    build_wheels: Callable[[Path, Iterable[Path]], None],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
     """A venv with devcore-kit, pyautoload and myshop installed from wheels; returns its bin dir."""
-    python = hatchling_python()
     base = tmp_path_factory.mktemp("pyautoload-app")
-    wheels = base / "wheels"
-    wheels.mkdir()
-    for project in [REPO / "shared/devcore", REPO / "packages/pyautoload", APP]:
-        build_wheel(project, wheels, python)
+    app_wheels = base / "wheels"
+    app_wheels.mkdir()
+    build_wheels(app_wheels, [APP])
     environment = base / "venv"
     venv.create(environment, with_pip=True)
     bin_dir = environment / ("Scripts" if os.name == "nt" else "bin")
@@ -90,7 +51,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--quiet",
         "--no-index",
         "--no-deps",
-        *sorted(wheels.glob("*.whl")),
+        "--find-links",
+        wheelhouse,
+        "devcore-kit",
+        "pyautoload",
+        *sorted(app_wheels.glob("*.whl")),
     )
     return bin_dir
 

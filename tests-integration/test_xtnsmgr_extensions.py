@@ -1,38 +1,22 @@
 """A host in a fresh virtual environment loads two extensions built from this repository's own
 packages through `xtnsmgr.processors`, then uses them — as a real application would.
 
-Hermetic, without a network and without a warm installer cache: the repository's wheels are built
-by hatchling's PEP 517 hook (in this interpreter, or another one at hand that has hatchling), the
-third-party dependencies are the running environment's own distributions packed again as wheels
-(`xtnsmgr.testing.wheel_from_installed`), and every install runs `--no-index --offline` from that
-folder with a private, empty uv cache.
+Hermetic, without a network and without a warm installer cache: every install runs
+`--no-index --offline` from the session's `wheelhouse` (this repository's wheels and their
+dependencies, see conftest.py) with a private, empty uv cache.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 from xtnsmgr.installation import find_uv
-from xtnsmgr.testing import wheel_from_installed
-
-REPO = Path(__file__).resolve().parents[1]
-PROJECTS = {
-    "devcore-kit": "shared/devcore",
-    "xtnsmgr": "packages/xtnsmgr",
-    "phoenix-hotreload": "packages/phoenix-hotreload",
-    "pyautoload": "packages/pyautoload",
-}
-BUILD = "import os, sys, hatchling.build as b; os.chdir(sys.argv[1]); print(b.build_wheel(sys.argv[2]))"
 
 HOST = """
 import json, sys
@@ -70,62 +54,20 @@ def run(command: list[str], **options: object) -> subprocess.CompletedProcess[st
     return result  # type: ignore[no-any-return]
 
 
-def python_with_hatchling() -> str:
-    """This interpreter if it has hatchling, else the base interpreter or the one running hatch."""
-    hatch = shutil.which("hatch")
-    candidates = [sys.executable, os.path.join(sys.base_prefix, "bin", "python3")]
-    if hatch is not None:
-        with open(hatch, "rb") as script:
-            first = script.readline()
-        if first.startswith(b"#!"):
-            candidates.append(first[2:].decode().strip())
-    for python in candidates:
-        if (
-            os.path.exists(python)
-            and subprocess.run(
-                [python, "-c", "import hatchling.build"], capture_output=True, check=False
-            ).returncode
-            == 0
-        ):
-            return python
-    pytest.fail(f"no interpreter with hatchling among {candidates}: the repository's wheels cannot be built")
-
-
-def third_party_closure(roots: list[str]) -> set[str]:
-    """The distributions the roots need (markers evaluated here), without the roots themselves."""
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = canonicalize_name(todo.pop())
-        if name in seen:
-            continue
-        seen.add(name)
-        for line in metadata.distribution(name).requires or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return seen - set(roots)
-
-
 @pytest.fixture(scope="module")
-def host_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+def host_venv(
+    wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, dict[str, str]]:
     uv = find_uv()
     assert uv is not None
     base = tmp_path_factory.mktemp("xtnsmgr-integration")
     env = {**os.environ, "UV_CACHE_DIR": str(base / "uv-cache"), "UV_NO_CONFIG": "1"}
-    wheels = base / "wheels"
-    wheels.mkdir()
-    builder = python_with_hatchling()
-    for project in PROJECTS.values():
-        run([builder, "-c", BUILD, str(REPO / project), str(wheels)])
-    for name in sorted(third_party_closure(list(PROJECTS))):
-        wheel_from_installed(wheels, name)
     venv = base / "venv"
     run([uv, "venv", "--offline", "--quiet", "--python", sys.executable, str(venv)], env=env)
     python = venv / "bin" / "python"
     install = [uv, "pip", "install", "--offline", "--no-index", "--quiet", "--python", str(python)]
-    run([*install, "--find-links", str(wheels), "xtnsmgr"], env=env)
-    return python, wheels, env
+    run([*install, "--find-links", str(wheelhouse), "xtnsmgr"], env=env)
+    return python, wheelhouse, env
 
 
 def test_host_loads_and_uses_two_extensions_from_the_cache(
