@@ -9,7 +9,6 @@ dxpytest version, the configuration and the plugin set; results survive a key ch
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dxpytest.__about__ import __version__
-from dxpytest._snapshot import directory_stat
+from dxpytest._snapshot import directory_stat, file_fact
 
 MAGIC = b"DXPY"
 FORMAT_VERSION = 2
@@ -66,15 +65,6 @@ class Result:
     duration_s: float
 
 
-def stat_key(path: Path) -> Stat | None:
-    """(mtime_ns, size, inode) of `path`, or None if it is gone."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return (info.st_mtime_ns, info.st_size, info.st_ino)
-
-
 def digest_path(path: Path) -> str:
     """blake3 of a file, or of a directory tree's Python sources."""
     from devcore.hashing import hash_file, hash_tree
@@ -86,7 +76,7 @@ def digest_path(path: Path) -> str:
 
 def unit_stat(path: Path) -> Stat | None:
     """The validation stat of a unit: a file's own stat, or a directory's summary."""
-    return directory_stat(path) if path.is_dir() else stat_key(path)
+    return directory_stat(path) if path.is_dir() else file_fact(path)
 
 
 class Index:
@@ -197,7 +187,7 @@ class Index:
         if cached is None:
             return None
         stat, digest, value = cached
-        current = stat_key(path)
+        current = file_fact(path)
         if current == stat:
             return digest, value
         if current is None or digest_path(path) != digest:
@@ -208,7 +198,7 @@ class Index:
 
     def store_conftest(self, path: Path, digest: str, value: Any) -> None:
         """Record a conftest's analysis."""
-        stat = stat_key(path)
+        stat = file_fact(path)
         if stat is not None:
             self.conftests[str(path)] = (stat, digest, value)
             self.dirty = True

@@ -73,7 +73,7 @@ def snapshot_name(key: list[Any]) -> str:
     return f"collect-{zlib.crc32(repr(key).encode('utf-8', 'surrogatepass')):08x}.bin"
 
 
-def file_fact(path: str) -> Fact:
+def file_fact(path: str | os.PathLike[str]) -> Fact:
     """(mtime_ns, size, inode) of `path`, or None when it does not exist."""
     try:
         info = os.stat(path)
