@@ -2,32 +2,22 @@
 the way pytest does: same node ids, same counts, same exit codes, same JUnit test cases, serial
 and with two workers.
 
-Hermetic, without a network: the wheels of dxpytest and devcore-kit are built here by
-hatchling's PEP 517 hook, the third-party dependencies are this environment's own distributions
-packed again as wheels (`xtnsmgr.testing.wheel_from_installed`), and pip installs with
-``--no-index`` from that folder.
+Hermetic, without a network: pip installs with ``--no-index`` from the session's `wheelhouse`
+(this repository's wheels and their dependencies, see conftest.py).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
-from importlib import metadata
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
-
-from xtnsmgr.testing import wheel_from_installed
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECTS = {"devcore-kit": "shared/devcore", "dxpytest": "packages/dxpytest"}
-BUILD = "import os, sys, hatchling.build as b; os.chdir(sys.argv[1]); print(b.build_wheel(sys.argv[2]))"
 TIMEOUT_S = 600
 
 PROJECT = {
@@ -101,53 +91,15 @@ def run(command: list[str], *, cwd: Path | None = None, ok: bool = True) -> subp
     return result
 
 
-def hatchling_python() -> str:
-    """An interpreter that can import hatchling: this one, the base one, or hatch's own."""
-    candidates = [sys.executable, os.path.join(sys.base_prefix, "bin", "python3")]
-    hatch = shutil.which("hatch")
-    if hatch is not None:
-        with open(hatch, "rb") as script:
-            first = script.readline()
-        if first.startswith(b"#!"):
-            candidates.append(first[2:].decode().strip())
-    for python in candidates:
-        probe = subprocess.run([python, "-c", "import hatchling.build"], capture_output=True, check=False)
-        if os.path.exists(python) and probe.returncode == 0:
-            return python
-    pytest.fail(f"no interpreter with hatchling among {candidates}: the wheels cannot be built")
-
-
-def dependencies_of(roots: list[str]) -> set[str]:
-    """The installed distributions the roots need (markers evaluated here), roots excluded."""
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        name = canonicalize_name(todo.pop())
-        if name in seen:
-            continue
-        seen.add(name)
-        for line in metadata.distribution(name).requires or []:
-            requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return seen - set(roots)
-
-
 @pytest.fixture(scope="module")
-def venv_bin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def venv_bin(wheelhouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ``bin`` directory of a fresh venv with dxpytest installed from local wheels only."""
-    base = tmp_path_factory.mktemp("dxpytest-installed")
-    wheels = base / "wheels"
-    wheels.mkdir()
-    builder = hatchling_python()
-    for project in PROJECTS.values():
-        run([builder, "-c", BUILD, str(REPO / project), str(wheels)])
-    for name in sorted(dependencies_of(list(PROJECTS))):
-        wheel_from_installed(wheels, name)
-    venv = base / "venv"
+    venv = tmp_path_factory.mktemp("dxpytest-installed") / "venv"
     run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
-    run([str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(wheels), "dxpytest"])
+    run(
+        [str(python), "-m", "pip", "install", "-q", "--no-index", "--find-links", str(wheelhouse), "dxpytest"]
+    )
     return venv / "bin"
 
 
