@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,8 @@ from devcore import WatchPathNotFound
 from devcore.files import atomic_write, staged_directory
 from devcore.watch import CLOSE_WRITE_SUPPORTED, ChangeSet, Watcher, awatch, watch
 
-HANG_GUARD_S = 10.0  # how long a test waits for an expected change set before failing
-SETTLE_S = 0.4  # extra quiet time to catch change sets that should not come
+from .conftest import HANG_GUARD_S, Collector
+
 BURST = int(os.environ.get("DEVCORE_WATCH_BURST", "1000"))
 
 # watchdog warns (RuntimeWarning) from its reader thread when a directory created inside a
@@ -36,48 +36,6 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 def options(mode: str) -> dict[str, object]:
     return {"polling": mode == "polling", "debounce_ms": 50, "poll_interval_ms": 50}
-
-
-class Collector:
-    """A callback that records change sets and lets the test wait for them."""
-
-    def __init__(self) -> None:
-        self.batches: list[ChangeSet] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, changes: ChangeSet) -> None:
-        with self._cond:
-            self.batches.append(changes)
-            self._cond.notify_all()
-
-    def wait_until(self, predicate: Callable[[ChangeSet], bool]) -> ChangeSet:
-        """Wait for the union of the batches to satisfy ``predicate``, then settle."""
-        deadline = time.monotonic() + HANG_GUARD_S
-        with self._cond:
-            while not predicate(self.union()):
-                remaining = deadline - time.monotonic()
-                assert remaining > 0, f"no expected change within {HANG_GUARD_S} s: {self.batches}"
-                self._cond.wait(remaining)
-        time.sleep(SETTLE_S)
-        return self.union()
-
-    def union(self) -> ChangeSet:
-        with self._cond:
-            return ChangeSet(
-                added=frozenset().union(*(b.added for b in self.batches)),
-                modified=frozenset().union(*(b.modified for b in self.batches)),
-                deleted=frozenset().union(*(b.deleted for b in self.batches)),
-                moved=frozenset().union(*(b.moved for b in self.batches)),
-            )
-
-    def clear(self) -> None:
-        with self._cond:
-            self.batches.clear()
-
-
-@pytest.fixture
-def collector() -> Collector:
-    return Collector()
 
 
 @pytest.fixture

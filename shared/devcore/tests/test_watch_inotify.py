@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -15,27 +14,11 @@ from devcore._watch_limits import watched_inodes
 from devcore._watch_scope import Entry
 from devcore.watch import ChangeSet, Watcher
 
+from .conftest import SETTLE_S, Collector
+
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux-only")
 
-HANG_GUARD_S = 10.0
-SETTLE_S = 0.4
 LONG_MS = 60_000  # a debounce no test outlives: what arrives, arrived without waiting for it
-
-
-class Collector:
-    def __init__(self) -> None:
-        self.batches: list[ChangeSet] = []
-        self._cond = threading.Condition()
-
-    def __call__(self, changes: ChangeSet) -> None:
-        with self._cond:
-            self.batches.append(changes)
-            self._cond.notify_all()
-
-    def wait_for(self, count: int) -> list[ChangeSet]:
-        with self._cond:
-            assert self._cond.wait_for(lambda: len(self.batches) >= count, HANG_GUARD_S), self.batches
-            return list(self.batches)
 
 
 def inodes_watched(watcher: Watcher) -> set[int]:
