@@ -58,9 +58,13 @@ def write_wheel(
     )
     if entry_points:
         contents[f"{info}/entry_points.txt"] = entry_points.encode()
+    return _zip_wheel(Path(directory) / f"{dist}-{version}-{tag}.whl", contents, info)
+
+
+def _zip_wheel(wheel: Path, contents: dict[str, bytes], info: str) -> Path:
+    """Write ``contents`` as the zip ``wheel``, with a ``RECORD`` of sha256 digests in ``info``."""
     record = [f"{path},sha256={_digest(data)},{len(data)}" for path, data in contents.items()]
     contents[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
-    wheel = Path(directory) / f"{dist}-{version}-{tag}.whl"
     with zipfile.ZipFile(wheel, "w") as archive:
         for path, data in contents.items():
             archive.writestr(path, data)
@@ -101,13 +105,7 @@ def wheel_from_installed(directory: str | Path, name: str) -> Path:
     stem = f"{dist.metadata['Name'].replace('-', '_')}-{dist.version}"
     contents = dict(_installed_files(dist, stem))
     info = next(path.split("/")[0] for path in contents if path.split("/")[0].endswith(".dist-info"))
-    record = [f"{path},sha256={_digest(data)},{len(data)}" for path, data in contents.items()]
-    contents[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
-    wheel = Path(directory) / f"{stem}-{_compressed_tag(wheel_text)}.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for path, data in contents.items():
-            archive.writestr(path, data)
-    return wheel
+    return _zip_wheel(Path(directory) / f"{stem}-{_compressed_tag(wheel_text)}.whl", contents, info)
 
 
 def _installed_files(dist: metadata.Distribution, stem: str) -> Iterator[tuple[str, bytes]]:
