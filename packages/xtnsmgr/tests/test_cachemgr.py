@@ -314,7 +314,7 @@ def test_invalidate_info_list(forget: Callable[[], None], manager: CacheManager,
 def test_an_entry_invalidated_by_another_process_keeps_its_tree_for_the_grace_period(
     forget: Callable[[], None], tmp_path: Path, settings: IndexSettings, installer: Any
 ) -> None:
-    from xtnsmgr._cachemgr import RETIRED_GRACE_S
+    from xtnsmgr._disk import RETIRED_GRACE_S
 
     root = tmp_path / "cache"
     user = CacheManager(root, installer=installer, settings=settings)

@@ -17,7 +17,8 @@ from xtnsmgr.__about__ import __version__
 from xtnsmgr._errors import ExtensionConfigError, XtnsmgrError
 
 if TYPE_CHECKING:
-    from xtnsmgr._cachemgr import CacheEntry, CacheManager, Installed
+    from xtnsmgr._cachemgr import CacheManager, Installed
+    from xtnsmgr._disk import CacheEntry
 
 F = TypeVar("F", bound=Callable[..., Any])
 

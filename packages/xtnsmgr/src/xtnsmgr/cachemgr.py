@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from xtnsmgr._cachemgr import (
     DEFAULT_TTL,
-    CacheEntry,
     CacheManager,
     Installed,
     default_manager,
@@ -12,6 +11,7 @@ from xtnsmgr._cachemgr import (
     ensure_package_sync,
     set_default_manager,
 )
+from xtnsmgr._disk import CacheEntry
 from xtnsmgr._keys import cache_key, interpreter_tag
 from xtnsmgr._layout import default_cache_root
 from xtnsmgr._metadata import Distribution

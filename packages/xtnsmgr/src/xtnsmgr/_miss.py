@@ -1,0 +1,125 @@
+"""The miss path: under the entry's lock, re-check, install into a staging directory, smoke-test, publish.
+
+The new generation is renamed into place when complete, then the metadata is written
+atomically. An expired entry keeps serving until its replacement is published; if the refresh
+fails (offline, index down) it is served stale with one warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import warnings
+from typing import TYPE_CHECKING
+
+from xtnsmgr._disk import entry_lock, mark_retired, probe, quarantine, sweep
+from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning
+from xtnsmgr._layout import SITE_NAME, new_generation
+from xtnsmgr._metadata import EntryMetadata, write_metadata
+from xtnsmgr._specification import Specification
+
+if TYPE_CHECKING:
+    from xtnsmgr._cachemgr import CacheManager, Source
+    from xtnsmgr._installation import Installer
+
+
+def install_locked(
+    manager: CacheManager, spec: Specification, key: str, installer: Installer | None, ttl_s: float | None
+) -> tuple[EntryMetadata, Source]:
+    """The entry of ``key``: found fresh under the lock, installed, or served stale if a refresh fails.
+
+    Raises:
+        ExtensionInstallationError: the install failed and no expired entry can serve.
+    """
+    from xtnsmgr._installation import default_installer
+
+    layout = manager.layout
+    with entry_lock(layout.lock(key), manager.lock_timeout_s, spec.text):
+        status, meta = probe(layout, key, ttl_s, manager.clock)
+        if status == "fresh" and meta is not None:
+            return meta, "cache"
+        if status == "corrupt":
+            quarantine(layout, key, manager.clock())
+        previous = meta if status == "expired" else None
+        if previous is not None and manager.settings.offline:
+            return _stale(manager, spec, previous, "offline")
+        try:
+            fresh = _build(manager, spec, key, installer or default_installer(), previous)
+        except ExtensionInstallationError as error:
+            if previous is None:
+                with contextlib.suppress(OSError):
+                    os.rmdir(layout.entry(key))  # leave no empty entry behind
+                raise
+            return _stale(manager, spec, previous, error)
+    return fresh, "install"
+
+
+def _stale(
+    manager: CacheManager, spec: Specification, meta: EntryMetadata, reason: object
+) -> tuple[EntryMetadata, Source]:
+    if meta.key not in manager._warned:
+        manager._warned.add(meta.key)
+        warnings.warn(
+            f"serving expired entry for {spec.text!r} (refresh failed: {reason})",
+            StaleExtensionWarning,
+            stacklevel=2,
+        )
+    return meta, "stale"
+
+
+def _build(
+    manager: CacheManager,
+    spec: Specification,
+    key: str,
+    installer: Installer,
+    previous: EntryMetadata | None,
+) -> EntryMetadata:
+    from devcore.files import staged_directory
+    from xtnsmgr._importation import pth_file_names
+    from xtnsmgr._inspection import find_test, missing_files, scan_distributions, top_level_modules
+    from xtnsmgr._smoke import SmokeInterpreter
+
+    layout = manager.layout
+    now = manager.clock()
+    generation = new_generation(now)
+    entry = layout.entry(key)
+    with (
+        staged_directory(entry / generation, durable=manager.durable) as stage,
+        SmokeInterpreter() if manager.smoke_test == "import" else contextlib.nullcontext() as smoke,
+    ):  # the smoke interpreter starts now, so its start-up overlaps the install
+        site = stage / SITE_NAME
+        site.mkdir()
+        installer.install([spec.target], site, manager.settings)
+        modules = top_level_modules(site, [spec.name] if spec.name else None)
+        if smoke is not None:
+            smoke.start(site, modules)  # it imports while the tree is checked here
+        missing = missing_files(site)
+        if missing:
+            raise ExtensionInstallationError(spec.text, f"incomplete install, missing {missing[:5]}")
+        distributions = scan_distributions(site)
+        if not distributions:
+            raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
+        if smoke is not None:
+            smoke.wait(spec=spec.text)
+        elif manager.smoke_test == "find":
+            find_test(site, modules)
+        pth_files = tuple(pth_file_names(site))
+    retired = () if previous is None else (*previous.retired, (previous.generation, now))
+    for name, when in retired:
+        mark_retired(entry / name, when)
+    retired = sweep(layout, key, keep=generation, retired=retired, now=now)
+    meta = EntryMetadata(
+        key=key,
+        tag=layout.tag,
+        requirements=(spec.target,),
+        generation=generation,
+        distributions=distributions,
+        modules=modules,
+        pth_files=pth_files,
+        created=now,
+        last_verified=now,
+        installer=getattr(installer, "name", type(installer).__name__),
+        retired=retired,
+    )
+    write_metadata(layout.metadata(key), meta, durable=manager.durable)
+    return meta
