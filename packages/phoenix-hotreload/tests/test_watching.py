@@ -228,3 +228,39 @@ def test_profile_and_env_files_are_watched_too(tmp_path: Path) -> None:
         assert wait_until(lambda: manager.get("a") == 3)
         (tmp_path / ".env.dev").write_text("APP_B=4\n")
         assert wait_until(lambda: manager.get("b") == "4")
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+def test_a_failing_leading_read_does_not_hold_up_the_next_changes(tmp_path: Path, polling: bool) -> None:
+    # The settle time is far longer than the hang guard: if the watcher's own thread waited it
+    # out, no later change (here the other source's, then the fix) would be seen in time.
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("ok: true\n")
+    second.write_text("x: 1\n")
+    recorder = Recorder()
+    caught = threading.Event()
+
+    def first_must_be_complete(config: Any) -> str | None:
+        if config.get("ok") is True:
+            return None
+        caught.set()
+        return "a.yaml caught half-written"
+
+    manager = HotReloadManager(
+        [first, second],
+        polling=polling,
+        debounce_ms=30,
+        poll_interval_ms=20,
+        settle_ms=4 * HANG_GUARD_S * 1000,
+        on_version=recorder.on_version,
+    )
+    manager.add_validator(first_must_be_complete)
+    with manager:
+        first.write_text("ok: false\n")
+        assert caught.wait(HANG_GUARD_S)
+        second.write_text("x: 2\n")
+        first.write_text("ok: true\n")
+        assert wait_until(lambda: manager.get("x") == 2 and manager.get("ok") is True)
+    assert [v.status for v in recorder.versions] == ["applied", "applied"], [
+        (v.trigger, v.problems) for v in recorder.versions
+    ]

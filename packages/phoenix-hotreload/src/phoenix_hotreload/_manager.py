@@ -100,6 +100,10 @@ class HotReloadManager:
         poll_interval_ms: polling period when polling.
         coalesce_ms: a change arriving within this long of the previous reload starts a burst:
             the burst ends with one reload once changes stop for this long (last content wins).
+        settle_ms: how long a watched read that fails to parse or validate waits for the
+            writer's next change before it is recorded as rejected (a file caught between a
+            truncation and its write is not a bad configuration); the watcher's thread never
+            waits it out, a retry thread does.
         strict: duplicate YAML keys are an error.
         max_bytes: largest file read.
         max_nodes: most YAML nodes with aliases expanded.
@@ -125,6 +129,7 @@ class HotReloadManager:
         debounce_ms: int = 50,
         poll_interval_ms: int = 100,
         coalesce_ms: int = 50,
+        settle_ms: int = 500,
         strict: bool = True,
         max_bytes: int = 4 * 1024 * 1024,
         max_nodes: int = 100_000,
@@ -161,6 +166,7 @@ class HotReloadManager:
             "debounce_ms": debounce_ms,
             "poll_interval_ms": poll_interval_ms,
             "burst_quiet_ms": coalesce_ms,
+            "settle_ms": settle_ms,
         }
         self._watch = watch
         self._watcher: ConfigWatcher | None = None
@@ -319,12 +325,25 @@ class HotReloadManager:
             while True:
                 before = self._fingerprints()
                 outcome = self._read(force)
-                if settle_s <= 0 or outcome is None or (isinstance(outcome, _Candidate) and outcome.valid):
+                if settle_s <= 0 or _settled(outcome):
                     break
                 changed = changed_since(settle_s) if changed_since is not None else _slept(settle_s)
                 if not (changed or self._fingerprints() != before) or time.monotonic() > give_up:
                     break
             return self._decide(outcome, trigger, force)
+
+    def _try_reload(self, trigger: str) -> tuple[bool, VersionInfo | None]:
+        """Read once and decide only a read that parses and validates (the watcher's leading reload).
+
+        Returns:
+            ``(False, None)`` when the read failed and nothing was recorded (the watcher retries
+            it off its own thread), else ``(True, the decided version or None)``.
+        """
+        with self._apply_lock:
+            outcome = self._read(force=False)
+            if not _settled(outcome):
+                return False, None
+            return True, self._decide(outcome, trigger, force=False)
 
     def _read(self, force: bool) -> ConfigError | _Candidate | None:
         """Read and parse the sources; ``None`` when the content hash is the last one seen."""
@@ -574,6 +593,11 @@ class _Candidate:
     @property
     def valid(self) -> bool:
         return self.snapshot is not None and not self.problems
+
+
+def _settled(outcome: ConfigError | _Candidate | None) -> bool:
+    """Whether a read needs no retry: its content is unchanged, or it parsed and validated."""
+    return outcome is None or (isinstance(outcome, _Candidate) and outcome.valid)
 
 
 _SETTLE_LIMIT_S = 10.0

@@ -13,8 +13,10 @@ content, and the window doubles (up to 1 s) while the burst goes on, so 1,000 wr
 second cost two or three reloads even when the writer stalls now and then. A change whose
 content hash is unchanged produces no version.
 
-A read that fails to parse or validate waits up to 0.5 s for the writer's next change before it
-is recorded as rejected: a file caught between a truncation and its write is not a bad config.
+A read that fails to parse or validate waits up to ``settle_ms`` (0.5 s) for the writer's next
+change before it is recorded as rejected: a file caught between a truncation and its write is not
+a bad config. A leading read that fails is not recorded; its retry goes to the burst thread, so
+the watcher's thread never sleeps on one file's behalf and the changes behind it keep arriving.
 """
 
 from __future__ import annotations
@@ -49,8 +51,6 @@ def burst_continues(since_reload_s: float, window_s: float) -> bool:
 
 _MAX_WINDOW_S = 1.0
 """The longest quiet time a burst waits for before its trailing reload."""
-_SETTLE_S = 0.5
-"""How long a failing read waits for the writer's next change before it is recorded as rejected."""
 _HOT_S = 0.25
 """A change this soon after the last reload continues a burst."""
 
@@ -67,12 +67,13 @@ class ConfigWatcher:
         debounce_ms: int = 50,
         poll_interval_ms: int = 100,
         burst_quiet_ms: int = 100,
+        settle_ms: int = 500,
     ) -> None:
         self.manager = manager
         self.files = watched_files(manager)
         self.directories = sorted({file.parent for file in self.files})
         self.burst_quiet_s = burst_quiet_ms / 1000
-        self.settle_s = max(debounce_ms / 1000, _SETTLE_S)
+        self.settle_s = max(debounce_ms, settle_ms) / 1000
         self._options: dict[str, Any] = {
             "polling": polling,
             "close_write": close_write,
@@ -130,8 +131,9 @@ class ConfigWatcher:
                 self._changed.set()
                 return
             self._window_s = self.burst_quiet_s
+            leading, self._touched = self._touched, set()
         self._changed.set()
-        self._reload()
+        self._reload_leading(leading)
 
     def _run_bursts(self) -> None:
         while self._wait_for_quiet():
@@ -151,12 +153,25 @@ class ConfigWatcher:
                 return not self._stopping
         return False
 
+    def _reload_leading(self, touched: set[str]) -> None:
+        """Reload on this thread; a read that fails goes to the burst thread to settle, so
+        this thread never waits on one file's writer while other changes queue behind it."""
+        settled, info = self.manager._try_reload(_trigger(touched))
+        with self._lock:
+            if not settled:
+                self._touched |= touched
+                self._bursting = True
+                self._burst.set()
+            elif info is not None:  # an unchanged content hash starts no burst
+                self._last_reload_at = time.monotonic()
+
     def _reload(self) -> None:
         with self._lock:
             touched, self._touched = self._touched, set()
-        trigger = "watch: " + ", ".join(sorted(touched)) if touched else "watch"
         self._changed.clear()
-        info = self.manager.reload(trigger=trigger, settle_s=self.settle_s, changed_since=self._changed_since)
+        info = self.manager.reload(
+            trigger=_trigger(touched), settle_s=self.settle_s, changed_since=self._changed_since
+        )
         if info is not None:  # an unchanged content hash starts no burst
             with self._lock:
                 self._last_reload_at = time.monotonic()
@@ -166,3 +181,8 @@ class ConfigWatcher:
         changed = self._changed.wait(timeout_s)
         self._changed.clear()
         return changed and not self._stopping
+
+
+def _trigger(touched: set[str]) -> str:
+    """A watched version's trigger: ``"watch: app.yaml, .env"``."""
+    return "watch: " + ", ".join(sorted(touched)) if touched else "watch"
