@@ -1,11 +1,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from phoenix_hotreload import ChangeEvent, HotReloadManager, SubscriberFailure
+import pytest
+
+from phoenix_hotreload import ChangeEvent, HotReloadManager, SubscriberFailure, Subscription
 
 HANG_GUARD_S = 30
 
@@ -100,6 +105,60 @@ def test_a_raising_or_hanging_subscriber_blocks_nobody(app_yaml: Path) -> None:
     assert ("hangs", True) in kinds
     assert any(isinstance(f.error, RuntimeError) for f in manager.subscriber_failures)
     assert "timed out" in str(next(f for f in failures if f.timed_out))
+
+
+def test_a_subscriber_that_keeps_hanging_holds_two_threads_at_most_and_catches_up(
+    app_yaml: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = threading.Event()
+    seen: list[ChangeEvent] = []
+    good: list[int] = []
+    lock = threading.Lock()
+
+    def hangs(event: ChangeEvent) -> None:
+        with lock:
+            seen.append(event)
+        release.wait(HANG_GUARD_S)
+
+    def threads_of(subscription: Subscription) -> int:
+        name = f"phoenix-subscriber-{subscription.id}"
+        return sum(thread.name == name for thread in threading.enumerate())
+
+    manager = HotReloadManager([app_yaml], watch=False)
+    with manager, caplog.at_level(logging.WARNING, logger="phoenix_hotreload"):
+        stuck = manager.subscribe("db", hangs, timeout_s=0.05, name="stuck-cache")
+        manager.subscribe("db", lambda e: good.append(e.version))
+        for size in range(6, 16):  # versions 2 to 11
+            bump(app_yaml, size)
+            manager.reload()
+            assert manager.wait_notified(HANG_GUARD_S)
+        assert good == list(range(2, 12)), "the others are not held up"
+        assert [e.version for e in seen] == [2, 3], "no third thread is spent on a hung subscriber"
+        assert threads_of(stuck) == 2
+        failures = manager.subscriber_failures
+        assert [(f.timed_out, f.suspended) for f in failures] == [(True, False), (True, True)]
+        assert all("stuck-cache" in str(f) for f in failures)
+        assert sum("stuck-cache" in r.getMessage() for r in caplog.records) == 2
+        release.set()
+        assert wait_until(lambda: len(seen) == 3)
+        assert manager.wait_notified(HANG_GUARD_S)
+        caught_up = seen[2]
+        assert (caught_up.version, caught_up.paths) == (11, ("db.pool.size",))
+        assert (caught_up.old.get("db.pool.size"), caught_up.new.get("db.pool.size")) == (7, 15)
+        bump(app_yaml, 16)
+        manager.reload()
+        assert manager.wait_notified(HANG_GUARD_S)
+        assert [e.version for e in seen] == [2, 3, 11, 12], "served again once a call returned"
+        assert wait_until(lambda: threads_of(stuck) == 1)
+
+
+def wait_until(predicate: Callable[[], bool]) -> bool:
+    deadline = time.monotonic() + HANG_GUARD_S
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def test_async_callbacks_time_out_and_are_reported(app_yaml: Path) -> None:

@@ -2,7 +2,10 @@
 
 The apply only enqueues events, so a subscriber that raises or hangs never blocks the apply or
 the other subscribers. A callback running past its timeout is reported and its subscription
-gets a fresh worker; the stuck thread is abandoned (Python cannot kill it).
+gets a fresh worker; the stuck thread is abandoned (Python cannot kill it). A subscription keeps
+at most one abandoned thread: if the fresh worker hangs too, the subscription is suspended (no
+more threads, no queued events) until one of its calls returns; it then gets one event with
+every change it missed.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from phoenix_hotreload._diff import Change, Diff
+from phoenix_hotreload._diff import Change, Diff, diff_trees
 from phoenix_hotreload._patterns import compile_pattern, hierarchy_head, plain_path
 from phoenix_hotreload._versions import Snapshot
 
@@ -74,16 +77,27 @@ class SubscriberFailure:
         version: the version it was being told about.
         error: the exception raised, or ``None`` for a timeout.
         timed_out: whether the callback ran past its timeout.
+        suspended: the timed-out call is the subscription's second hung one: it gets no more
+            events (and no more threads) until one of them returns.
     """
 
     subscription: Subscription
     version: int
     error: BaseException | None
     timed_out: bool = False
+    suspended: bool = False
 
     def __str__(self) -> str:
-        what = "timed out" if self.timed_out else f"raised {self.error!r}"
-        return f"subscriber {self.subscription.name} ({self.subscription.pattern!r}) {what} on version {self.version}"
+        subscriber = f"subscriber {self.subscription.name} ({self.subscription.pattern!r})"
+        if not self.timed_out:
+            return f"{subscriber} raised {self.error!r} on version {self.version}"
+        limit = f"timed out after {self.subscription.timeout_s} s on version {self.version}"
+        if self.suspended:
+            return (
+                f"{subscriber} {limit} while an earlier call still hangs: suspended until one "
+                "returns (it then gets the changes it missed in one event)"
+            )
+        return f"{subscriber} {limit}: its thread is abandoned, a new one takes the next events"
 
 
 _ids = itertools.count(1)
@@ -110,6 +124,9 @@ class Subscription:
         self._queue: queue.SimpleQueue[ChangeEvent | None] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
         self._running: tuple[object, float, int] | None = None
+        self._hung: threading.Thread | None = None  # the abandoned thread still inside a call
+        self._suspended = False
+        self._missed: tuple[Snapshot, Snapshot] | None = None  # (old, new) skipped while suspended
 
     def unsubscribe(self) -> None:
         """Stop delivering events to this callback."""
@@ -168,10 +185,13 @@ class Notifier:
                 events.append(
                     (subscription, ChangeEvent(new.version, matched, old, new, subscription.pattern))
                 )
-        with self._lock:
-            self._pending += len(events)
-        for subscription, event in events:  # wake the workers only once all is matched (no GIL ping-pong)
-            subscription._queue.put(event)
+        with self._lock:  # wake the workers only once all is matched (no GIL ping-pong)
+            for subscription, event in events:
+                if subscription._suspended:
+                    _note_missed(subscription, event)
+                else:
+                    self._pending += 1
+                    subscription._queue.put(event)
 
     def wait_idle(self, timeout_s: float | None = None) -> bool:
         """Block until every queued event was delivered (or failed); ``False`` on timeout."""
@@ -198,6 +218,7 @@ class Notifier:
             self._pending = 0
         for subscription in subscriptions:
             subscription._queue = queue.SimpleQueue()
+            subscription._suspended, subscription._missed = False, None
             self._start_worker(subscription)
 
     def _start_worker(self, subscription: Subscription) -> None:
@@ -219,7 +240,7 @@ class Notifier:
             delivered = [e for e in events if e is not None]
             kept = self._deliver(subscription, _merge_events(delivered))
             self._done(len(delivered) if kept else len(delivered) - 1)
-            if not kept or None in events:
+            if None in events or not (kept or self._resume(subscription)):
                 return
 
     def _collect_batch(self, subscription: Subscription) -> list[ChangeEvent | None]:
@@ -239,41 +260,73 @@ class Notifier:
 
     def _deliver(self, subscription: Subscription, event: ChangeEvent) -> bool:
         """Run the callback once; ``False`` when it overran its timeout and was abandoned."""
-        try:
-            if subscription.is_async:
-                self._run_async(subscription, event)
-                return True
+        if not subscription.is_async:
             return self._run_sync(subscription, event)
+        try:
+            self._run_async(subscription, event)
         except Exception as error:
-            if subscription.is_async:
-                timed_out = isinstance(error, TimeoutError)
-                self._report(
-                    SubscriberFailure(subscription, event.version, None if timed_out else error, timed_out)
-                )
-                return True
-            if self._finish(subscription):
-                self._report(SubscriberFailure(subscription, event.version, error))
-            else:
-                return False
+            timed_out = isinstance(error, TimeoutError)
+            self._report(
+                SubscriberFailure(subscription, event.version, None if timed_out else error, timed_out)
+            )
         return True
 
     def _run_sync(self, subscription: Subscription, event: ChangeEvent) -> bool:
+        token = object()
         if subscription.timeout_s is not None:
             deadline = time.monotonic() + subscription.timeout_s
             with self._lock:
-                subscription._running = (object(), deadline, event.version)
+                subscription._running = (token, deadline, event.version)
             self._watch_deadline(deadline)
-        subscription.callback(event)
-        return self._finish(subscription)
+        try:
+            subscription.callback(event)
+        except Exception as error:
+            if not self._finish(subscription, token):
+                return False
+            self._report(SubscriberFailure(subscription, event.version, error))
+            return True
+        return self._finish(subscription, token)
 
-    def _finish(self, subscription: Subscription) -> bool:
-        """Clear the running mark; ``False`` when the monitor already abandoned this call."""
+    def _finish(self, subscription: Subscription, token: object) -> bool:
+        """Clear this call's running mark; ``False`` when the monitor already abandoned the call
+        (the mark then belongs to the worker that replaced it, or to nobody)."""
         with self._lock:
             if subscription.timeout_s is None:
                 return True
-            mine = subscription._running is not None
-            subscription._running = None
+            running = subscription._running
+            mine = running is not None and running[0] is token
+            if mine:
+                subscription._running = None
             return mine
+
+    def _resume(self, subscription: Subscription) -> bool:
+        """An abandoned call returned: serve a suspended subscription again from this thread
+        (with one event for what it missed), else let the thread end."""
+        current = threading.current_thread()
+        with self._lock:
+            serving = subscription._suspended and not self._closed and subscription in self._subscriptions
+            if serving:
+                if subscription._hung is current:
+                    subscription._hung = subscription._worker
+                subscription._worker = current
+                subscription._suspended = False
+                missed, subscription._missed = subscription._missed, None
+            elif subscription._hung is current:
+                subscription._hung = None
+        if not serving:
+            return False
+        logger.warning("subscriber %s (%r) returned: resumed", subscription.name, subscription.pattern)
+        if missed is not None:
+            self._catch_up(subscription, *missed)
+        return True
+
+    def _catch_up(self, subscription: Subscription, old: Snapshot, new: Snapshot) -> None:
+        """Queue one event with every matching change between ``old`` and ``new``."""
+        matched = tuple(c for c in diff_trees(old.data, new.data) if subscription.matches(c.path))
+        if matched:
+            with self._lock:
+                self._pending += 1
+            subscription._queue.put(ChangeEvent(new.version, matched, old, new, subscription.pattern))
 
     def _run_async(self, subscription: Subscription, event: ChangeEvent) -> None:
         coroutine = asyncio.wait_for(subscription.callback(event), subscription.timeout_s)
@@ -322,10 +375,40 @@ class Notifier:
                 self._monitor_next = None
 
     def _abandon(self, subscription: Subscription, version: int) -> None:
-        """A callback ran past its timeout: report it and serve the queue from a fresh worker."""
-        self._report(SubscriberFailure(subscription, version, None, timed_out=True))
-        self._done(1)
-        self._start_worker(subscription)
+        """A callback ran past its timeout: report it and serve the queue from a fresh worker,
+        unless an earlier call still hangs: then suspend the subscription (a thread at most
+        hangs per subscription beside its worker)."""
+        with self._lock:
+            suspend = subscription._hung is not None and subscription._hung.is_alive()
+            if suspend:
+                subscription._suspended = True
+                drained = self._drain(subscription)
+            else:
+                subscription._hung = subscription._worker
+                drained = 0
+        self._report(SubscriberFailure(subscription, version, None, timed_out=True, suspended=suspend))
+        self._done(1 + drained)
+        if not suspend:
+            self._start_worker(subscription)
+
+    def _drain(self, subscription: Subscription) -> int:
+        """Move a suspended subscription's queued events into its missed range (lock held)."""
+        events: list[ChangeEvent] = []
+        stop = False
+        while True:
+            try:
+                item = subscription._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                stop = True
+            else:
+                events.append(item)
+        if stop:
+            subscription._queue.put(None)
+        for event in events:
+            _note_missed(subscription, event)
+        return len(events)
 
     def _report(self, failure: SubscriberFailure) -> None:
         self.failures.append(failure)
@@ -340,6 +423,12 @@ class Notifier:
         with self._idle:
             self._pending -= count
             self._idle.notify_all()
+
+
+def _note_missed(subscription: Subscription, event: ChangeEvent) -> None:
+    """Widen a suspended subscription's missed range to cover ``event``."""
+    first = subscription._missed[0] if subscription._missed is not None else event.old
+    subscription._missed = (first, event.new)
 
 
 def _merge_events(events: list[ChangeEvent]) -> ChangeEvent:
