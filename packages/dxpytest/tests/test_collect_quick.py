@@ -76,7 +76,7 @@ def test_the_quick_answer_is_the_command_lines_answer(tmp_path: Path, args: tupl
 
 def _answered_quickly(result: subprocess.CompletedProcess[str]) -> bool:
     """Whether the quick path answered (the command line, click included, was never imported)."""
-    imported = {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+    imported = _imported(result)
     assert "dxpytest._quick" in imported
     return "click" not in imported
 
@@ -104,6 +104,45 @@ def test_an_empty_suite_exits_as_pytest_does(tmp_path: Path) -> None:
     quick = _dx(tmp_path, *args)
     assert quick.returncode == 5
     assert _answered_quickly(quick)
+
+
+def _imported(result: subprocess.CompletedProcess[str]) -> set[str]:
+    return {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "|" in line}
+
+
+def test_the_quick_answer_imports_no_more_than_the_standard_minimum(tmp_path: Path) -> None:
+    _suite(tmp_path)
+    args = ("--collect-only", "-p", "no:randomly")
+    _dx(tmp_path, *args, quick=False)
+    quick = _dx(tmp_path, *args)
+    assert _answered_quickly(quick)
+    interpreter = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "pass"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    extra = _imported(quick) - _imported(interpreter)
+    assert not {
+        name for name in extra if name.split(".")[0] in ("pathlib", "typing", "msgpack", "devcore", "re")
+    }
+
+
+def test_a_damaged_answer_is_collected_again_and_repaired(tmp_path: Path) -> None:
+    _suite(tmp_path)
+    args = ("--collect-only", "-p", "no:randomly")
+    expected = _without_timing(_dx(tmp_path, *args, quick=False).stdout)
+    (answer,) = (tmp_path / ".dxpytest").glob("collect-*.ids")
+    data = answer.read_bytes()
+    for damaged in (data[: len(data) // 2], data.replace(b"test_b", b"test_x"), b"", b"DXPA 1 0 0\n"):
+        answer.write_bytes(damaged)
+        slow = _dx(tmp_path, *args)
+        assert not _answered_quickly(slow)
+        assert _without_timing(slow.stdout) == expected
+        repaired = _dx(tmp_path, *args)
+        assert _answered_quickly(repaired)
+        assert _without_timing(repaired.stdout) == expected
 
 
 @pytest.mark.parametrize(

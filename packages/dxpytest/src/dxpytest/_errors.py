@@ -9,7 +9,9 @@ DxpytestError
 
 from __future__ import annotations
 
-from pathlib import Path
+TYPE_CHECKING = False  # `python -m dxpytest` imports this module first: keep it cheap
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class DxpytestError(Exception):

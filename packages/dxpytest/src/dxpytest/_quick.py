@@ -4,9 +4,12 @@ Listing the tests of an unchanged suite should cost about as much as starting Py
 arguments are only ``--collect-only`` (or ``--co``), plain paths, options that the snapshot's
 key holds (``-o``, ``-p``, ``-W``, ``--ignore``) and options that do not change the listing
 (``--ci``, ``--json``, ``-q``, ``-v``), and a snapshot of the same invocation still holds (see
-`dxpytest._snapshot`), the node ids are printed from it as ``dxpytest._run`` prints them. Anything else (another option, a node id or glob, no
-snapshot, a changed file) goes to the full command line (`dxpytest._cli.main`), which gives the
+`dxpytest._snapshot`), the node ids are printed from its answer as ``dxpytest._run`` prints them. Anything else
+(another option, a node id or glob, no snapshot, a changed file) goes to the full command line (`dxpytest._cli.main`), which gives the
 same answer the slow way and leaves a snapshot behind.
+
+This module and what it imports stay within the standard library's cheapest modules (no
+pathlib, typing or msgpack): on a warm run their imports are most of the time spent.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from pathlib import Path
-from typing import IO
 
 from dxpytest import _snapshot
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 EXIT_OK, EXIT_NO_TESTS = 0, 5  # pytest's exit codes (dxpytest._report; not imported: it is heavier)
 
@@ -56,12 +61,12 @@ def parse(argv: list[str]) -> dict[str, list[str]] | None:
     return parsed if COLLECT_ONLY & set(parsed["flags"]) else None
 
 
-def answer(argv: list[str], stream: IO[str], *, start_s: float) -> int | None:
-    """Print the collection of a warm invocation and return its exit code, or None."""
+def answer(argv: list[str], stream: BinaryIO, *, start_s: float, encoding: str = "utf-8") -> int | None:
+    """Print the collection of a warm invocation to `stream` and return its exit code, or None."""
     parsed = parse(argv)
     if parsed is None:
         return None
-    invocation_dir = Path.cwd()
+    invocation_dir = os.getcwd()
     args = parsed["args"]
     key = _snapshot.session_key(
         args,
@@ -71,28 +76,32 @@ def answer(argv: list[str], stream: IO[str], *, start_s: float) -> int | None:
         parsed["ignore"],
         parsed["warning_filters"],
     )
-    outcome = _snapshot.load(key, _snapshot.candidate_directories(args, invocation_dir))
-    if outcome is None:
+    lines = _snapshot.read_answer(key, _snapshot.candidate_directories(args, invocation_dir))
+    if lines is None:
         return None
-    nodeids = [str(item[0]) for item in outcome["items"]]
+    count = lines.count(b"\n")
     if "--json" in parsed["flags"]:
         import json
 
-        stream.write(json.dumps({"nodeids": nodeids, "errors": []}) + "\n")
+        nodeids = lines.decode("utf-8", "surrogateescape").splitlines()
+        stream.write(json.dumps({"nodeids": nodeids, "errors": []}).encode(encoding) + b"\n")
     else:
-        stream.write("".join(f"{nodeid}\n" for nodeid in nodeids))
-        noun = "test" if len(nodeids) == 1 else "tests"
-        stream.write(f"\n{len(nodeids)} {noun} collected in {time.perf_counter() - start_s:.2f}s\n")
-    return EXIT_OK if nodeids else EXIT_NO_TESTS
+        if encoding.replace("-", "").lower() != "utf8":
+            lines = lines.decode("utf-8", "surrogateescape").encode(encoding, "replace")
+        noun = "test" if count == 1 else "tests"
+        summary = f"\n{count} {noun} collected in {time.perf_counter() - start_s:.2f}s\n"
+        stream.write(lines + summary.encode(encoding))
+    return EXIT_OK if count else EXIT_NO_TESTS
 
 
 def main() -> None:
     """``dxpytest``: the warm answer when there is one, else the full command line."""
     start_s = time.perf_counter()
     if not os.environ.get("DXPYTEST_NO_QUICK"):
-        code = answer(sys.argv[1:], sys.stdout, start_s=start_s)
+        sys.stdout.flush()
+        code = answer(sys.argv[1:], sys.stdout.buffer, start_s=start_s, encoding=sys.stdout.encoding)
         if code is not None:
-            sys.stdout.flush()
+            sys.stdout.buffer.flush()
             sys.exit(code)
     from dxpytest._cli import main as command_line
 

@@ -16,6 +16,11 @@ A snapshot is used only when every fact still holds. It is written only when no 
 during the collection that made it: an input whose mtime lies within `RACY_WINDOW_NS` of the
 session start could change again within the same timestamp tick unseen (git's "racily clean"
 files), so such a collection writes no snapshot and the next one tries again.
+
+Beside each snapshot lies its *answer* (`ANSWER_SUFFIX`): the same key and facts with the node
+ids as the lines to print, in a plain format that `read_answer` checks with the standard
+library alone, so that ``dxpytest --collect-only`` answers without importing pathlib, typing,
+msgpack or this package's command line (see `dxpytest._quick`).
 """
 
 from __future__ import annotations
@@ -24,11 +29,16 @@ import os
 import sys
 import time
 import zlib
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
 from dxpytest.__about__ import __version__
+
+TYPE_CHECKING = False  # typing costs milliseconds the quick answer does not have
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+    from typing import Any
+
+    Fact = tuple[int, ...] | None
 
 MAGIC = b"DXPS"
 FORMAT_VERSION = 1
@@ -41,12 +51,13 @@ ENVIRONMENT = (
     "DXPYTEST_CACHE_DIR",
 )
 CACHE_NAME = ".dxpytest"
-Fact = tuple[int, ...] | None
+ANSWER_MAGIC = b"DXPA 1"
+ANSWER_SUFFIX = ".ids"
 
 
 def session_key(
     args: Iterable[str],
-    invocation_dir: Path,
+    invocation_dir: str | os.PathLike[str],
     overrides: Iterable[str],
     plugins: Iterable[str],
     ignore: Iterable[str],
@@ -91,7 +102,7 @@ def directory_fact(path: str) -> Fact:
     return (info.st_mtime_ns, info.st_ino)
 
 
-def directory_stat(path: Path) -> tuple[int, int, int, int]:
+def directory_stat(path: str | os.PathLike[str]) -> tuple[int, int, int, int]:
     """A cheap summary of a directory tree: newest mtime, total size, number of files and a
     checksum of their relative paths (a rename that keeps mtimes and sizes still shows)."""
     newest = 0
@@ -115,7 +126,7 @@ def directory_stat(path: Path) -> tuple[int, int, int, int]:
 
 def tree_fact(path: str) -> Fact:
     """The summary of a directory tree collected whole (`directory_stat`), or None."""
-    return directory_stat(Path(path)) if os.path.isdir(path) else None
+    return directory_stat(path) if os.path.isdir(path) else None
 
 
 _FACTS = {"file": file_fact, "directory": directory_fact, "tree": tree_fact}
@@ -175,39 +186,48 @@ def holds(facts: dict[str, dict[str, Fact]]) -> bool:
     return True
 
 
-def candidate_directories(args: Iterable[str], invocation_dir: Path) -> list[Path]:
+def candidate_directories(args: Iterable[str], invocation_dir: str | os.PathLike[str]) -> list[str]:
     """Where a snapshot of this invocation may be: ``$DXPYTEST_CACHE_DIR``, else the cache
     directory of the working directory, an argument, or one of their ancestors (the rootdir is
     one of them)."""
     override = os.environ.get("DXPYTEST_CACHE_DIR")
     if override:
-        return [Path(override)]
-    found: dict[Path, None] = {}
-    starts = [invocation_dir] + [
-        Path(os.path.abspath(invocation_dir / arg.split("::")[0])) for arg in args if not arg.startswith("-")
+        return [override]
+    base = os.fspath(invocation_dir)
+    found: dict[str, None] = {}
+    starts = [base] + [
+        os.path.abspath(os.path.join(base, arg.split("::")[0])) for arg in args if not arg.startswith("-")
     ]
     for start in starts:
-        for directory in (start, *start.parents):
-            found.setdefault(directory / CACHE_NAME, None)
+        directory = start
+        while True:
+            found.setdefault(os.path.join(directory, CACHE_NAME), None)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
     return list(found)
 
 
-def load(key: list[Any], directories: Iterable[Path]) -> dict[str, Any] | None:
+def load(key: list[Any], directories: Iterable[str | os.PathLike[str]]) -> dict[str, Any] | None:
     """The outcome stored under `key` if all its facts still hold; stale snapshots are removed."""
     name = snapshot_name(key)
     for directory in directories:
-        path = directory / name
+        path = os.path.join(directory, name)
         if not os.path.exists(path):
             continue
         data = _read(path)
         if data is not None and data.get("key") == key and holds(data.get("facts", {})):
             outcome: dict[str, Any] = data["outcome"]
+            if read_answer(key, [os.fspath(directory)]) is None:  # missing or damaged
+                _write_answer(path, key, data["facts"], [str(item[0]) for item in outcome["items"]])
             return outcome
         _remove(path)
+        _remove(_answer_path(path))
     return None
 
 
-def _read(path: Path) -> dict[str, Any] | None:
+def _read(path: str) -> dict[str, Any] | None:
     from devcore.serial import CorruptFileError, read_framed
 
     try:
@@ -217,11 +237,15 @@ def _read(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _remove(path: Path) -> None:
+def _remove(path: str | os.PathLike[str]) -> None:
     try:
         os.unlink(path)
     except OSError:
         return
+
+
+def _answer_path(snapshot_path: str) -> str:
+    return snapshot_path.removesuffix(".bin") + ANSWER_SUFFIX
 
 
 def save(directory: Path, key: list[Any], facts: Facts, outcome: dict[str, Any], *, start_ns: int) -> bool:
@@ -235,19 +259,93 @@ def save(directory: Path, key: list[Any], facts: Facts, outcome: dict[str, Any],
     settled = facts.settle(start_ns)
     if settled is None:
         return False
+    path = str(directory / snapshot_name(key))
     data = {"key": key, "facts": settled, "outcome": outcome}
-    write_framed(directory / snapshot_name(key), data, magic=MAGIC, version=FORMAT_VERSION, durable=False)
+    write_framed(path, data, magic=MAGIC, version=FORMAT_VERSION, durable=False)
+    _write_answer(path, key, settled, [str(item[0]) for item in outcome["items"]])
+    return True
+
+
+def _write_answer(
+    snapshot_path: str, key: list[Any], settled: dict[str, dict[str, Fact]], nodeids: list[str]
+) -> None:
+    """The answer beside a snapshot, unless a path or node id would break its line format."""
+    from devcore.files import atomic_write
+
+    lines = [repr(key).encode("utf-8", "surrogatepass")]
+    for kind, recorded in settled.items():
+        for path, fact in recorded.items():
+            encoded = os.fsencode(path)
+            if any(char in encoded for char in b"\t\n\r"):
+                return
+            numbers = b"-" if fact is None else ",".join(map(str, fact)).encode()
+            lines.append(b"\t".join((kind.encode(), encoded, numbers)))
+    if any("\n" in nodeid or "\r" in nodeid for nodeid in nodeids):
+        return
+    body = (
+        b"\n".join(lines)
+        + b"\n\n"
+        + "".join(f"{nodeid}\n" for nodeid in nodeids).encode("utf-8", "surrogateescape")
+    )
+    header = b"%s %08x %d\n" % (ANSWER_MAGIC, zlib.crc32(body), len(body))
+    atomic_write(_answer_path(snapshot_path), header + body, durable=False)
+
+
+def read_answer(key: list[Any], directories: Iterable[str]) -> bytes | None:
+    """The node-id lines stored for `key` (UTF-8, one per line) if every fact still holds.
+
+    A missing, foreign, damaged or stale answer gives None (the full command line then collects,
+    and replaces or removes it).
+    """
+    name = _answer_path(snapshot_name(key))
+    expected = repr(key).encode("utf-8", "surrogatepass")
+    for directory in directories:
+        try:
+            with open(os.path.join(directory, name), "rb") as stream:
+                data = stream.read()
+        except OSError:
+            continue
+        header, _, body = data.partition(b"\n")
+        fields = header.split(b" ")
+        if fields[:2] != ANSWER_MAGIC.split(b" ") or len(fields) != 4:
+            return None
+        if fields[3] != str(len(body)).encode() or fields[2] != b"%08x" % zlib.crc32(body):
+            return None
+        head, _, nodeids = body.partition(b"\n\n")
+        lines = head.split(b"\n")
+        try:
+            if lines[0] != expected or not _answer_holds(lines[1:]):
+                return None
+        except ValueError:
+            return None
+        return nodeids
+    return None
+
+
+def _answer_holds(lines: list[bytes]) -> bool:
+    for line in lines:
+        kind, path, numbers = line.split(b"\t")
+        measure = _FACTS.get(kind.decode())
+        if measure is None:
+            return False
+        current = measure(os.fsdecode(path))
+        recorded = None if numbers == b"-" else tuple(int(number) for number in numbers.split(b","))
+        if current is None or recorded is None:
+            if current is not recorded:
+                return False
+        elif tuple(current) != recorded:
+            return False
     return True
 
 
 def discard_all(directory: Path) -> None:
-    """Remove every snapshot of a cache directory (the index changed under them)."""
+    """Remove every snapshot (and answer) of a cache directory (the index changed under them)."""
     try:
         names = os.listdir(directory)
     except OSError:
         return
     for name in names:
-        if name.startswith("collect-") and name.endswith(".bin"):
+        if name.startswith("collect-") and name.endswith((".bin", ANSWER_SUFFIX)):
             _remove(directory / name)
 
 
