@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from phoenix_hotreload import HotReloadManager
+from phoenix_hotreload import HotReloadManager, VersionNotFound
 from phoenix_hotreload._store import HistoryStore
 
 
@@ -54,15 +56,30 @@ def test_history_is_pruned_to_max_versions(app_yaml: Path, tmp_path: Path) -> No
     assert [v.version for v in HotReloadManager(history_dir=history, watch=False).history()] == [3, 4]
 
 
-def test_unpersistable_values_keep_their_metadata(tmp_path: Path) -> None:
+def test_unpersistable_values_keep_their_metadata_and_are_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     path = tmp_path / "big.yaml"
-    path.write_text(f"huge: {2**70}\n")
+    path.write_text(f"small: 1\nlimits:\n  huge: {2**70}\n")
     history = tmp_path / "history"
-    with HotReloadManager([path], watch=False, history_dir=history) as manager:
-        assert manager.get("huge") == 2**70
-    (restored,) = HotReloadManager(history_dir=history, watch=False).history()
+    with caplog.at_level(logging.WARNING, logger="phoenix_hotreload"):
+        with HotReloadManager([path], watch=False, history_dir=history) as manager:
+            assert manager.get("limits.huge") == 2**70
+        written = [r.getMessage() for r in caplog.records]
+        caplog.clear()
+        restarted = HotReloadManager(history_dir=history, watch=False)
+        loaded = [r.getMessage() for r in caplog.records]
+    for messages in (written, loaded):
+        (message,) = messages
+        assert "version 1" in message
+        assert f"limits.huge holds {2**70} (int), which devcore.serial cannot store" in message
+    (restored,) = restarted.history()
     assert restored.applied
     assert restored.data is None
+    with pytest.raises(VersionNotFound, match=r"version 1: its data was not persisted: limits\.huge holds"):
+        restarted.rollback(1)
+    with pytest.raises(VersionNotFound, match=r"limits\.huge"):
+        restarted.diff(1)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

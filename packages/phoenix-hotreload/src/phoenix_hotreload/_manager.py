@@ -418,7 +418,7 @@ class HotReloadManager:
         if version is not None:
             info = self.version_info(version)
             if not info.applied or info.data is None:
-                raise VersionNotFound(version, "was rejected, or its data was not kept")
+                raise VersionNotFound(version, self._why_no_data(version))
             return info
         assert steps is not None
         applied = [v for v in self._history if v.applied and v.data is not None]
@@ -513,8 +513,13 @@ class HotReloadManager:
     def _data_of(self, version: int) -> FrozenDict:
         info = self.version_info(version)
         if info.data is None:
-            raise VersionNotFound(version, "was rejected, or its data was not kept")
+            raise VersionNotFound(version, self._why_no_data(version))
         return info.data
+
+    def _why_no_data(self, version: int) -> str:
+        if self._store is not None and version in self._store.unkept:
+            return "its data was not persisted: " + self._store.unkept[version]
+        return "was rejected, or its data was not kept"
 
     # ----------------------------------------------------------------- lifecycle
     def start(self) -> Self:

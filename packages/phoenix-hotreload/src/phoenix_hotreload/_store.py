@@ -3,12 +3,18 @@
 Each record is written atomically (temp file, fsync, rename), so a crash leaves either the whole
 record or none of it. On open, a record that is truncated, damaged or foreign is set aside
 (renamed ``*.corrupt``) and every valid one is kept.
+
+A version holding a value `devcore.serial` cannot store (an int beyond 64 bits, a plain `Enum`,
+a pydantic `Url` or `SecretStr`, ...) is persisted without its data, with the first such key
+recorded: both writing and loading it log a warning naming that key, and `unkept` says why it
+cannot be diffed or rolled back to after a restart.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +41,8 @@ class HistoryStore:
         except OSError as error:
             raise HistoryStoreError(self.directory, f"cannot create the history directory: {error}") from None
         self.skipped: list[Path] = []
+        self.unkept: dict[int, str] = {}
+        """Versions persisted without their data, with the reason (the key that could not be stored)."""
 
     def load(self) -> list[VersionInfo]:
         """Every valid record, oldest first; damaged ones are renamed ``*.corrupt`` and skipped."""
@@ -45,28 +53,35 @@ class HistoryStore:
         previous: FrozenDict | None = None
         for file in sorted(self.directory.glob(f"v*{_SUFFIX}")):
             try:
-                record = _decode(read_framed(file, magic=MAGIC, version=FORMAT_VERSION), previous)
+                raw = read_framed(file, magic=MAGIC, version=FORMAT_VERSION)
+                record = _decode(raw, previous)
             except (CorruptFileError, SerialError, KeyError, TypeError, ValueError) as error:
                 self._set_aside(file, error)
                 continue
             records.append(record)
             previous = record.data if record.data is not None else previous
+            if raw.get("unkept"):
+                self.unkept[record.version] = reason = str(raw["unkept"])
+                logger.warning(
+                    "history: version %d was persisted without its data: %s", record.version, reason
+                )
         return records
 
     def append(self, info: VersionInfo) -> None:
-        """Persist one version atomically; a value msgpack cannot hold is stored without its data."""
+        """Persist one version atomically; one holding a value msgpack cannot store is persisted
+        without its data, with a warning naming the key."""
         from devcore import SerialError
         from devcore.serial import write_framed
 
         try:
-            write_framed(self._file(info.version), _encode(info), magic=MAGIC, version=FORMAT_VERSION)
-        except SerialError:
-            write_framed(
-                self._file(info.version),
-                _encode(replace(info, data=None)),
-                magic=MAGIC,
-                version=FORMAT_VERSION,
-            )
+            try:
+                write_framed(self._file(info.version), _encode(info), magic=MAGIC, version=FORMAT_VERSION)
+            except SerialError:
+                reason = unstorable_reason(info.data)
+                self.unkept[info.version] = reason
+                logger.warning("history: version %d is persisted without its data: %s", info.version, reason)
+                record = {**_encode(replace(info, data=None)), "unkept": reason}
+                write_framed(self._file(info.version), record, magic=MAGIC, version=FORMAT_VERSION)
         except OSError as error:
             raise HistoryStoreError(self.directory, f"cannot write version {info.version}: {error}") from None
 
@@ -87,6 +102,41 @@ class HistoryStore:
             file.replace(file.with_name(file.name + ".corrupt"))
         except OSError:
             logger.warning("history: cannot set aside %s", file)
+
+
+def unstorable_reason(data: FrozenDict | None) -> str:
+    """Why ``data`` cannot be persisted: the first key whose value `devcore.serial` cannot store."""
+    found = _unstorable(thaw(data) if data is not None else None, ())
+    if found is None:
+        return "it holds a value devcore.serial cannot store"
+    path, value = found
+    shown = repr(value)
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return (
+        f"{'.'.join(path) or '(the whole configuration)'} holds {shown} ({type(value).__qualname__}), "
+        "which devcore.serial cannot store, so after a restart that version cannot be diffed or rolled back to"
+    )
+
+
+def _unstorable(value: Any, path: tuple[str, ...]) -> tuple[tuple[str, ...], Any] | None:
+    from devcore import SerialError
+    from devcore.serial import packb
+
+    if isinstance(value, dict):
+        children: Iterable[tuple[str, Any]] = ((str(k), v) for k, v in value.items())
+    elif isinstance(value, list):
+        children = ((str(i), v) for i, v in enumerate(value))
+    else:
+        try:
+            packb(value)
+        except SerialError:
+            return path, value
+        return None
+    for key, child in children:
+        found = _unstorable(child, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _version_of(file: Path) -> int | None:
