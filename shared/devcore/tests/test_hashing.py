@@ -194,7 +194,9 @@ def test_public_surface_of_hashing_is_pinned() -> None:
         "CacheStats",
         "FingerprintCache",
         "MMAP_THRESHOLD",
+        "StatKey",
         "hash_bytes",
         "hash_file",
         "hash_tree",
+        "stat_key",
     ]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from devcore._hash_cache import digest_trusted
-from devcore.hashing import CacheStats, FingerprintCache, hash_bytes
+from devcore.hashing import CacheStats, FingerprintCache, StatKey, hash_bytes, stat_key
 from devcore.serial import write_framed
 
 PAST_NS = 1_600_000_000_123_456_789  # 2020, with sub-second digits like a real file system
@@ -232,3 +232,25 @@ def test_a_saved_cache_answers_every_file_without_reading_it(tmp_path: Path, fil
     assert {name: second.digest(path) for name, path in paths.items()} == expected
     assert second.stats == CacheStats(hits=len(files), misses=0)
     assert expected == {name: hash_bytes(content) for name, content in files.items()}
+
+
+def test_stat_key_moves_with_every_kind_of_save_and_only_then(tmp_path: Path) -> None:
+    target = write(tmp_path / "a.txt", b"one")
+    key = stat_key(target)
+    assert key == StatKey(target.stat().st_ino, 3, PAST_NS)
+    assert stat_key(str(target)) == key, "unchanged file, same key"
+    write(target, b"two!", mtime_ns=PAST_NS)
+    assert stat_key(target) != key, "a rewrite in place changes the size"
+    key = stat_key(target)
+    write(tmp_path / "b.txt", b"tw0!", mtime_ns=PAST_NS)
+    os.replace(tmp_path / "b.txt", target)
+    assert stat_key(target) != key, "a replacement by rename changes the inode"
+    key = stat_key(target)
+    os.truncate(target, 0)
+    assert stat_key(target) != key, "a truncation changes the size and mtime"
+    link = tmp_path / "link"
+    link.symlink_to(target.name)
+    assert stat_key(link) == stat_key(target), "a symbolic link is followed"
+    target.unlink()
+    with pytest.raises(FileNotFoundError):
+        stat_key(target)

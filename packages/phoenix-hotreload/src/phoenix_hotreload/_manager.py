@@ -13,14 +13,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from phoenix_hotreload._diff import Diff, diff_trees
 from phoenix_hotreload._errors import ConfigError, ConfigValidationError, Problem, VersionNotFound
 from phoenix_hotreload._frozen import FrozenDict, freeze
 from phoenix_hotreload._notify import Callback, Notifier, SubscriberFailure, Subscription
 from phoenix_hotreload._sources import (
-    FileState,
     Layer,
     Limits,
     Source,
@@ -40,6 +39,9 @@ from phoenix_hotreload._validation import (
 )
 from phoenix_hotreload._versions import EMPTY_SNAPSHOT, Snapshot, VersionInfo
 from phoenix_hotreload._watching import ConfigWatcher
+
+if TYPE_CHECKING:
+    from devcore.hashing import StatKey
 
 VersionHook = Callable[[VersionInfo], None]
 
@@ -375,7 +377,7 @@ class HotReloadManager:
         self._last_digest = outcome.digest
         return self._commit(outcome, trigger, force)
 
-    def _fingerprints(self) -> tuple[FileState, ...]:
+    def _fingerprints(self) -> tuple[StatKey | None, ...]:
         return fingerprints(source.path for source in self.sources if source.path is not None)
 
     def apply(self, data: Mapping[str, Any], *, trigger: str = "apply") -> VersionInfo | None:

@@ -11,10 +11,13 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from phoenix_hotreload._errors import ConfigNotFound, ConfigParseError, ConfigTooLarge, Problem
 from phoenix_hotreload._yaml import locate_yaml, parse_yaml
+
+if TYPE_CHECKING:
+    from devcore.hashing import StatKey
 
 SourceKind = Literal["yaml", "env-file", "environ"]
 
@@ -154,19 +157,17 @@ def read_stable(path: Path, max_bytes: int, *, required: bool = True, attempts: 
     return data
 
 
-FileState = tuple[int, int, int] | None
+def fingerprints(paths: Iterable[Path]) -> tuple[StatKey | None, ...]:
+    """Each file's devcore stat key (inode, size, mtime_ns), ``None`` where missing: equal
+    tuples, no change seen."""
+    from devcore.hashing import stat_key
 
-
-def fingerprints(paths: Iterable[Path]) -> tuple[FileState, ...]:
-    """Each file's (mtime_ns, size, inode), ``None`` where missing: equal tuples, no change seen."""
-    states: list[FileState] = []
+    states: list[StatKey | None] = []
     for path in paths:
         try:
-            stat = os.stat(path)
+            states.append(stat_key(path))
         except OSError:
             states.append(None)
-        else:
-            states.append((stat.st_mtime_ns, stat.st_size, stat.st_ino))
     return tuple(states)
 
 

@@ -19,14 +19,17 @@ _ATTEMPTS = 3  # re-reads of a file that changes while it is hashed
 _COARSE_WINDOW_NS = 2_000_000_000  # for file systems that keep whole seconds
 
 
-class _Key(NamedTuple):
+class StatKey(NamedTuple):
+    """What says whether a file may have changed: a rewrite, a replacement by rename or a
+    truncation changes it (a same-size rewrite within one timestamp tick does not)."""
+
     inode: int
     size: int
     mtime_ns: int
 
 
 class _Entry(NamedTuple):
-    key: _Key
+    key: StatKey
     digest: str
     trusted: bool
 
@@ -106,7 +109,7 @@ class FingerprintCache:
         name = os.path.abspath(path)
         digest = ""
         for _ in range(_ATTEMPTS):
-            before = _stat_key(name)
+            before = stat_key(name)
             with self._lock:
                 entry = self._entries.get(name)
                 if entry is not None and entry.trusted and entry.key == before:
@@ -114,7 +117,7 @@ class FingerprintCache:
                     return entry.digest
             started_ns = time.time_ns()
             digest = hash_file(name)
-            after = _stat_key(name)
+            after = stat_key(name)
             with self._lock:
                 self._misses += 1
                 if after == before:
@@ -177,9 +180,16 @@ def digest_trusted(mtime_ns: int, started_ns: int, window_ns: int) -> bool:
     return mtime_ns < started_ns - window
 
 
-def _stat_key(name: str) -> _Key:
-    status = os.stat(name)
-    return _Key(status.st_ino, status.st_size, status.st_mtime_ns)
+def stat_key(path: StrPath) -> StatKey:
+    """The file's ``(st_ino, st_size, st_mtime_ns)``, the key `FingerprintCache` keeps digests by.
+
+    Symbolic links are followed: the key is the target's.
+
+    Raises:
+        OSError: the file cannot be stat'ed (``FileNotFoundError``, ...).
+    """
+    status = os.stat(path)
+    return StatKey(status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _load(path: Path) -> dict[str, _Entry]:
@@ -207,4 +217,4 @@ def _entry_from_fields(fields: Any) -> _Entry | None:
         return None
     if not isinstance(digest, str) or len(digest) != 64 or not isinstance(trusted, bool):
         return None
-    return _Entry(_Key(inode, size, mtime_ns), digest, trusted)
+    return _Entry(StatKey(inode, size, mtime_ns), digest, trusted)
