@@ -29,6 +29,15 @@ def test_hash_bytes_matches_the_reference_vectors() -> None:
     assert hash_bytes(memoryview(b"xabcx")[1:4]) == ABC
 
 
+@pytest.mark.parametrize("size", [0, 1, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1])
+def test_every_buffer_type_hashes_alike(size: int) -> None:
+    """Small ``bytes`` take a shortcut past blake3's thread options: the digest is the same."""
+    data = random.Random(size).randbytes(size)
+    expected = hash_bytes(memoryview(data))
+    assert hash_bytes(data) == hash_bytes(bytearray(data)) == expected
+    assert len(expected) == 64
+
+
 @pytest.mark.parametrize("size", [0, 1, 1024 * 1024 - 1, 1024 * 1024, 1024 * 1024 + 1, 3 * 1024 * 1024 + 7])
 @pytest.mark.parametrize("use_mmap", [None, True, False])
 def test_hash_file_equals_hash_bytes(tmp_path: Path, size: int, use_mmap: bool | None) -> None:

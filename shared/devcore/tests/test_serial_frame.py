@@ -191,3 +191,19 @@ def test_random_bytes_after_a_good_header_are_corrupt_or_the_object(tmp_path: Pa
     else:
         return
     assert caught.path == target
+
+
+@given(objects, st.binary(max_size=4), st.integers(0, 80))
+@settings(deadline=None)
+def test_bytes_bytearray_and_memoryview_read_alike(obj: Any, junk: bytes, cut: int) -> None:
+    """Small ``bytes`` take a shortcut (the payload sliced out, not viewed): same object, same error."""
+    whole = frame(obj, magic=MAGIC, version=3)
+    for data in (whole, whole[:-cut] if cut else whole + junk):
+        outcomes = []
+        for buffer in (bytes(data), bytearray(data), memoryview(data)):
+            try:
+                outcomes.append(("object", unframe(buffer, magic=MAGIC, version=3)))
+            except CorruptFileError as error:
+                outcomes.append(("error", str(error)))
+        assert outcomes[0] == outcomes[1] == outcomes[2]
+    assert unframe(whole, magic=MAGIC, version=3) == obj

@@ -15,6 +15,7 @@ from devcore._serial import packb, unpackb
 _HEADER = struct.Struct(">4sHQ32s")
 HEADER_SIZE = _HEADER.size
 _READ_SIZE = 1 << 16
+_COPY_SIZE = 1 << 16  # up to this many bytes, unframe slices the payload out instead of viewing it
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
 
@@ -62,9 +63,13 @@ def unframe(
     """
     if not (isinstance(magic, bytes) and len(magic) == 4 and 0 <= version <= 0xFFFF):
         _check_header_arguments(magic, version)
-    view = memoryview(data)
-    if view.format != "B":
-        view = view.cast("B")
+    view: bytes | memoryview
+    if type(data) is bytes and len(data) <= _COPY_SIZE:
+        view = data  # a small file: copying its payload out is cheaper than hashing a view of it
+    else:
+        view = memoryview(data)
+        if view.format != "B":
+            view = view.cast("B")
     # The success path builds nothing for errors: the checks that fail are repeated by
     # _corrupt, which names the first one and builds the error's path.
     if len(view) >= HEADER_SIZE:
@@ -80,7 +85,7 @@ def unframe(
                 return unpackb(payload)
             except SerialError as error:
                 raise CorruptFileError(Path(path), f"undecodable payload: {error}") from error
-    raise _corrupt(view, magic, version, path)
+    raise _corrupt(memoryview(view), magic, version, path)
 
 
 def _corrupt(view: memoryview, magic: bytes, version: int, path: str | os.PathLike[str]) -> CorruptFileError:

@@ -22,10 +22,13 @@ _THREADS_FROM = 1024 * 1024  # bytes in memory from which blake3's threads help
 _TREE_FORMAT = b"devcore-tree-v1\x00"
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # so that a FIFO does not block the walk
 _O_BINARY = getattr(os, "O_BINARY", 0)
+_blake3 = blake3.blake3
 
 
 def digest_bytes(data: bytes | bytearray | memoryview) -> bytes:
     """The raw 32-byte blake3 digest of ``data``."""
+    if type(data) is bytes and len(data) < _THREADS_FROM:
+        return _blake3(data).digest()  # small bytes, the common case: no buffer view, no options
     return _hasher(data).digest()
 
 
@@ -45,6 +48,8 @@ def hash_bytes(data: bytes | bytearray | memoryview) -> str:
     Returns:
         The digest as 64 lowercase hex characters.
     """
+    if type(data) is bytes and len(data) < _THREADS_FROM:
+        return _blake3(data).hexdigest()  # small bytes, the common case: no buffer view, no options
     return _hasher(data).hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import threading
@@ -126,16 +127,6 @@ def _pack(obj: object) -> bytes:
 def _new_packer() -> msgpack.Packer:
     return msgpack.Packer(
         default=_default, use_bin_type=True, strict_types=True, unicode_errors=_UNICODE_ERRORS
-    )
-
-
-def _unpack(data: bytes | bytearray | memoryview) -> Any:
-    return msgpack.unpackb(
-        data,
-        raw=False,
-        strict_map_key=False,
-        ext_hook=_ext_hook,
-        unicode_errors=_UNICODE_ERRORS,
     )
 
 
@@ -286,3 +277,13 @@ def _ext_hook(code: int, data: bytes) -> object:
     if decoder is None:
         raise SerialError(f"unknown extension type {code}")
     return decoder(data)
+
+
+# msgpack's unpacker with our options, as a C-level partial: no Python frame per call
+_unpack: Callable[[bytes | bytearray | memoryview], Any] = functools.partial(
+    msgpack.unpackb,
+    raw=False,
+    strict_map_key=False,
+    ext_hook=_ext_hook,
+    unicode_errors=_UNICODE_ERRORS,
+)
