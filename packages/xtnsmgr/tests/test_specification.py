@@ -158,3 +158,24 @@ def test_fast_requirement_path_agrees_with_packaging(
     assert fast is None or fast == full
     if not clauses and not name.lower().endswith(_ARCHIVE_SUFFIXES):  # the bare-name shortcut
         assert parse_specification(text) == full
+
+
+@given(
+    st.text(alphabet="aAzZ09-_.", max_size=12)
+    | st.from_regex(r"[A-Za-z0-9]+(-[A-Za-z0-9]+){0,3}", fullmatch=True)
+)
+def test_plain_names_parse_exactly_as_packaging_does(text: str) -> None:
+    """Letters, digits and dashes take a shortcut past every parser: it must agree with packaging."""
+    from xtnsmgr._specification import _ARCHIVE_SUFFIXES, _parse_full_requirement
+
+    try:
+        full: Specification | None = _parse_full_requirement(text)
+    except ExtensionConfigError:
+        full = None
+    try:
+        spec: Specification | None = parse_specification(text)
+    except ExtensionConfigError:
+        spec = None
+    if text.lower().endswith(_ARCHIVE_SUFFIXES):  # an archive name is read as a path
+        return
+    assert spec == full

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from devcore import CorruptFileError
 from xtnsmgr._duration import Duration, seconds_of
 from xtnsmgr._errors import XtnsmgrError
-from xtnsmgr._importation import PthPolicy, add_package_to_import_path
+from xtnsmgr._importation import PthPolicy, add_package_to_import_path, append_import_path
 from xtnsmgr._keys import interpreter_tag, key_of_material, settings_material
 from xtnsmgr._layout import METADATA_NAME, SITE_NAME, Layout, default_cache_root
 from xtnsmgr._metadata import Distribution, EntryMetadata, InvalidMetadata, read_metadata
@@ -174,7 +174,10 @@ class CacheManager:
         hit = (self._isolated if isolate else self._memo).get(specification)
         if hit is not None:
             return hit
-        return self._ensure(specification, isolate, installer, ttl)
+        found = self._lookup(specification, isolate, ttl)
+        if found is not None:
+            return found
+        return self._install(specification, isolate, installer, ttl)
 
     async def aensure(
         self,
@@ -223,9 +226,16 @@ class CacheManager:
         installer: Installer | None,
         ttl: TtlChoice,
     ) -> Installed:
+        hit = (self._isolated if isolate else self._memo).get(text)
+        if hit is not None:  # another thread got it meanwhile
+            return hit
         found = self._lookup(text, isolate, ttl)
         if found is not None:
             return found
+        return self._install(text, isolate, installer, ttl)
+
+    def _install(self, text: str, isolate: bool, installer: Installer | None, ttl: TtlChoice) -> Installed:
+        """The miss path (:mod:`xtnsmgr._miss`), then the entry on ``sys.path`` and in the memo."""
         from xtnsmgr._miss import install_locked
 
         spec = parse_specification(text)
@@ -235,17 +245,13 @@ class CacheManager:
         return self._remember(text, isolate, self._installed(text, meta, source), meta.pth_files)
 
     def _lookup(self, text: str, isolate: bool, ttl: TtlChoice) -> Installed | None:
-        """The hit path: host, then disk. ``None`` means the miss path must run."""
-        memo = self._isolated if isolate else self._memo
-        hit = memo.get(text)
-        if hit is not None:
-            return hit
+        """The hit path after the memo: host, then disk. ``None`` means the miss path must run."""
         spec = parse_specification(text)
         if not isolate:
             host = self._from_host(spec)
             if host is not None:
                 return self._remember(text, isolate, host)
-        key = self._keys.get(spec.identity) or self._key(spec)
+        key = self._key(spec)
         layout = self._layout or self.layout
         try:  # the hit path's one read: open, read, close, then checksum and validation
             meta = read_metadata(layout.base + _SEP + key + _SEP + METADATA_NAME)
@@ -272,7 +278,10 @@ class CacheManager:
                 "cache",
             ),
         )
-        add_package_to_import_path(location, pth_policy=self.pth_policy, pth_files=meta.pth_files)
+        if meta.pth_files:
+            add_package_to_import_path(location, pth_policy=self.pth_policy, pth_files=meta.pth_files)
+        else:
+            append_import_path(location)
         return (self._isolated if isolate else self._memo).setdefault(text, installed)
 
     def _remember(

@@ -72,6 +72,14 @@ def add_package_to_import_path(
     return added
 
 
+def append_import_path(entry: str) -> None:
+    """:func:`add_package_to_import_path` for a tree without ``.pth`` files (the cache's hit path)."""
+    with _lock:
+        if entry not in sys.path:
+            sys.path.append(entry)
+            _added.setdefault(entry, []).append(entry)
+
+
 def process_pth_files(
     path: str | os.PathLike[str],
     *,

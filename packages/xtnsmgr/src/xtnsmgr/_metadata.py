@@ -34,6 +34,7 @@ FIELDS = (
 )
 _PAYLOAD_LENGTH = len(FIELDS) + 1
 _TIME = frozenset({int, float})
+_SHAPE = (int, str, str, list, str, list, list, list, float, float, str, list)  # the payload as written
 _READ_SIZE = 1 << 12  # a metadata file is a few hundred bytes: one read holds it
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
@@ -83,19 +84,67 @@ def to_payload(meta: EntryMetadata) -> list[Any]:
         [list(d) for d in meta.distributions],
         list(meta.modules),
         list(meta.pth_files),
-        meta.created,
-        meta.last_verified,
+        float(meta.created),
+        float(meta.last_verified),
         meta.installer,
         [[generation, when] for generation, when in meta.retired],
     ]
 
 
 def from_payload(payload: object) -> EntryMetadata:
-    """Validate a decoded payload (the hit path runs this: a handful of type checks).
+    """Validate a decoded payload (the hit path runs this: a handful of checks, mostly in C).
 
     Raises:
         InvalidMetadata: a field is missing, of the wrong type, or the format is unknown.
     """
+    if type(payload) is list and tuple(map(type, payload)) == _SHAPE:  # every field's type at once
+        (
+            version,
+            key,
+            tag,
+            requirements,
+            generation,
+            distributions,
+            modules,
+            pth_files,
+            created,
+            last_verified,
+            installer,
+            retired,
+        ) = payload
+        if (
+            version == FORMAT_VERSION
+            and generation
+            and generation[0] != "."
+            and "/" not in generation
+            and "\\" not in generation
+            and isfinite(created + last_verified)
+        ):
+            try:  # str.join's C loop raises TypeError on the first item that is not text
+                "".join(requirements), "".join(modules), "".join(pth_files)
+            except TypeError:
+                raise InvalidMetadata("requirements, modules and pth_files must be lists of text") from None
+            return tuple.__new__(  # the named tuple's own __new__ is a Python call: this is the C one
+                EntryMetadata,
+                (
+                    key,
+                    tag,
+                    tuple(requirements),
+                    generation,
+                    tuple(map(_distribution, distributions)) if distributions else (),
+                    tuple(modules),
+                    tuple(pth_files),
+                    created,
+                    last_verified,
+                    installer,
+                    tuple(map(_retired, retired)) if retired else (),
+                ),
+            )
+    return _checked(payload)
+
+
+def _checked(payload: object) -> EntryMetadata:
+    """:func:`from_payload` field by field: names what is wrong, and takes integer times too."""
     if type(payload) is not list or len(payload) != _PAYLOAD_LENGTH:
         raise InvalidMetadata(f"payload is not a list of {_PAYLOAD_LENGTH} items")
     (
@@ -116,44 +165,42 @@ def from_payload(payload: object) -> EntryMetadata:
         raise InvalidMetadata(f"unknown format {version!r}")
     if type(key) is not str or type(tag) is not str or type(installer) is not str:
         raise InvalidMetadata("key, tag and installer must be text")
-    if (
-        type(generation) is not str
-        or not generation
-        or generation[0] == "."
-        or "/" in generation
-        or "\\" in generation
-    ):
+    if type(generation) is not str or not _is_directory_name(generation):
         raise InvalidMetadata(f"generation {generation!r} is not a directory name")
     if type(requirements) is not list or type(modules) is not list or type(pth_files) is not list:
         raise InvalidMetadata("requirements, modules and pth_files must be lists")
-    try:  # str.join's C loop raises TypeError on the first item that is not text
-        "".join(requirements), "".join(modules), "".join(pth_files)
-    except TypeError:
-        raise InvalidMetadata("requirements, modules and pth_files must be lists of text") from None
-    if (
-        type(created) not in _TIME
-        or type(last_verified) not in _TIME
-        or not isfinite(created + last_verified)
-    ):
+    if not _are_texts(requirements, modules, pth_files):
+        raise InvalidMetadata("requirements, modules and pth_files must be lists of text")
+    if not (_is_time(created) and _is_time(last_verified)):
         raise InvalidMetadata("created and last_verified must be finite times")
     if type(distributions) is not list or type(retired) is not list:
         raise InvalidMetadata("distributions and retired must be lists")
-    return tuple.__new__(  # the named tuple's own __new__ is a Python call: this is the C one
-        EntryMetadata,
-        (
-            key,
-            tag,
-            tuple(requirements),
-            generation,
-            tuple(map(_distribution, distributions)) if distributions else (),
-            tuple(modules),
-            tuple(pth_files),
-            float(created),
-            float(last_verified),
-            installer,
-            tuple(map(_retired, retired)) if retired else (),
-        ),
+    return EntryMetadata(
+        key,
+        tag,
+        tuple(requirements),
+        generation,
+        tuple(map(_distribution, distributions)),
+        tuple(modules),
+        tuple(pth_files),
+        float(created),
+        float(last_verified),
+        installer,
+        tuple(map(_retired, retired)),
     )
+
+
+def _is_directory_name(name: str) -> bool:
+    return bool(name) and name[0] != "." and "/" not in name and "\\" not in name
+
+
+def _are_texts(*lists: list[Any]) -> bool:
+    try:  # str.join's C loop raises TypeError on the first item that is not text
+        for items in lists:
+            "".join(items)
+    except TypeError:
+        return False
+    return True
 
 
 def read_metadata(path: str | os.PathLike[str]) -> EntryMetadata:

@@ -63,9 +63,19 @@ def parse_specification(text: str) -> Specification:
     Raises:
         ExtensionConfigError: the text is none of the three forms (it is named in the error).
     """
-    if type(text) is str and _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
-        name = _SEPARATORS.sub("-", text).lower()  # a bare name, the common case: nothing more to do
+    if (
+        type(text) is str
+        and text.isascii()
+        and text.replace("-", "").isalnum()
+        and text[0] != "-"
+        and text[-1] != "-"
+        and "--" not in text
+    ):  # a plain name (letters, digits, single inner dashes), the common case: its lowercase is canonical
+        name = text.lower()
         # Specification(...) without the named tuple's Python-level __new__ (this is the hit path)
+        return tuple.__new__(Specification, (text, "requirement", name, name, "", (), "requirement:" + name))
+    if type(text) is str and _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
+        name = _SEPARATORS.sub("-", text).lower()  # a bare name with dots or underscores
         return tuple.__new__(Specification, (text, "requirement", name, name, "", (), "requirement:" + name))
     if not isinstance(text, str) or not text.strip():
         raise ExtensionConfigError(text, "empty specification")
