@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -264,3 +265,72 @@ def test_a_failing_leading_read_does_not_hold_up_the_next_changes(tmp_path: Path
     assert [v.status for v in recorder.versions] == ["applied", "applied"], [
         (v.trigger, v.problems) for v in recorder.versions
     ]
+
+
+def kubelet_write(root: Path, files: dict[str, str], generation: int) -> None:
+    """Update a volume as the kubelet's AtomicWriter does: the whole payload into a fresh
+    ``..<timestamp>`` directory, a relative link per new user-visible file (``conf/app.yaml ->
+    ../..data/conf/app.yaml``, its directories real ones), the ``..data_tmp`` -> ``..data``
+    swap, then stale user-visible paths and the old directory removed. Nothing inside an
+    existing ``..<timestamp>`` directory is ever written."""
+    fresh = root / f"..2026_11_24_10_00_{generation:02d}.{4000 + generation}"
+    for relative, text in files.items():
+        (fresh / relative).parent.mkdir(parents=True, exist_ok=True)
+        (fresh / relative).write_text(text)
+    visible = {str(Path(relative).parents[i]) for relative in files for i in range(relative.count("/"))}
+    visible |= set(files)
+    stale = [
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if not path.relative_to(root).parts[0].startswith("..") and str(path.relative_to(root)) not in visible
+    ]
+    for relative in files:
+        link = root / relative
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(link):
+            os.symlink("../" * relative.count("/") + "..data/" + relative, link)
+    old = os.readlink(root / "..data") if os.path.lexists(root / "..data") else None
+    os.symlink(fresh.name, root / "..data_tmp")
+    os.replace(root / "..data_tmp", root / "..data")
+    for relative in sorted(stale, reverse=True):
+        path = root / relative
+        path.rmdir() if path.is_dir() and not path.is_symlink() else path.unlink()
+    if old is not None:
+        shutil.rmtree(root / old)
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["native", "polling"])
+@pytest.mark.parametrize("layout", ["top-level", "nested item", "through ..data"])
+def test_every_kubelet_update_of_a_configmap_is_seen(tmp_path: Path, layout: str, polling: bool) -> None:
+    # The kubelet never writes inside an existing ..<timestamp> directory, so watching the
+    # volume's own directory (the ..data swap, the links it adds and removes) sees every update:
+    # a changed key, a key added (the profile file appears), a key removed, repeatedly.
+    nested = layout == "nested item"
+    name = "conf/app.yaml" if nested else "app.yaml"
+    profile_name = "conf/app.prod.yaml" if nested else "app.prod.yaml"
+    kubelet_write(tmp_path, {name: "a: 0\nb: 0\n"}, 0)
+    path = tmp_path / ("..data" if layout == "through ..data" else "") / name
+    recorder = Recorder()
+    manager = HotReloadManager(
+        [path],
+        profile="prod",
+        polling=polling,
+        debounce_ms=30,
+        poll_interval_ms=20,
+        on_version=recorder.on_version,
+    )
+    updates = [
+        ({name: "a: 1\nb: 0\n"}, (1, 0)),
+        ({name: "a: 1\nb: 0\n", profile_name: "b: 2\n"}, (1, 2)),
+        ({name: "a: 3\nb: 0\n", profile_name: "b: 4\n"}, (3, 4)),
+        ({name: "a: 5\nb: 0\n"}, (5, 0)),
+        ({name: "a: 6\nb: 0\n"}, (6, 0)),
+    ]
+    with manager:
+        for generation, (files, wanted) in enumerate(updates, start=1):
+            kubelet_write(tmp_path, files, generation)
+            assert wait_until(lambda wanted=wanted: (manager.get("a"), manager.get("b")) == wanted), (
+                generation,
+                manager.snapshot().to_dict(),
+            )
+    assert all(v.applied for v in recorder.versions), [(v.trigger, v.problems) for v in recorder.versions]

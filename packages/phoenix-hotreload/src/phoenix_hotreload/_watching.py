@@ -22,6 +22,7 @@ the watcher's thread never sleeps on one file's behalf and the changes behind it
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from pathlib import Path
@@ -37,6 +38,24 @@ if TYPE_CHECKING:
 def watched_files(manager: HotReloadManager) -> set[Path]:
     """Every file the manager reads (profile variants included, present or not)."""
     return {source.path for source in manager.sources if source.path is not None}
+
+
+def configmap_alias(file: Path) -> Path | None:
+    """``file`` spelled through the ``..data`` link of a Kubernetes volume it sits below, when
+    that link is not in its own directory (``vol/conf/app.yaml`` -> ``vol/..data/conf/app.yaml``).
+
+    The kubelet links a nested item as ``vol/conf/app.yaml -> ../..data/conf/app.yaml``, so its
+    ``..data`` swap happens in ``vol``, unseen from ``vol/conf``; the alias's directory is the
+    live data directory, whose removal right after the next swap is seen (and re-watched).
+    """
+    if os.path.islink(file.parent / "..data"):
+        return None
+    for ancestor in file.parents[1:]:
+        if os.path.islink(ancestor / "..data"):
+            relative = file.relative_to(ancestor)
+            alias = ancestor / "..data" / relative
+            return alias if not relative.parts[0].startswith("..") and alias.parent.is_dir() else None
+    return None
 
 
 def is_relevant(path: Path, files: set[Path]) -> bool:
@@ -71,7 +90,9 @@ class ConfigWatcher:
     ) -> None:
         self.manager = manager
         self.files = watched_files(manager)
-        self.directories = sorted({file.parent for file in self.files})
+        aliases = {alias for file in self.files if (alias := configmap_alias(file)) is not None}
+        self.relevant = self.files | aliases
+        self.directories = sorted({file.parent for file in self.relevant})
         self.burst_quiet_s = burst_quiet_ms / 1000
         self.settle_s = max(debounce_ms, settle_ms) / 1000
         self._options: dict[str, Any] = {
@@ -119,7 +140,7 @@ class ConfigWatcher:
 
     def _on_changes(self, changes: ChangeSet) -> None:
         """devcore's callback (its thread): reload a leading change here, hand a burst over."""
-        touched = {path.name for path in changes.paths() if is_relevant(Path(path), self.files)}
+        touched = {path.name for path in changes.paths() if is_relevant(Path(path), self.relevant)}
         if not touched or self._stopping:
             return
         with self._lock:
