@@ -3,6 +3,8 @@ from __future__ import annotations
 import os
 import random
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -209,3 +211,12 @@ def test_public_surface_of_hashing_is_pinned() -> None:
         "hash_tree",
         "stat_key",
     ]
+
+
+def test_hashing_bytes_does_not_load_the_fingerprint_cache() -> None:
+    code = (
+        "import sys, devcore.hashing as h; h.hash_bytes(b'x'); print('devcore._hash_cache' in sys.modules); "
+        "h.FingerprintCache, h.stat_key; print('devcore._hash_cache' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]
