@@ -68,6 +68,23 @@ def test_a_second_process_hits_the_disk_entry(
     assert len(installer.calls) == 1
 
 
+def test_a_disk_hit_in_a_new_process_loads_only_the_hit_path(
+    tmp_path: Path, settings: IndexSettings, installer: Any
+) -> None:
+    entry = CacheManager(tmp_path, installer=installer, settings=settings).ensure("xt-base", isolate=True)
+    code = (
+        "import sys, xtnsmgr as x\n"
+        f"entry = x.CacheManager({str(tmp_path)!r}, settings=x.IndexSettings(find_links={settings.find_links!r},"
+        " no_index=True)).ensure('xt-base', isolate=True)\n"
+        "import xt_base\n"
+        "heavy = ('xtnsmgr._miss', 'xtnsmgr._disk', 'xtnsmgr._host', 'xtnsmgr._installation', 'shutil',"
+        " 'packaging', 'asyncio', 'platformdirs', 'devcore._hash_cache')\n"
+        "print(entry.source, entry.location, [name for name in heavy if name in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["cache", entry.location, "[]"]
+
+
 def test_bad_specification_is_named_and_never_installed(manager: CacheManager, installer: Any) -> None:
     with pytest.raises(ExtensionConfigError) as caught:
         manager.ensure("xt-alpha >= = 1")

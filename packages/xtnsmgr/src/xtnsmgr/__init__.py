@@ -56,21 +56,20 @@ if TYPE_CHECKING:
         register_extensions_sync,
     )
 
-_LAZY = {
-    "xtnsmgr.cachemgr": (
-        "CacheEntry",
+_LAZY = {  # the private module of each name: the hit path of a new process loads only its own
+    "xtnsmgr._cachemgr": (
         "CacheManager",
-        "Distribution",
-        "IndexSettings",
         "Installed",
-        "Specification",
         "default_manager",
         "ensure_package",
         "ensure_package_sync",
-        "parse_specification",
         "set_default_manager",
     ),
-    "xtnsmgr.importation": (
+    "xtnsmgr._disk": ("CacheEntry",),
+    "xtnsmgr._metadata": ("Distribution",),
+    "xtnsmgr._settings": ("IndexSettings",),
+    "xtnsmgr._specification": ("Specification", "parse_specification"),
+    "xtnsmgr._importation": (
         "PthPolicy",
         "add_package_to_import_path",
         "cleanup_import_paths",

@@ -25,7 +25,10 @@ def interpreter_tag() -> str:
     name = sys.implementation.name
     short = {"cpython": "cp", "pypy": "pp"}.get(name, name)
     version = f"{sys.version_info.major}{sys.version_info.minor}"
-    if name == "cpython":
+    flags = getattr(sys, "abiflags", None)  # POSIX: "t" free-threaded, "d" debug, read without
+    if name == "cpython" and flags is not None:  # loading the build's configuration variables
+        abi = f"cp{version}{'t' if 't' in flags else ''}{'d' if 'd' in flags else ''}"
+    elif name == "cpython":
         abi = f"cp{version}{'t' if sysconfig.get_config_var('Py_GIL_DISABLED') else ''}"
         abi += "d" if sysconfig.get_config_var("Py_DEBUG") else ""
     else:

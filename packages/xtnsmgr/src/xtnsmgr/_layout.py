@@ -15,7 +15,6 @@ entry can never separate two lockers onto two different lock files.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 LAYOUT_VERSION = "v1"
@@ -37,19 +36,22 @@ def default_cache_root() -> Path:
     return user_cache_path("xtnsmgr", appauthor=False).absolute()
 
 
-@dataclass(frozen=True, slots=True)
 class Layout:
     """The paths of one cache root for one interpreter tag.
 
-    The ``*_text`` twins return plain strings: the hit path builds no ``Path`` objects.
+    The ``*_text`` twins return plain strings: the hit path builds no ``Path`` objects. A plain
+    class, not a dataclass: the hit path of a new process does not import :mod:`dataclasses`.
     """
 
-    root: Path
-    tag: str
-    base: str = field(init=False)
+    __slots__ = ("base", "root", "tag")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "base", os.path.join(os.fspath(self.root), LAYOUT_VERSION, self.tag))
+    def __init__(self, root: Path, tag: str) -> None:
+        self.root = root
+        self.tag = tag
+        self.base = os.path.join(os.fspath(root), LAYOUT_VERSION, tag)
+
+    def __repr__(self) -> str:
+        return f"Layout(root={self.root!r}, tag={self.tag!r})"
 
     @property
     def tag_directory(self) -> Path:
