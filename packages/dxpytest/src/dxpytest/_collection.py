@@ -20,7 +20,9 @@ from dxpytest._plugins import PluginSet, detect_plugins
 if TYPE_CHECKING:
     from dxpytest._static import ConftestInfo, ModuleContext
 
-Collector = Callable[[list[str]], dict[str, dict[str, Any]]]
+Collector = Callable[[list[str], dict[str, dict[str, Any]]], dict[str, dict[str, Any]]]
+"""Collects paths in workers: (paths, per path the COLLECT fields besides ``paths``) → per path
+its result (see `dxpytest._protocol.Kind.COLLECTED`)."""
 
 
 @dataclass
@@ -103,18 +105,27 @@ class _Conftests:
 
 def _info_to(info: ConftestInfo) -> list[Any]:
     fixtures = [[f.name, list(f.argnames), f.parametrized, f.autouse] for f in info.fixtures.values()]
-    return [fixtures, info.dynamic, list(info.collect_ignore), list(info.collect_ignore_glob)]
+    return [
+        fixtures,
+        info.dynamic,
+        list(info.collect_ignore),
+        list(info.collect_ignore_glob),
+        info.runtime_ignore,
+        info.ignore_hook,
+    ]
 
 
 def _info_from(value: list[Any]) -> ConftestInfo:
     from dxpytest._static import ConftestInfo, Fixture
 
-    fixtures, dynamic, ignore, ignore_glob = value
+    fixtures, dynamic, ignore, ignore_glob, runtime_ignore, ignore_hook = value
     return ConftestInfo(
         fixtures={f[0]: Fixture(f[0], tuple(f[1]), bool(f[2]), bool(f[3])) for f in fixtures},
         dynamic=dynamic,
         collect_ignore=tuple(ignore),
         collect_ignore_glob=tuple(ignore_glob),
+        runtime_ignore=str(runtime_ignore),
+        ignore_hook=bool(ignore_hook),
     )
 
 
@@ -296,15 +307,17 @@ def _context(collection: Collection, chain: list[ConftestInfo]) -> ModuleContext
     )
 
 
-def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]:
-    """Statically collect one unit; (entry, "") when exact, (None, reason) when dynamic."""
+def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str, bool]:
+    """Statically collect one unit: (entry, "", reused) when exact or cached, (None, reason, False)
+    when dynamic. A new entry of a unit whose ignoring pytest decides is stored only after the
+    verdict (`collect`)."""
     conftests: _Conftests = getattr(collection, "_conftests")  # noqa: B009
     chain = [conftests.get(path) for path in unit.conftests]
     chain_key = tuple((str(path), digest) for path, (digest, _) in zip(unit.conftests, chain, strict=True))
     entry = collection.index.lookup(unit.path, chain_key)
     if entry is not None:
         collection.reused_files += 1
-        return entry, ""
+        return entry, "", True
     reason = collection.dynamic_reasons.get("*", "")
     if str(unit.path) in collection.index.distrusted:
         reason = "pytest contradicted the static result"
@@ -313,7 +326,7 @@ def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]
     reason = reason or next((info.dynamic for _, info in chain if info.dynamic), None) or ""
     stat = unit_stat(unit.path)
     if reason or stat is None:
-        return None, reason or "vanished"
+        return None, reason or "vanished", False
     from dxpytest._ids import Undecidable
     from dxpytest._static import collect_module
 
@@ -321,58 +334,57 @@ def _analyze(collection: Collection, unit: Unit) -> tuple[FileEntry | None, str]
     try:
         static = collect_module(source, unit.nodeid, _context(collection, [info for _, info in chain]))
     except Undecidable as undecidable:
-        return None, undecidable.reason
+        return None, undecidable.reason, False
     from devcore.hashing import hash_bytes
 
     items = [Item(item.nodeid, item.marks) for item in static]
     entry = FileEntry(stat, hash_bytes(source), chain_key, True, "", items)
-    collection.index.store(unit.path, entry)
-    return entry, ""
+    if unit.ignore_from is None:
+        collection.index.store(unit.path, entry)
+    return entry, "", False
+
+
+def _request(unit: Unit, *, verdict_only: bool) -> dict[str, Any]:
+    """The COLLECT fields besides the path: where pytest's ignore hooks are asked from."""
+    if unit.ignore_from is None:
+        return {}
+    return {"ignore_from": str(unit.ignore_from), "verdict_only": verdict_only}
 
 
 def collect(collection: Collection, collector: Callable[[], Collector]) -> Collection:
-    """Fill `collection.items`; dynamic units go to `collector()` (a warm worker pool).
+    """Fill `collection.items`; units that need pytest go to `collector()` (a warm worker pool):
+    dynamic units to be collected, and static ones below a conftest that decides at run time
+    what is ignored, for the verdict alone.
 
     A collection answered from a snapshot is complete already.
     """
     if collection.from_snapshot:
         return collection
     entries: list[FileEntry | None] = []
-    dynamic: list[Unit] = []
-    collect_dynamic: Collector | None = None
+    pending: list[Unit] = []
+    requests: dict[str, dict[str, Any]] = {}
+    collect_pending: Collector | None = None
     for unit in collection.units:
-        entry, reason = _analyze(collection, unit)
+        entry, reason, reused = _analyze(collection, unit)
         entries.append(entry)
         if entry is None:
-            dynamic.append(unit)
             collection.dynamic_reasons[unit.nodeid] = reason
-            if collect_dynamic is None:
-                collect_dynamic = collector()  # the workers start now and boot during the analysis
+            requests[str(unit.path)] = _request(unit, verdict_only=False)
+        elif unit.ignore_from is not None and not reused:
+            requests[str(unit.path)] = _request(unit, verdict_only=True)
         elif entry.exact:
             collection.exact_files += 1
         else:
             collection.dynamic_files += 1
-    if collect_dynamic is not None:
-        results = collect_dynamic([str(unit.path) for unit in dynamic])
-        conftests: _Conftests = getattr(collection, "_conftests")  # noqa: B009
-        for unit in dynamic:
-            result = results.get(str(unit.path), {"items": [], "errors": [[unit.nodeid, "not collected"]]})
-            chain_key = tuple((str(path), conftests.get(path)[0]) for path in unit.conftests)
-            stat = unit_stat(unit.path)
-            entry = FileEntry(
-                stat or (0, 0, 0),
-                digest_path(unit.path),
-                chain_key,
-                False,
-                collection.dynamic_reasons.get(unit.nodeid, ""),
-                [Item(str(n), tuple(m), tuple(k)) for n, m, k in result.get("items", [])],
-                [(str(a), str(b)) for a, b in result.get("errors", [])],
-                [(str(a), str(b)) for a, b in result.get("skips", [])],
-            )
-            if stat is not None and not entry.errors:
-                collection.index.store(unit.path, entry)
-            entries[collection.units.index(unit)] = entry
-            collection.dynamic_files += 1
+        if str(unit.path) in requests:
+            pending.append(unit)
+            if collect_pending is None:
+                collect_pending = collector()  # the workers start now and boot during the analysis
+    if collect_pending is not None:
+        results = collect_pending([str(unit.path) for unit in pending], requests)
+        for unit in pending:
+            position = collection.units.index(unit)
+            entries[position] = _settle(collection, unit, entries[position], results.get(str(unit.path)))
     for entry in entries:
         assert entry is not None
         collection.items.extend(entry.items)
@@ -380,3 +392,36 @@ def collect(collection: Collection, collector: Callable[[], Collector]) -> Colle
         collection.skips.extend(entry.skips)
     _leave_snapshot(collection)
     return collection
+
+
+def _settle(
+    collection: Collection, unit: Unit, static: FileEntry | None, result: dict[str, Any] | None
+) -> FileEntry:
+    """The entry of a unit pytest was asked about: its static entry when pytest does not ignore
+    it and was asked for the verdict only, else what pytest collected (nothing when ignored)."""
+    if result is None:
+        result = {"items": [], "errors": [[unit.nodeid, "not collected"]], "collected": True}
+    if static is not None and not result.get("ignored") and not result.get("collected", True):
+        collection.exact_files += 1
+        collection.index.store(unit.path, static)
+        return static
+    conftests: _Conftests = getattr(collection, "_conftests")  # noqa: B009
+    chain_key = tuple((str(path), conftests.get(path)[0]) for path in unit.conftests)
+    stat = unit_stat(unit.path)
+    reason = collection.dynamic_reasons.get(unit.nodeid, "")
+    if result.get("ignored"):
+        reason = "ignored by pytest_ignore_collect or collect_ignore"
+    entry = FileEntry(
+        stat or (0, 0, 0),
+        digest_path(unit.path),
+        chain_key,
+        False,
+        reason,
+        [Item(str(n), tuple(m), tuple(k)) for n, m, k in result.get("items", [])],
+        [(str(a), str(b)) for a, b in result.get("errors", [])],
+        [(str(a), str(b)) for a, b in result.get("skips", [])],
+    )
+    if stat is not None and not entry.errors:
+        collection.index.store(unit.path, entry)
+    collection.dynamic_files += 1
+    return entry

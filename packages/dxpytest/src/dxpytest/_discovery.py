@@ -3,8 +3,15 @@
 Directories are visited in pytest's order (entries sorted by name, ``__init__.py`` first in
 packages), skipping ``__pycache__``, virtual environments, ``norecursedirs`` and the
 ``collect_ignore``/``collect_ignore_glob`` lists of conftest files. A directory whose conftest
-changes how files are found (``pytest_collect_file``, ``pytest_ignore_collect``, plugins...)
-becomes one unit that pytest collects as a whole.
+changes how files are found (``pytest_collect_file``, plugins...) becomes one unit that pytest
+collects as a whole.
+
+A conftest that decides at run time only what is *ignored* (a ``pytest_ignore_collect`` hook, or
+``collect_ignore`` lists computed at import) does not stop the walk: the files below it become
+units marked `Unit.ignore_from`, and a worker asks pytest's ignore hooks about each before it
+collects it. A ``pytest_ignore_collect`` hook can also keep what pytest's defaults ignore
+(``norecursedirs``, virtualenvs, ``--ignore``); where the walk skipped such an entry below one,
+the hook's directory is collected whole instead.
 """
 
 from __future__ import annotations
@@ -25,7 +32,6 @@ if TYPE_CHECKING:
 
 WALK_REASONS = (
     "pytest_collect_file",
-    "pytest_ignore_collect",
     "pytest_collect_directory",
     "pytest_pycollect_makemodule",
     "pytest_collection",
@@ -34,7 +40,6 @@ WALK_REASONS = (
     "star import",
     "syntax error",
     "imports pytest_",
-    "non-literal collect_ignore",
     "conditionally defines",
     "assigns pytest_",
 )
@@ -49,12 +54,16 @@ class Unit:
         nodeid: Its node id (path relative to the rootdir, ``/``-separated).
         conftests: The conftest files that apply, outermost first.
         directory: True for a directory unit.
+        ignore_from: The initial path below which pytest's ignore hooks decide whether this
+            unit is collected (every path from there down to the unit is asked); None when the
+            walk decided.
     """
 
     path: Path
     nodeid: str
     conftests: tuple[Path, ...]
     directory: bool = False
+    ignore_from: Path | None = None
 
 
 def fnmatch_ex(pattern: str, path: PurePath) -> bool:
@@ -110,6 +119,7 @@ class Walker:
         self.ignore = set(ignore)
         self.facts = facts if facts is not None else Facts()
         self.confcutdir = config.inifile.parent if config.inifile else config.rootdir
+        self.hook_skips = 0  # entries skipped where a pytest_ignore_collect hook could keep them
 
     def conftest_chain(self, directory: Path) -> tuple[Path, ...]:
         """Conftest files from the confcutdir down to `directory`."""
@@ -143,10 +153,12 @@ class Walker:
         if not path.is_dir():
             return
         blocked = self._dynamic_ancestor(path)
-        if blocked is not None:
-            yield Unit(path, nodeid_of(path, self.config.rootdir), self.conftest_chain(path), directory=True)
+        skips = self.hook_skips
+        units = [] if blocked is not None else list(self._walk(path, path))
+        if blocked is not None or self.hook_skips != skips:
+            yield self._directory_unit(path, path)
             return
-        yield from self._walk(path)
+        yield from units
 
     def _dynamic_ancestor(self, directory: Path) -> Path | None:
         for conftest in self.conftest_chain(directory):
@@ -154,16 +166,36 @@ class Walker:
                 return conftest.parent
         return None
 
-    def _unit(self, path: Path) -> Unit:
-        return Unit(path, nodeid_of(path, self.config.rootdir), self.conftest_chain(path.parent))
+    def _unit(self, path: Path, root: Path | None = None) -> Unit:
+        chain = self.conftest_chain(path.parent)
+        ignore_from = root if root is not None and self._any(chain, "runtime_ignore") else None
+        return Unit(path, nodeid_of(path, self.config.rootdir), chain, ignore_from=ignore_from)
 
-    def _walk(self, directory: Path) -> Iterator[Unit]:
+    def _directory_unit(self, directory: Path, root: Path) -> Unit:
+        ignore_from = None
+        if directory != root and self._any(self.conftest_chain(directory.parent), "runtime_ignore"):
+            ignore_from = root
+        nodeid = nodeid_of(directory, self.config.rootdir)
+        return Unit(directory, nodeid, self.conftest_chain(directory), True, ignore_from)
+
+    def _any(self, chain: tuple[Path, ...], flag: str) -> bool:
+        return any(getattr(self.conftest(conftest), flag) for conftest in chain)
+
+    def _walk(self, directory: Path, root: Path) -> Iterator[Unit]:
         conftest = directory / "conftest.py"
-        if conftest.is_file() and _is_walk_dynamic(self.conftest(conftest)):
-            yield Unit(
-                directory, nodeid_of(directory, self.config.rootdir), self.conftest_chain(directory), True
-            )
-            return
+        if conftest.is_file():
+            info = self.conftest(conftest)
+            if _is_walk_dynamic(info):
+                yield self._directory_unit(directory, root)
+                return
+            if info.ignore_hook and directory != root:
+                skips = self.hook_skips
+                units = list(self._entries(directory, root))
+                yield from [self._directory_unit(directory, root)] if self.hook_skips != skips else units
+                return
+        yield from self._entries(directory, root)
+
+    def _entries(self, directory: Path, root: Path) -> Iterator[Unit]:
         self.facts.directory(directory)
         try:
             entries = list(os.scandir(directory))
@@ -175,14 +207,22 @@ class Walker:
             path = Path(entry.path)
             if entry.is_dir():
                 if not self._ignored_directory(path):
-                    yield from self._walk(path)
+                    yield from self._walk(path, root)
+                elif path.name != "__pycache__":
+                    self._skipped(directory)
             elif (
                 entry.is_file()
                 and path.suffix == ".py"
                 and any(fnmatch_ex(pattern, path) for pattern in self.config.python_files)
-                and not self._ignored(path)
             ):
-                yield self._unit(path)
+                if not self._ignored(path):
+                    yield self._unit(path, root)
+                else:
+                    self._skipped(directory)
+
+    def _skipped(self, directory: Path) -> None:
+        if self._any(self.conftest_chain(directory), "ignore_hook"):
+            self.hook_skips += 1
 
     def _ignored_directory(self, path: Path) -> bool:
         if path.name == "__pycache__" or self._ignored(path):
@@ -197,6 +237,8 @@ class Walker:
         if path in self.ignore:
             return True
         chain = self.conftest_chain(path.parent)
+        if self._any(chain, "runtime_ignore"):
+            return False  # pytest's ignore hooks decide, in a worker (`Unit.ignore_from`)
         for conftest in reversed(chain):
             info = self.conftest(conftest)
             if info.collect_ignore:

@@ -19,7 +19,7 @@ from dxpytest.__about__ import __version__
 from dxpytest._snapshot import directory_stat, file_fact
 
 MAGIC = b"DXPY"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 Stat = tuple[int, ...]  # (mtime_ns, size, inode) of a file; see `directory_stat` for a tree
 
 

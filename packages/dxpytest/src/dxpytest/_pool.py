@@ -121,6 +121,7 @@ class Pool:
         self.zygote_decoder = Decoder()
         self.scheduler = Scheduler([], self.size)
         self.collect_queue: list[str] = []
+        self.collect_options: dict[str, dict[str, Any]] = {}
         self.collected: dict[str, dict[str, Any]] = {}
         self.collect_pending = 0
         self.phase = "idle"
@@ -229,12 +230,18 @@ class Pool:
         for _ in range(self.size):
             self._fork()
 
-    def collect(self, paths: list[str]) -> dict[str, dict[str, Any]]:
+    def collect(
+        self, paths: list[str], options: dict[str, dict[str, Any]] | None = None
+    ) -> dict[str, dict[str, Any]]:
         """Have pytest collect `paths` (files or directories) in the workers.
+
+        `options` adds, per path, the fields of its COLLECT message besides ``paths`` (see
+        `dxpytest._protocol.Kind.COLLECT`).
 
         Returns:
             Per path: {"items": [[nodeid, marks, names]...], "errors": [[nodeid, text]...]}.
         """
+        self.collect_options = dict(options or {})
         self.collect_queue = list(paths)
         self.collect_pending = len(paths)
         self.phase = "collect"
@@ -447,7 +454,8 @@ class Pool:
         if self.phase == "collect":
             if self.collect_queue:
                 worker.collecting = self.collect_queue.pop(0)
-                self._send(worker, Kind.COLLECT, {"paths": [worker.collecting]})
+                extra = self.collect_options.get(worker.collecting, {})
+                self._send(worker, Kind.COLLECT, {**extra, "paths": [worker.collecting]})
             return
         if self.phase != "run":
             return

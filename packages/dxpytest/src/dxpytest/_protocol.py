@@ -33,8 +33,8 @@ class Kind(enum.IntEnum):
     HELLO = 1  # worker → controller: {"worker": id, "pid": pid}
     WANT = 2  # worker → controller: {} asks for more work
     RUN = 3  # controller → worker: {"paths": [...], "nodeids": [...]}
-    COLLECT = 4  # controller → worker: {"paths": [...]}
-    COLLECTED = 5  # worker → controller: {"units": [{"path", "items", "errors"}]}
+    COLLECT = 4  # controller → worker: {"paths": [...], "ignore_from"?: path, "verdict_only"?: bool}
+    COLLECTED = 5  # worker → controller: {"units": [{"path", "items", "errors", "ignored", "collected"}]}
     START = 6  # worker → controller: {"nodeid": id}
     REPORT = 7  # worker → controller: one test phase report
     STOP = 8  # controller → worker: finish now

@@ -7,8 +7,10 @@ make the difference: the session's collector caches (``Session._collection_cache
 and Module nodes are built once and their fixtures stay bound to them; the fixture manager's
 ``_pending_conftests`` survives the clear pytest does after each collection, so conftests of
 directories a later batch reaches are still bound; ``_pytest.warnings.catch_warnings_for_item``
-records collection warnings for batches collected outside pytest's own collection hook; and
-``KeywordMatcher`` gives the names ``-k`` matches, for files whose items pytest collected.
+records collection warnings for batches collected outside pytest's own collection hook;
+``KeywordMatcher`` gives the names ``-k`` matches, for files whose items pytest collected; and
+``PytestPluginManager._loadconftestmodules`` loads a directory's conftests before its entries
+are put to ``pytest_ignore_collect``, as pytest's directory collectors do.
 
 These were written against, and are tested with, pytest `SUPPORTED_PYTEST` (the range the
 package metadata pins). The controller checks the installed version with `check_pytest` before
@@ -73,6 +75,34 @@ def collection_warnings(session: Any) -> Iterator[None]:
 
     with catch_warnings_for_item(config=session.config, ihook=session.config.hook, when="collect", item=None):
         yield
+
+
+def ignored_by_hooks(session: Any, path: str, below: str) -> bool | None:
+    """Whether pytest's walk from `below` would leave out `path`: each path from `below`
+    (excluded) down to `path` is put to ``pytest_ignore_collect`` with the conftests of its
+    directory loaded, as pytest's Dir and Package collectors do. None when that cannot be
+    asked (a conftest fails to import: collecting the path reports the error).
+    """
+    from pathlib import Path
+
+    config = session.config
+    manager = config.pluginmanager
+    current = Path(below)
+    try:
+        for part in Path(path).relative_to(current).parts:
+            manager._loadconftestmodules(
+                current,
+                config.getoption("importmode"),
+                rootpath=config.rootpath,
+                consider_namespace_packages=config.getini("consider_namespace_packages"),
+            )
+            hooks = session.gethookproxy(current)
+            current = current / part
+            if hooks.pytest_ignore_collect(collection_path=current, config=config):
+                return True
+    except Exception:  # pytest reports it when it collects the path
+        return None
+    return False
 
 
 def keep_collection_nodes(session: Any) -> None:

@@ -54,6 +54,7 @@ BUILTIN_FIXTURES = frozenset(
         "tmpdir_factory",
     }
 )
+IGNORE_LISTS = ("collect_ignore", "collect_ignore_glob")
 COLLECTION_HOOKS = frozenset(
     {
         "pytest_generate_tests",
@@ -136,6 +137,8 @@ class ConftestInfo:
     dynamic: str | None = None
     collect_ignore: tuple[str, ...] = ()
     collect_ignore_glob: tuple[str, ...] = ()
+    runtime_ignore: str = ""
+    ignore_hook: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,9 @@ def analyze_conftest(source: bytes) -> ConftestInfo:
 
     Returns:
         The fixtures it defines; `dynamic` names the reason when collection below it needs pytest.
+        `runtime_ignore` names the reason when only what is ignored below it needs pytest (a
+        ``pytest_ignore_collect`` hook, `ignore_hook`, or ``collect_ignore`` lists computed at
+        import): the files are still found statically and a worker decides which are ignored.
     """
     outline = parse_module(source)
     info = ConftestInfo()
@@ -328,20 +334,25 @@ def analyze_conftest(source: bytes) -> ConftestInfo:
         info.dynamic = "conftest has a syntax error"
         return info
     aliases = _Aliases(outline.statements)
+    for name in IGNORE_LISTS:
+        if outline.identifiers.get(name, 0) > 1:
+            info.runtime_ignore = f"non-literal {name} (changed after its assignment)"
     try:
-        for name in ("collect_ignore", "collect_ignore_glob"):
-            if outline.identifiers.get(name, 0) > 1:
-                raise Undecidable(f"non-literal {name} (changed after its assignment)")
         for statement in outline.statements:
             _conftest_statement(statement, aliases, info)
     except Undecidable as undecidable:
         info.dynamic = f"conftest: {undecidable.reason}"
+    if info.runtime_ignore:
+        info.collect_ignore = info.collect_ignore_glob = ()
     return info
 
 
 def _conftest_statement(statement: Statement, aliases: _Aliases, info: ConftestInfo) -> None:
     if isinstance(statement, Function):
-        if statement.name in COLLECTION_HOOKS:
+        if statement.name == "pytest_ignore_collect":
+            info.runtime_ignore = "defines pytest_ignore_collect"
+            info.ignore_hook = True
+        elif statement.name in COLLECTION_HOOKS:
             raise Undecidable(f"defines {statement.name}")
         fixture = _fixture_from(statement, aliases, is_method=False)
         if fixture is not None:
@@ -358,20 +369,31 @@ def _conftest_statement(statement: Statement, aliases: _Aliases, info: ConftestI
         for target in statement.targets:
             if target == "pytest_plugins":
                 _conftest_plugins(statement.value, info)
-            if target in ("collect_ignore", "collect_ignore_glob"):
-                values = _literal_list(statement.value, target)
-                if target == "collect_ignore":
-                    info.collect_ignore = values
-                else:
-                    info.collect_ignore_glob = values
+            if target in IGNORE_LISTS:
+                _conftest_ignore_list(target, statement.value, info)
             if target.startswith("pytest_"):
                 raise Undecidable(f"assigns {target}")
     elif isinstance(statement, Other):
         for name in statement.binds:
-            if name.startswith("pytest_") or name in ("collect_ignore", "collect_ignore_glob"):
+            if name in IGNORE_LISTS or name == "pytest_ignore_collect":
+                info.runtime_ignore = f"conditionally defines {name}"
+                info.ignore_hook = info.ignore_hook or name == "pytest_ignore_collect"
+            elif name.startswith("pytest_"):
                 raise Undecidable(f"conditionally defines {name}")
     elif isinstance(statement, Class):
         return
+
+
+def _conftest_ignore_list(target: str, value: Expr, info: ConftestInfo) -> None:
+    try:
+        values = _literal_list(value, target)
+    except Undecidable as undecidable:
+        info.runtime_ignore = undecidable.reason
+        return
+    if target == "collect_ignore":
+        info.collect_ignore = values
+    else:
+        info.collect_ignore_glob = values
 
 
 PYTESTER_FIXTURES = ("pytester", "testdir", "linecomp", "LineMatcher")

@@ -16,7 +16,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from dxpytest._protocol import Channel, EventWriter, Kind
-from dxpytest._pytest_internals import collection_warnings, keep_collection_nodes, keyword_names
+from dxpytest._pytest_internals import (
+    collection_warnings,
+    ignored_by_hooks,
+    keep_collection_nodes,
+    keyword_names,
+)
 
 if TYPE_CHECKING:
     import pytest
@@ -163,17 +168,27 @@ class WorkerPlugin:
             return []
 
     def _collect(self, session: pytest.Session, body: dict[str, Any]) -> None:
+        """Collect each path, unless pytest's ignore hooks ignore it (asked when the body names
+        ``ignore_from``); with ``verdict_only``, only ask (the controller has the items)."""
         units = []
+        ignore_from = body.get("ignore_from")
         for path in body.get("paths", []):
-            items = self._collect_paths(session, [str(path)])
-            units.append(
-                {
-                    "path": path,
-                    "items": [describe_item(item) for item in items],
-                    "errors": self.collect_errors,
-                    "skips": self.collect_skips,
-                }
-            )
+            unit = {
+                "path": path,
+                "items": [],
+                "errors": [],
+                "skips": [],
+                "ignored": False,
+                "collected": False,
+            }
+            verdict = None if ignore_from is None else ignored_by_hooks(session, str(path), str(ignore_from))
+            if verdict:
+                unit["ignored"] = True
+            elif verdict is None or not body.get("verdict_only"):
+                items = self._collect_paths(session, [str(path)])
+                unit["items"] = [describe_item(item) for item in items]
+                unit.update(errors=self.collect_errors, skips=self.collect_skips, collected=True)
+            units.append(unit)
         self._send(Kind.COLLECTED, {"units": units})
 
     def _items(self, session: pytest.Session, body: dict[str, Any]) -> list[Any]:
