@@ -69,6 +69,16 @@ def build_corpus(directory: Path) -> None:
     )
     make_wheel(
         directory,
+        "xt-lazy",
+        "1.0",
+        {
+            "xt_lazy/__init__.py": "VALUE = 1\n",
+            "xt_lazy/unused.py": "def helper():\n    return 2\n",
+            "xt_lazy/template.py": "{% if not python %}\n",
+        },
+    )
+    make_wheel(
+        directory,
         "xt-badreg",
         "1.0",
         {"xt_badreg/__init__.py": "def register(arguments):\n    raise KeyError('missing setting')\n"},

@@ -131,6 +131,38 @@ def test_import_smoke_test_leaves_bytecode_for_the_first_import(manager: CacheMa
     assert list((entry.path / "xt_base" / "__pycache__").glob("__init__.*.pyc"))
 
 
+def pyc_of(source: Path) -> list[Path]:
+    return list((source.parent / "__pycache__").glob(f"{source.stem}.*.pyc"))
+
+
+def test_bytecode_of_every_module_is_compiled_by_default(manager: CacheManager, installer: Any) -> None:
+    assert manager.settings.compile_bytecode
+    entry = manager.ensure("xt-lazy")
+    assert entry.path is not None
+    package = entry.path / "xt_lazy"
+    assert pyc_of(package / "__init__.py")
+    assert pyc_of(package / "unused.py"), "a module the smoke test does not import is compiled too"
+    assert not pyc_of(package / "template.py"), "a file that is not Python stays source, as with uv"
+    assert installer.calls == [["xt-lazy"]]
+
+
+def test_without_bytecode_compilation_only_the_imported_modules_get_bytecode(
+    tmp_path: Path, settings: IndexSettings
+) -> None:
+    plain = IndexSettings(find_links=settings.find_links, no_index=True, compile_bytecode=False)
+    entry = CacheManager(tmp_path, settings=plain).ensure("xt-lazy")
+    assert entry.path is not None
+    assert pyc_of(entry.path / "xt_lazy" / "__init__.py")
+    assert not pyc_of(entry.path / "xt_lazy" / "unused.py")
+
+
+def test_find_smoke_test_compiles_too(tmp_path: Path, settings: IndexSettings) -> None:
+    entry = CacheManager(tmp_path, settings=settings, smoke_test="find").ensure("xt-lazy")
+    assert entry.path is not None
+    assert pyc_of(entry.path / "xt_lazy" / "unused.py")
+    assert "xt_lazy" not in sys.modules
+
+
 def test_import_smoke_test_rejects_a_half_linked_package(tmp_path: Path) -> None:
     from xtnsmgr._smoke import SmokeInterpreter
 

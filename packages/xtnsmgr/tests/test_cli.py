@@ -123,6 +123,17 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, wheelhouse: Path)
     assert cli("clean", "--older-than", "soon", cache=tmp_path).returncode == 2
 
 
+@pytest.mark.parametrize(("flags", "compiled"), [((), True), (("--no-compile-bytecode",), False)])
+def test_bytecode_is_compiled_unless_turned_off(
+    tmp_path: Path, wheelhouse: Path, flags: tuple[str, ...], compiled: bool
+) -> None:
+    printed = cli(*flags, "path", "xt-lazy", cache=tmp_path / "cache", wheelhouse=wheelhouse)
+    assert printed.returncode == 0, printed.stderr
+    caches = Path(printed.stdout.strip()) / "xt_lazy" / "__pycache__"
+    assert bool(list(caches.glob("unused.*.pyc"))) is compiled, "only imported modules without bytecode"
+    assert list(caches.glob("__init__.*.pyc")), "the smoke test's import leaves its bytecode either way"
+
+
 def test_cache_dir_from_environment(tmp_path: Path, wheelhouse: Path) -> None:
     env = {
         **os.environ,

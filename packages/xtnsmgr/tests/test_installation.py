@@ -4,6 +4,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,9 @@ def test_uv_command_line_carries_every_setting(tmp_path: Path) -> None:
 
 
 def test_pip_command_line_maps_offline_to_no_index(tmp_path: Path) -> None:
-    command = PipInstaller(python="py").command(["a"], tmp_path, IndexSettings(offline=True), None)
+    command = PipInstaller(python="py").command(
+        ["a"], tmp_path, IndexSettings(offline=True, compile_bytecode=False), None
+    )
     assert command[:6] == ["py", "-m", "pip", "install", "--target", str(tmp_path)]
     assert "--no-index" in command
     assert "--no-compile" in command
@@ -162,10 +165,11 @@ def test_install_many_runs_in_parallel_and_reports_each(tmp_path: Path, settings
 def test_pip_fallback_installs_into_a_target(tmp_path: Path, settings: IndexSettings) -> None:
     target = tmp_path / "target"
     target.mkdir()
-    PipInstaller(python=python_with_pip(tmp_path), timeout_s=300).install(["xt-alpha"], target, settings)
+    plain = replace(settings, compile_bytecode=False)
+    PipInstaller(python=python_with_pip(tmp_path), timeout_s=300).install(["xt-alpha"], target, plain)
     assert (target / "xt_alpha" / "__init__.py").is_file()
     assert (target / "xt_base" / "__init__.py").is_file()
-    assert not list(target.rglob("*.pyc")), "bytecode is compiled only on request"
+    assert not list(target.rglob("*.pyc")), "compile_bytecode=False: no bytecode"
 
 
 def python_with_pip(folder: Path) -> str:

@@ -93,6 +93,18 @@ def test_normalized_form_is_a_fixed_point(name: str, specifier: str) -> None:
     assert parse_specification(spec.target).target == spec.target
 
 
+@pytest.mark.parametrize(("value", "compiled"), [(None, True), ("0", False), ("off", False), ("1", True)])
+def test_bytecode_compilation_is_on_unless_the_environment_turns_it_off(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, compiled: bool
+) -> None:
+    if value is None:
+        monkeypatch.delenv("XTNSMGR_COMPILE_BYTECODE", raising=False)
+    else:
+        monkeypatch.setenv("XTNSMGR_COMPILE_BYTECODE", value)
+    assert IndexSettings.from_environment().compile_bytecode is compiled
+    assert IndexSettings().compile_bytecode
+
+
 def test_key_depends_on_requirements_settings_and_constraints() -> None:
     base = IndexSettings()
     key = cache_key(["requirement:a"], base)
@@ -102,7 +114,7 @@ def test_key_depends_on_requirements_settings_and_constraints() -> None:
     assert cache_key(["requirement:b"], base) != key
     assert cache_key(["requirement:a"], IndexSettings(index_url="https://x.example/simple")) != key
     assert cache_key(["requirement:a"], IndexSettings(constraints=("b<2",))) != key
-    assert cache_key(["requirement:a"], IndexSettings(compile_bytecode=True)) != key
+    assert cache_key(["requirement:a"], IndexSettings(compile_bytecode=False)) != key
 
 
 @given(

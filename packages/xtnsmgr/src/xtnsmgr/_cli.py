@@ -45,7 +45,11 @@ class _CommandWithTail(click.Command):
 @click.option("--find-links", multiple=True, help="Folder or page of archives (repeatable).")
 @click.option("--no-index", is_flag=True, help="Use --find-links only.")
 @click.option("--offline", is_flag=True, help="Never touch the network; serve expired entries.")
-@click.option("--compile-bytecode", is_flag=True, help="Write .pyc files at install time.")
+@click.option(
+    "--compile-bytecode/--no-compile-bytecode",
+    default=None,
+    help="Write every .pyc file at install time [default: on; env: XTNSMGR_COMPILE_BYTECODE].",
+)
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -54,7 +58,7 @@ def main(
     find_links: tuple[str, ...],
     no_index: bool,
     offline: bool,
-    compile_bytecode: bool,
+    compile_bytecode: bool | None,
 ) -> None:
     """Extension manager: make any package importable on demand from an isolated, shared cache."""
     ctx.obj = {
@@ -78,7 +82,9 @@ def _manager(ctx: click.Context) -> CacheManager:
         find_links=tuple(options.get("find_links") or ()) or base.find_links,
         no_index=bool(options.get("no_index")) or base.no_index,
         offline=bool(options.get("offline")) or base.offline,
-        compile_bytecode=bool(options.get("compile_bytecode")) or base.compile_bytecode,
+        compile_bytecode=base.compile_bytecode
+        if options.get("compile_bytecode") is None
+        else bool(options["compile_bytecode"]),
     )
     return CacheManager(options.get("cache_dir"), settings=settings)
 

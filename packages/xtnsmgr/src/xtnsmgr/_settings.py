@@ -18,7 +18,9 @@ class IndexSettings:
         no_index: ignore every index and use ``find_links`` only (``--no-index``).
         offline: never touch the network (``--offline``); an expired entry is then served stale.
         require_hashes: every requirement must be pinned with a hash (``--require-hashes``).
-        compile_bytecode: write ``.pyc`` files at install time (``--compile-bytecode``).
+        compile_bytecode: write the ``.pyc`` file of every module at install time, so that no
+            first import compiles (default on; ``--compile-bytecode``, or the import smoke test
+            compiles them).
         constraints: constraint lines applied to every resolution (``-c``).
     """
 
@@ -28,7 +30,7 @@ class IndexSettings:
     no_index: bool = False
     offline: bool = False
     require_hashes: bool = False
-    compile_bytecode: bool = False
+    compile_bytecode: bool = True
     constraints: tuple[str, ...] = field(default=())
 
     def key_material(self) -> dict[str, object]:
@@ -46,19 +48,22 @@ class IndexSettings:
     @classmethod
     def from_environment(cls) -> IndexSettings:
         """Settings from ``XTNSMGR_INDEX_URL``, ``XTNSMGR_FIND_LINKS`` (``os.pathsep``-separated),
-        ``XTNSMGR_NO_INDEX=1``, ``XTNSMGR_OFFLINE=1`` and ``XTNSMGR_COMPILE_BYTECODE=1``."""
+        ``XTNSMGR_NO_INDEX=1``, ``XTNSMGR_OFFLINE=1`` and ``XTNSMGR_COMPILE_BYTECODE=0`` (on by default)."""
         links = os.environ.get("XTNSMGR_FIND_LINKS", "")
         return cls(
             index_url=os.environ.get("XTNSMGR_INDEX_URL") or None,
             find_links=tuple(link for link in links.split(os.pathsep) if link),
             no_index=_flag("XTNSMGR_NO_INDEX"),
             offline=_flag("XTNSMGR_OFFLINE"),
-            compile_bytecode=_flag("XTNSMGR_COMPILE_BYTECODE"),
+            compile_bytecode=_flag("XTNSMGR_COMPILE_BYTECODE", default=True),
         )
 
 
-def _flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+def _flag(name: str, *, default: bool = False) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    return value in {"1", "true", "yes", "on"}
 
 
 def _absolute_link(link: str) -> str:

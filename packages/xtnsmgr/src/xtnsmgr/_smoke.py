@@ -4,9 +4,10 @@ Starting ``python -I -S`` costs tens of milliseconds; started beside the install
 hidden behind the install. Once the tree is in place the interpreter is handed the staged
 directory and the top-level modules on its standard input and imports each while the cache
 checks the tree against its ``RECORD`` files; it reports the first failure (the module and the
-exception). It never touches the host process. As it runs isolated
-(``-I``), it writes the ``.pyc`` files of what it imports into the staged tree, so the host's first
-import of the entry does not compile them again.
+exception). It never touches the host process. By default the installer has compiled every
+module (``compile_bytecode``), so the imports read ``.pyc`` files instead of compiling; without
+that, the interpreter (isolated, ``-I``) writes the ``.pyc`` files of what it imports into the
+staged tree, so the host's first import of the entry does not compile them again.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ SMOKE_TIMEOUT_S = 120.0
 # lines as the host does (import lines are never executed); import each module and require real
 # code behind it (a half-linked package imports as an empty namespace package). Exit 3 names the
 # failure. It leaves with os._exit: the .pyc files are written during the imports, and tearing
-# down what it imported would only keep the installer waiting.
+# down what it imported would only keep the installer waiting. __import__, not importlib: importing
+# importlib alone costs milliseconds on the critical path.
 _CHILD = """\
-import importlib, os, sys
+import os, sys
 site = sys.stdin.readline().rstrip("\\n")
 names = []
 while site:
@@ -50,8 +52,8 @@ for pth in sorted(os.listdir(site)):
                         sys.path.append(path)
 for name in names:
     try:
-        module = importlib.import_module(name)
-        if getattr(module, "__file__", None) is None:
+        __import__(name)
+        if getattr(sys.modules[name], "__file__", None) is None:
             raise ImportError("no code: it imports as an empty namespace package")
     except BaseException as error:
         sys.stderr.write(name + "\\n" + type(error).__name__ + ": " + str(error) + "\\n")
