@@ -83,6 +83,7 @@ def run(command: list[str], *, cwd: Path | None = None, ok: bool = True) -> subp
         for key, value in os.environ.items()
         if not key.startswith(("PYTHON", "PYTEST", "DXPYTEST"))
     }
+    env["DXPYTEST_NO_SERVER"] = "1"  # no fork server outliving the test (its own tests cover it)
     result = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT_S, check=False
     )

@@ -9,7 +9,11 @@ suites' sdists from PyPI (``pip download --no-binary :all:``) into ``$DXPYTEST_B
 * speed (best of ``$DXPYTEST_BENCH_REPEAT`` runs, default 3): collect-only cold and with a
   warm index, and the full run with two workers beside pytest and pytest-xdist ``-n 2``
   (``--dist load`` and ``--dist loadfile``, the best counts), and ``dxpytest -n auto``;
-* a synthetic suite of 2,000 trivial tests (``dxpytest`` with ``-n auto`` and with ``-n 2``).
+* a synthetic suite of 2,000 trivial tests (``dxpytest`` with ``-n auto`` and with ``-n 2``, and
+  ``-n 2 --no-server``: a zygote per run instead of the project's fork server).
+
+dxpytest runs with its fork server (the first, unmeasured run of each suite starts it); the
+servers exit a minute after the benchmark (``DXPYTEST_SERVER_IDLE_S=60``).
 
 ``--suite NAME`` (repeatable) runs only those suites, ``--trivial`` only the synthetic one. The
 load average is printed beside each suite's figures. Exit status 1 when any parity check fails.
@@ -51,6 +55,7 @@ SUITES = [
     Suite("pluggy", "1.7.0", ("testing",)),
 ]
 COMMON = ("-p", "no:randomly", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning")
+SERVER_ENV = {"DXPYTEST_SERVER_IDLE_S": "60"}
 
 
 def fetch(suite: Suite) -> Path:
@@ -126,7 +131,12 @@ def nodeids(output: str) -> list[str]:
 
 def environment(root: Path, suite: Suite) -> dict[str, str]:
     paths = [str(root / entry) for entry in suite.pythonpath]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
+    return {
+        **os.environ,
+        **SERVER_ENV,
+        "PYTHONPATH": os.pathsep.join(paths),
+        "DXPYTEST_CACHE_DIR": str(root / ".dxpytest"),
+    }
 
 
 PYTEST = [sys.executable, "-m", "pytest", *COMMON]
@@ -191,14 +201,16 @@ def measure_trivial(count: int = 2000) -> list[str]:
         for index in range(count // per_file):
             body = "".join(f"def test_{index}_{n}():\n    pass\n\n" for n in range(per_file))
             (root / f"test_trivial_{index}.py").write_text(body)
-        env = {**os.environ, "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
+        env = {**os.environ, **SERVER_ENV, "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
         run([*DXPYTEST], root, env)
         pytest_s, _ = best([*PYTEST, "-q"], root, env)
         auto_s, _ = best([*DXPYTEST], root, env)
         two_s, _ = best([*DXPYTEST, "-n", "2"], root, env)
+        zygote_s, _ = best([*DXPYTEST, "-n", "2", "--no-server"], root, env)
         return [
             f"{count} trivial tests ({load()}): pytest {pytest_s:6.2f}s | dxpytest -n auto {auto_s:6.2f}s "
-            f"({auto_s / pytest_s:4.2f}x) | dxpytest -n 2 {two_s:6.2f}s ({two_s / pytest_s:4.2f}x)"
+            f"({auto_s / pytest_s:4.2f}x) | dxpytest -n 2 {two_s:6.2f}s ({two_s / pytest_s:4.2f}x) | "
+            f"-n 2 --no-server {zygote_s:6.2f}s ({zygote_s / pytest_s:4.2f}x)"
         ]
 
 

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +37,16 @@ class Runner:
     def nodeids(output: str) -> list[str]:
         return output.split("\n\n")[0].split()
 
+    @staticmethod
+    def servers(runtime: Path) -> list[int]:
+        return servers_under(runtime)
+
+
+@pytest.fixture(autouse=True)
+def _no_fork_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """dxpytest runs started by these tests leave no fork server behind (`server_env` opts in)."""
+    monkeypatch.setenv("DXPYTEST_NO_SERVER", "1")
+
 
 @pytest.fixture
 def runner() -> type[Runner]:
@@ -51,6 +65,32 @@ def run_dxpytest(
         env={**os.environ, **(env or {})},
         check=False,
     )
+
+
+@pytest.fixture
+def server_env() -> Iterator[dict[str, str]]:
+    """An environment in which dxpytest uses a fork server with its sockets in a private
+    runtime directory of this test; every server started there is stopped afterwards."""
+    runtime = Path(tempfile.mkdtemp(prefix="dx"))  # short: a socket path has at most 107 bytes
+    yield {"XDG_RUNTIME_DIR": str(runtime), "DXPYTEST_NO_SERVER": "", "DXPYTEST_SERVER_IDLE_S": "60"}
+    for pid in servers_under(runtime):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    shutil.rmtree(runtime, ignore_errors=True)
+
+
+def servers_under(runtime: Path) -> list[int]:
+    """Pids of the fork servers whose socket is in `runtime`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"dxpytest._forkserver" in command and any(str(runtime).encode() in part for part in command):
+                pids.append(int(entry.name))
+    return pids
 
 
 def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:

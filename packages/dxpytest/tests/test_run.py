@@ -164,16 +164,22 @@ CRASHES = {
 }
 
 
+@pytest.mark.parametrize("server", [False, True], ids=["zygote", "fork-server"])
 @pytest.mark.parametrize(
     ("kind", "workers"), [("exit", "1"), ("exit", "2"), ("sigkill", "2"), ("segfault", "2")]
 )
 def test_a_crashing_worker_loses_no_other_result(
-    runner: Any, write_suite: Callable[[dict[str, str]], Path], kind: str, workers: str
+    runner: Any,
+    write_suite: Callable[[dict[str, str]], Path],
+    server_env: dict[str, str],
+    kind: str,
+    workers: str,
+    server: bool,
 ) -> None:
     files = {f"test_ok{i}.py": "def test_a():\n    pass\n\ndef test_b():\n    pass\n" for i in range(3)}
     files["test_boom.py"] = CRASHES[kind]
     root = write_suite(files)
-    ours = runner.dx(root, "-n", workers)
+    ours = runner.dx(root, "-n", workers, env=server_env if server else None)
     assert runner.counts(ours.stdout) == {"failed": 1, "passed": 6}, ours.stdout
     assert ours.returncode == 1
     assert "FAILED test_boom.py::test_crash" in ours.stdout
@@ -185,8 +191,13 @@ def test_a_crashing_worker_loses_no_other_result(
         assert "test_boom.py" in ours.stdout
 
 
+@pytest.mark.parametrize("server", [False, True], ids=["zygote", "fork-server"])
 def test_sigterm_flushes_results_and_leaves_no_orphans(
-    runner: Any, write_suite: Callable[[dict[str, str]], Path], tmp_path: Path
+    runner: Any,
+    write_suite: Callable[[dict[str, str]], Path],
+    tmp_path: Path,
+    server_env: dict[str, str],
+    server: bool,
 ) -> None:
     marker = tmp_path / "pids"
     root = write_suite(
@@ -216,6 +227,7 @@ def test_slow():
             "test_slow.py",
         ],
         cwd=root,
+        env={**os.environ, **(server_env if server else {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -232,8 +244,8 @@ def test_slow():
     assert "Interrupted" in stdout
     names = {case.get("name") for case in ET.parse(junit).getroot().iter("testcase")}
     assert "test_fast" in names
-    worker, zygote = (int(pid) for pid in marker.read_text().split())
-    for pid in (worker, zygote):
+    worker, parent = (int(pid) for pid in marker.read_text().split())
+    for pid in (worker,) if server else (worker, parent):  # a fork server outlives the session
         deadline = time.monotonic() + 30
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
     from dxpytest._pool import Pool
 
 
-def _early_pool(deadline_s: float, test_timeout_s: float | None) -> Pool:
-    """Start the zygote before the rest of dxpytest is imported: it imports pytest and the
-    plugins while this process reads the configuration and the index."""
+def _early_pool(deadline_s: float, test_timeout_s: float | None, *, server: bool) -> Pool:
+    """Start the zygote (or attach to the fork server) before the rest of dxpytest is imported:
+    a new one imports pytest and the plugins while this process reads the configuration and the
+    index."""
     from dxpytest._pool import Pool
     from dxpytest._pytest_internals import check_pytest
 
@@ -27,6 +28,7 @@ def _early_pool(deadline_s: float, test_timeout_s: float | None) -> Pool:
         on_report=lambda event, payload: None,
         deadline_s=deadline_s,
         test_timeout_s=test_timeout_s,
+        server=server,
     )
 
 
@@ -74,6 +76,12 @@ def _early_pool(deadline_s: float, test_timeout_s: float | None) -> Pool:
 @click.option(
     "--timeout", "test_timeout_s", type=float, default=None, help="Kill a test's worker after S seconds."
 )
+@click.option(
+    "--server/--no-server",
+    "use_server",
+    default=True,
+    help="Fork workers from the project's warm fork server [off with env DXPYTEST_NO_SERVER=1].",
+)
 def main(
     args: tuple[str, ...],
     keyword: str | None,
@@ -99,17 +107,21 @@ def main(
     overrides: tuple[str, ...],
     deadline_s: float,
     test_timeout_s: float | None,
+    use_server: bool,
 ) -> None:
     """Run a pytest suite fast: static collection index, warm forked workers, work stealing.
 
     ARGS are paths, node ids (file.py::Class::test) or globs over node ids (tests/*::test_io*).
     Results, counts and exit codes are pytest's.
     """
+    from dxpytest._zygote_link import server_wanted
+
+    server = server_wanted(use_server)
     try:
         pool = (
             None
             if collect_only or verify_collection or use_pytest
-            else _early_pool(deadline_s, test_timeout_s)
+            else _early_pool(deadline_s, test_timeout_s, server=server)
         )
     except DxpytestError as error:
         click.echo(f"ERROR: {error}", err=True)
@@ -139,6 +151,7 @@ def main(
         ignore=list(ignore),
         deadline_s=deadline_s,
         test_timeout_s=test_timeout_s,
+        server=server,
     )
     color = sys.stdout.isatty() and not ci and not as_json and not os.environ.get("NO_COLOR")
     try:

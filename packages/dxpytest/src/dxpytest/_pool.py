@@ -15,8 +15,6 @@ import os
 import selectors
 import signal
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections import deque
@@ -88,6 +86,8 @@ class Pool:
         on_report: Called with each report dict, each start and each crash.
         deadline_s: Hard limit for the whole session (seconds from now).
         test_timeout_s: Kill a worker whose test runs longer than this (None: never).
+        server: Fork the workers from the project's fork server (started if needed) instead of
+            a zygote of our own.
     """
 
     def __init__(
@@ -97,6 +97,7 @@ class Pool:
         on_report: Callable[[str, Any], None],
         deadline_s: float,
         test_timeout_s: float | None = None,
+        server: bool = False,
     ) -> None:
         self.size = max(1, workers)
         self.on_report = on_report
@@ -129,23 +130,15 @@ class Pool:
         self.stopping = False
         self.timed_out = False
         self.configured = False
-        self._start_zygote()
+        self._start_zygote(server=server)
 
     # ------------------------------------------------------------ zygote
 
-    def _start_zygote(self) -> None:
-        self.zygote_log = open(self.crash_dir / "zygote.log", "w+b")  # noqa: SIM115
-        self.zygote = subprocess.Popen(
-            [sys.executable, "-P", "-m", "dxpytest._zygote"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=self.zygote_log,
-            start_new_session=True,
-        )
-        assert self.zygote.stdin is not None
-        assert self.zygote.stdout is not None
-        os.set_blocking(self.zygote.stdout.fileno(), False)
-        self.selector.register(self.zygote.stdout, selectors.EVENT_READ, "zygote")
+    def _start_zygote(self, *, server: bool) -> None:
+        from dxpytest._zygote_link import open_zygote
+
+        self.zygote = open_zygote(self.crash_dir / "zygote.log", server=server)
+        self.selector.register(self.zygote.fileno(), selectors.EVENT_READ, "zygote")
         self.ready = False
 
     def configure(self, *, pytest_args: list[str], rootdir: Path, imports: list[str]) -> None:
@@ -170,16 +163,10 @@ class Pool:
         self.configured = True
 
     def _to_zygote(self, kind: Kind, body: dict[str, Any]) -> None:
-        assert self.zygote.stdin is not None
         try:
-            self.zygote.stdin.write(encode(kind, body))
-            self.zygote.stdin.flush()
-        except (BrokenPipeError, OSError) as error:
-            raise WorkerError(f"the zygote is gone: {self._zygote_tail()}") from error
-
-    def _zygote_tail(self) -> str:
-        self.zygote_log.seek(0)
-        return self.zygote_log.read()[-2000:].decode("utf-8", "replace")
+            self.zygote.send(kind, body)
+        except OSError as error:
+            raise WorkerError(f"the zygote is gone: {self.zygote.tail()}") from error
 
     def _fork(self) -> None:
         worker_id = self.next_id
@@ -188,13 +175,11 @@ class Pool:
         self._to_zygote(Kind.FORK, {"worker": worker_id})
 
     def _read_zygote(self) -> None:
-        assert self.zygote.stdout is not None
-        try:
-            data = os.read(self.zygote.stdout.fileno(), 65536)
-        except BlockingIOError:
+        data = self.zygote.read()
+        if data is None:
             return
         if not data:
-            raise WorkerError(f"the zygote exited: {self._zygote_tail()}")
+            raise WorkerError(f"the zygote exited: {self.zygote.tail()}")
         for kind, body in self.zygote_decoder.feed(data):
             if kind == Kind.READY:
                 self.ready = True
@@ -277,11 +262,8 @@ class Pool:
             self._stop_worker(worker)
 
     def close(self) -> None:
-        """Kill the zygote's whole process group and remove the temporary files."""
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.zygote.pid, signal.SIGKILL)
-        with contextlib.suppress(Exception):
-            self.zygote.wait(timeout=5)
+        """Kill the workers (through the zygote or the fork server) and remove the temporary files."""
+        self.zygote.close()
         for worker in self.workers.values():
             with contextlib.suppress(OSError):
                 worker.sock.close()
@@ -289,21 +271,19 @@ class Pool:
                 worker.events.close()
         self.selector.close()
         self.listener.close()
-        self.zygote_log.close()
-        if self.zygote.stdin:
-            with contextlib.suppress(OSError):
-                self.zygote.stdin.close()
-        if self.zygote.stdout:
-            self.zygote.stdout.close()
         self._tmp.cleanup()
 
     # ------------------------------------------------------------ loop
 
     def _run_finished(self) -> bool:
+        """Done when no worker holds work and, the queues being empty, every worker has said BYE
+        (with the third-party modules it imported, which the zygote imports next time)."""
         busy = any(worker.units and not worker.finished for worker in self.workers.values())
         if self.stopping:
             return not busy
-        return not busy and self.scheduler.remaining() == 0 and not self._collecting()
+        if busy or self.scheduler.remaining() or self._collecting():
+            return False
+        return all(worker.finished for worker in self.workers.values())
 
     def _collecting(self) -> bool:
         return self.collect_pending > 0

@@ -5,6 +5,10 @@ body length (u32, big-endian) — followed by a msgpack body (``devcore.serial``
 map with string keys. Anything else (another magic or version, an unknown type, a body over
 `MAX_BODY_BYTES` or not a map) raises `ProtocolError`; the reader then drops the connection.
 
+The zygote (a child of one controller, over its stdin and stdout) and the fork server (shared by
+the controllers of a project, over a Unix socket) speak the same frames; the server's
+conversation starts with ATTACH.
+
 Two paths per worker: the socket carries the conversation (HELLO, WANT, RUN, COLLECT, STOP,
 BYE...); a worker's test events (START, REPORT, WARNING) are appended to its event log, a file the
 controller reads on its own schedule. Writing a report then costs one ``write`` and never wakes
@@ -19,6 +23,7 @@ import socket
 import struct
 from typing import Any
 
+from devcore.serial import SerialError, packb, unpackb
 from dxpytest._errors import ProtocolError
 
 MAGIC = b"DXPW"
@@ -45,6 +50,9 @@ class Kind(enum.IntEnum):
     EXITED = 13  # zygote → controller: {"pid": pid, "code": exit code or -signal}
     WARNING = 14  # worker → controller: {"nodeid": id, "message": text}
     BYE = 15  # worker → controller: {} the worker finished cleanly
+    ATTACH = 16  # controller → fork server: {"cwd": dir, "env": {...}, "check": bool}
+    ATTACHED = 17  # fork server → controller: {"pid": pid}
+    STALE = 18  # fork server → controller: {"reason": text} a file it imported changed
 
 
 EVENT_KINDS = frozenset({Kind.START, Kind.REPORT, Kind.WARNING})
@@ -56,8 +64,6 @@ def encode(kind: Kind, body: dict[str, Any]) -> bytes:
     Raises:
         ProtocolError: The body is larger than `MAX_BODY_BYTES`.
     """
-    from devcore.serial import packb
-
     payload = packb(body)
     if len(payload) > MAX_BODY_BYTES:
         raise ProtocolError(f"body of {len(payload)} bytes exceeds {MAX_BODY_BYTES}")
@@ -65,8 +71,6 @@ def encode(kind: Kind, body: dict[str, Any]) -> bytes:
 
 
 def _decode_body(payload: bytes) -> dict[str, Any]:
-    from devcore.serial import SerialError, unpackb
-
     try:
         body = unpackb(payload)
     except (SerialError, ValueError, TypeError, OverflowError, RecursionError) as error:

@@ -62,6 +62,7 @@ class Options:
     ignore: list[str] = field(default_factory=list)
     deadline_s: float = 3600.0
     test_timeout_s: float | None = None
+    server: bool = False
 
 
 def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores: float | None = None) -> int:
@@ -207,6 +208,7 @@ class Session:
                 on_report=self._on_report,
                 deadline_s=self.options.deadline_s,
                 test_timeout_s=self.options.test_timeout_s,
+                server=self.options.server,
             )
         return self.pool
 

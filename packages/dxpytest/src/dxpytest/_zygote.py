@@ -35,7 +35,8 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _load_plugins() -> None:
+def load_plugins() -> None:
+    """Import the installed pytest plugins (entry points ``pytest11``), as pytest would."""
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         return
     from importlib.metadata import entry_points
@@ -45,7 +46,7 @@ def _load_plugins() -> None:
             entry_point.load()
 
 
-def _warm(imports: list[str], rootdir: str) -> int:
+def warm(imports: list[str], rootdir: str) -> int:
     """Import third-party modules the tests use (never the project's own); count successes."""
     import importlib
     import importlib.util
@@ -75,31 +76,44 @@ def _send(kind: Kind, body: dict[str, Any]) -> None:
     os.write(1, encode(kind, body))
 
 
-def _fork_worker(worker_id: int, settings: dict[str, Any]) -> int:
+def fork_worker(
+    worker_id: int,
+    settings: dict[str, Any],
+    *,
+    close_fds: tuple[int, ...] = (),
+    cwd: str | None = None,
+    env: dict[str, str] | None = None,
+    umask: int | None = None,
+) -> int:
+    """Fork a worker that connects to the controller's socket in `settings`; returns its pid.
+
+    Args:
+        worker_id: The id the controller gave it.
+        settings: The controller's INIT body (socket, crash_dir, workers, pytest_args).
+        close_fds: Descriptors of the parent the worker must not keep (a server's sockets).
+        cwd: Working directory to enter first (a fork server's controller's).
+        env: The environment to run with (a fork server's controller's).
+        umask: The file mode creation mask to run with (a fork server's controller's).
+    """
     pid = os.fork()
     if pid:
         return pid
     code = 70
     try:
+        for fd in close_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         die_with_parent()
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        crash = open(Path(settings["crash_dir"]) / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
-        devnull = os.open(os.devnull, os.O_RDWR)
-        os.dup2(devnull, 0)
-        os.dup2(devnull, 1)
-        os.dup2(crash.fileno(), 2)
-        faulthandler.enable(file=crash, all_threads=True)
-        from dxpytest._worker import run_worker
-
-        events = os.open(
-            Path(settings["crash_dir"]) / f"worker-{os.getpid()}.events",
-            os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC,
-            0o600,
-        )
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        sock.connect(settings["socket"])
-        code = run_worker(sock, events, worker_id, int(settings["workers"]), list(settings["pytest_args"]))
+        if cwd is not None:
+            os.chdir(cwd)
+        if env is not None:
+            os.environ.clear()
+            os.environ.update(env)
+        if umask is not None:
+            os.umask(umask)
+        code = _worker_main(worker_id, settings)
     except BaseException:
         import traceback
 
@@ -107,6 +121,26 @@ def _fork_worker(worker_id: int, settings: dict[str, Any]) -> int:
     finally:
         sys.stderr.flush()
         os._exit(code)
+
+
+def _worker_main(worker_id: int, settings: dict[str, Any]) -> int:
+    """In the forked child: stdio, faulthandler and the event log, then the worker itself."""
+    crash = open(Path(settings["crash_dir"]) / f"worker-{os.getpid()}.log", "w")  # noqa: SIM115
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(devnull, 1)
+    os.dup2(crash.fileno(), 2)
+    faulthandler.enable(file=crash, all_threads=True)
+    from dxpytest._worker import run_worker
+
+    events = os.open(
+        Path(settings["crash_dir"]) / f"worker-{os.getpid()}.events",
+        os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC,
+        0o600,
+    )
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.connect(settings["socket"])
+    return run_worker(sock, events, worker_id, int(settings["workers"]), list(settings["pytest_args"]))
 
 
 def _reap() -> None:
@@ -126,7 +160,7 @@ def main() -> None:
     die_with_parent()
     import pytest  # noqa: F401  (the point of the zygote: paid while the controller reads the index)
 
-    _load_plugins()
+    load_plugins()
     decoder = Decoder()
     settings: dict[str, Any] = {}
     while True:
@@ -140,10 +174,10 @@ def main() -> None:
         for kind, body in decoder.feed(data):
             if kind == Kind.INIT:
                 settings = body
-                imported = _warm(list(body.get("imports", [])), str(body.get("rootdir", "")))
+                imported = warm(list(body.get("imports", [])), str(body.get("rootdir", "")))
                 _send(Kind.READY, {"pid": os.getpid(), "imported": imported})
             elif kind == Kind.FORK:
-                pid = _fork_worker(int(body["worker"]), settings)
+                pid = fork_worker(int(body["worker"]), settings)
                 _send(Kind.FORKED, {"worker": body["worker"], "pid": pid})
     os._exit(0)
 
