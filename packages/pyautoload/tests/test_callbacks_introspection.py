@@ -341,6 +341,11 @@ def test_expected_names_are_what_loads(tmp_path_factory, tree_writer, trees: dic
     for path in list(files):
         if path.endswith("/__init__.py") and (root / (path[: -len("/__init__.py")] + ".py")).exists():
             (root / path).unlink()
+    # ``x.py`` beside ``x/x.py``: the body of namespace x defines X, which x/x.py is expected to
+    # define too, so that file could never be reached: a conflict, reported when x loads
+    shadowed = sorted(
+        f"app/{r}/{r.rpartition('/')[2]}.py" for r in trees if f"{r}/{r.rpartition('/')[2]}" in trees
+    )
     loader = pyautoload.Loader()
     loader.push_dir(root / "app", namespace="app")
     before = set(sys.modules)
@@ -349,6 +354,11 @@ def test_expected_names_are_what_loads(tmp_path_factory, tree_writer, trees: dic
         expected = loader.all_expected_names()
         for path, name in expected.items():
             assert loader.expected_name_at(path) == name
+        if shadowed:
+            with pytest.raises(pyautoload.ConflictError) as caught:
+                loader.eager_load()
+            assert caught.value.other in {str(root / path) for path in shadowed}
+            return
         loader.eager_load()
         for path, name in expected.items():
             module_name, _, attribute = name.rpartition(".")

@@ -113,6 +113,36 @@ def test_invalid_namespace_is_reported(with_files) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_check_reports_a_child_its_explicit_namespace_shadows_without_importing(with_files) -> None:
+    root = with_files(
+        {**TREE, "app/hotel/hotel.py": "raise SystemExit(3)", "app/boom.py": "raise SystemExit(4)"}
+    )
+    result = run("check", str(root / "app"))
+    assert result.returncode == 1
+    assert (
+        f"conflict: pyautoload: {root / 'app/hotel/hotel.py'} is expected to define app.hotel.Hotel"
+        in result.stdout
+    )
+    assert "Traceback" not in result.stderr
+    data = json.loads(run("check", str(root / "app"), "--json").stdout)
+    assert [(c["path"], c["other"]) for c in data["conflicts"]] == [
+        (str(root / "app/hotel.py"), str(root / "app/hotel/hotel.py"))
+    ]
+
+
+def test_check_reports_a_file_beside_an_init(with_files) -> None:
+    root = with_files({"app/hotel.py": "", "app/hotel/__init__.py": ""})
+    result = run("check", str(root / "app"))
+    assert result.returncode == 1
+    assert "both define module app.hotel" in result.stdout
+
+
+def test_check_ok(with_files) -> None:
+    root = with_files(TREE)
+    result = run("check", str(root / "app"), check=True)
+    assert result.stdout.startswith("ok: no conflicts")
+
+
 def test_eager_ok(with_files) -> None:
     root = with_files({k: v for k, v in TREE.items() if "html" not in k})
     result = run("eager", str(root / "app"), check=True)

@@ -96,6 +96,54 @@ def test_explicit_namespace_and_init_conflict(with_files, new_loader) -> None:
     assert info.value.other == str(root / "app/hotel/__init__.py")
 
 
+def test_a_child_named_like_its_explicit_namespace_is_a_conflict(with_files, new_loader) -> None:
+    # hotel.py defines app.Hotel and is the body of app.hotel, so app.hotel.Hotel is that class:
+    # hotel/hotel.py (expected to define app.hotel.Hotel) could never be reached by its name
+    root = with_files(
+        {"app/hotel.py": "class Hotel: pass", "app/hotel/hotel.py": "class Hotel:\n    inner = True\n"}
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    with pytest.raises(pyautoload.ConflictError) as info:
+        app.Hotel
+    assert info.value.path == str(root / "app/hotel.py")
+    assert info.value.other == str(root / "app/hotel/hotel.py")
+    assert "app/hotel/hotel.py is expected to define app.hotel.Hotel" in str(info.value)
+    assert "app.hotel" not in sys.modules, "nothing half-loaded stays behind"
+
+
+def test_a_name_a_package_body_defines_over_a_child_file_is_a_conflict(with_files, new_loader) -> None:
+    root = with_files(
+        {"app/shop/__init__.py": "User = 'not the class'\n", "app/shop/user.py": "class User: pass"}
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    with pytest.raises(pyautoload.ConflictError) as info:
+        app.shop
+    assert (info.value.path, info.value.other) == (
+        str(root / "app/shop/__init__.py"),
+        str(root / "app/shop/user.py"),
+    )
+
+
+def test_a_body_may_bind_its_childs_own_value(with_files, new_loader) -> None:
+    root = with_files(
+        {
+            "app/shop/__init__.py": "from app.shop.user import User\n",
+            "app/hotel.py": "from app.hotel.room import Room\nclass Hotel:\n    room = Room\n",
+            "app/hotel/room.py": "class Room: pass",
+            "app/shop/user.py": "class User: pass",
+        }
+    )
+    new_loader({root / "app": "app"})
+    import app
+
+    assert app.shop.User is sys.modules["app.shop.user"].User
+    assert app.Hotel.room is app.hotel.Room
+
+
 def test_existing_init_is_honoured(with_files, new_loader) -> None:
     root = with_files(
         {
@@ -997,6 +1045,13 @@ segment_names = st.sampled_from(["alpha", "beta", "gamma_ray", "delta"])
 random_trees = st.lists(st.lists(segment_names, min_size=1, max_size=3), min_size=1, max_size=8)
 
 
+def named_by_its_namespace(loader: pyautoload.Loader, name: str) -> bool:
+    """``hotel/hotel.py`` beside ``hotel.py``: the body's ``Hotel`` would be ``app.hotel.Hotel``."""
+    namespace, _, attribute = name.rpartition(".")
+    entry = loader.registry.get(namespace)
+    return entry is not None and entry.kind == "explicit" and entry.attribute == attribute
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(random_trees, st.data())
 def test_ignore_and_collapse_agree_with_what_loads(tmp_path_factory, tree_writer, trees, data) -> None:
@@ -1022,6 +1077,10 @@ def test_ignore_and_collapse_agree_with_what_loads(tmp_path_factory, tree_writer
         for path, name in names.items():
             assert loader.expected_name_at(path) == name
             assert not any(path == i or path.startswith(i + os.sep) for i in ignored), path
+        if any(path.endswith(".py") and named_by_its_namespace(loader, name) for path, name in names.items()):
+            with pytest.raises(pyautoload.ConflictError):
+                loader.eager_load()
+            return
         loader.eager_load()
         for path, name in names.items():
             if not path.endswith(".py"):
@@ -1029,8 +1088,6 @@ def test_ignore_and_collapse_agree_with_what_loads(tmp_path_factory, tree_writer
             parent, _, attribute = name.rpartition(".")
             value = vars(sys.modules[parent])[attribute]
             assert value.__name__ == attribute
-            if value.__module__ == parent:  # hotel/hotel.py: the body of hotel.py defined Hotel first
-                continue
             assert sys.modules[value.__module__].__file__ == path
         for name in set(sys.modules) - before:
             file = getattr(sys.modules[name], "__file__", None)

@@ -1,4 +1,5 @@
-"""The `pyautoload` command line: `tree` shows what the conventions give, `eager` loads it all."""
+"""The `pyautoload` command line: `tree` shows what the conventions give, `check` finds the files
+they can never reach, `eager` loads it all."""
 
 from __future__ import annotations
 
@@ -144,6 +145,45 @@ def _grow(branch: object, entry: Entry, base: str) -> None:
             dirs = ", ".join(escape(os.path.relpath(d, base)) + "/" for d in child.dirs)
             kind = " (package)" if child.kind == "package" else ""
             _grow(branch.add(f"{dirs} → [cyan]{child.module}[/]{kind}"), child, base)  # type: ignore[attr-defined]
+
+
+@main.command()
+@_loader_options
+def check(
+    path: str,
+    namespace: str | None,
+    acronyms: tuple[str, ...],
+    overrides: tuple[str, ...],
+    ignores: tuple[str, ...],
+    collapses: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Report the files below PATH the conventions can never reach by name (imports nothing; exit 1 if any).
+
+    A conflict is ``x.py`` beside ``x/__init__.py``, or ``x/x.py`` beside the explicit namespace
+    file ``x.py`` (whose own name ``X`` shadows the child's ``x.X``).
+    """
+    from pyautoload._errors import ConflictError, PyautoloadError
+    from pyautoload._shadow import find_conflicts
+
+    try:
+        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
+        conflicts = find_conflicts(loader)
+    except ConflictError as error:
+        conflicts = [error]
+    except (PyautoloadError, OSError) as error:
+        _fail(error)
+        return
+    if as_json:
+        found = [{"path": c.path, "other": c.other, "message": str(c)} for c in conflicts]
+        click.echo(json.dumps({"root": path, "conflicts": found}, indent=2))
+    elif conflicts:
+        for conflict in conflicts:
+            click.echo(f"conflict: {conflict}")
+    else:
+        click.echo(f"ok: no conflicts below {path}")
+    if conflicts:
+        sys.exit(1)
 
 
 @main.command()
