@@ -125,11 +125,12 @@ class CacheManager:
         self.smoke_test: SmokeTest = smoke_test or _smoke_test_from_environment()
         self.durable = durable
         self.lock_timeout_s = lock_timeout_s
-        self._layout: Layout | None = None
+        # Built here, not on the first ensure: what every process pays once is a construction cost.
+        self._layout = Layout(self.root, interpreter_tag())
         self._memo: dict[str, Installed] = {}
         self._isolated: dict[str, Installed] = {}
         self._keys: dict[str, str] = {}
-        self._material: tuple[IndexSettings | None, bytes] = (None, b"")
+        self._material = (self.settings, settings_material(self.settings))
         self._host: dict[str, str] | None = None
         self._warned: set[str] = set()
 
@@ -141,8 +142,6 @@ class CacheManager:
     @property
     def layout(self) -> Layout:
         """The paths of this cache for the running interpreter."""
-        if self._layout is None:
-            self._layout = Layout(self.root, interpreter_tag())
         return self._layout
 
     # -- ensure -------------------------------------------------------------------------------
@@ -252,7 +251,7 @@ class CacheManager:
             if host is not None:
                 return self._remember(text, isolate, host)
         key = self._key(spec)
-        layout = self._layout or self.layout
+        layout = self._layout
         try:  # the hit path's one read: open, read, close, then checksum and validation
             meta = read_metadata(layout.base + _SEP + key + _SEP + METADATA_NAME)
         except (FileNotFoundError, CorruptFileError, InvalidMetadata, OSError):

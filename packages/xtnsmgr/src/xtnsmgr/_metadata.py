@@ -34,7 +34,6 @@ FIELDS = (
 )
 _PAYLOAD_LENGTH = len(FIELDS) + 1
 _TIME = frozenset({int, float})
-_SHAPE = (int, str, str, list, str, list, list, list, float, float, str, list)  # the payload as written
 _READ_SIZE = 1 << 12  # a metadata file is a few hundred bytes: one read holds it
 _O_BINARY = getattr(os, "O_BINARY", 0)
 
@@ -92,12 +91,12 @@ def to_payload(meta: EntryMetadata) -> list[Any]:
 
 
 def from_payload(payload: object) -> EntryMetadata:
-    """Validate a decoded payload (the hit path runs this: a handful of checks, mostly in C).
+    """Validate a decoded payload (the hit path runs this: one expression of type checks).
 
     Raises:
         InvalidMetadata: a field is missing, of the wrong type, or the format is unknown.
     """
-    if type(payload) is list and tuple(map(type, payload)) == _SHAPE:  # every field's type at once
+    if type(payload) is list and len(payload) == _PAYLOAD_LENGTH:
         (
             version,
             key,
@@ -112,8 +111,20 @@ def from_payload(payload: object) -> EntryMetadata:
             installer,
             retired,
         ) = payload
-        if (
-            version == FORMAT_VERSION
+        if (  # the payload as written; anything else goes to the field-by-field check below
+            type(version) is int
+            and version == FORMAT_VERSION
+            and type(key) is str
+            and type(tag) is str
+            and type(requirements) is list
+            and type(generation) is str
+            and type(distributions) is list
+            and type(modules) is list
+            and type(pth_files) is list
+            and type(created) is float
+            and type(last_verified) is float
+            and type(installer) is str
+            and type(retired) is list
             and generation
             and generation[0] != "."
             and "/" not in generation
@@ -124,6 +135,17 @@ def from_payload(payload: object) -> EntryMetadata:
                 "".join(requirements), "".join(modules), "".join(pth_files)
             except TypeError:
                 raise InvalidMetadata("requirements, modules and pth_files must be lists of text") from None
+            held = []
+            for item in distributions:  # inline: a call per distribution costs more than its checks
+                if not (
+                    type(item) is list
+                    and len(item) == 3
+                    and type(item[0]) is str
+                    and type(item[1]) is str
+                    and type(item[2]) is str
+                ):
+                    raise InvalidMetadata("a distribution is not [name, version, digest]")
+                held.append(tuple.__new__(Distribution, item))
             return tuple.__new__(  # the named tuple's own __new__ is a Python call: this is the C one
                 EntryMetadata,
                 (
@@ -131,7 +153,7 @@ def from_payload(payload: object) -> EntryMetadata:
                     tag,
                     tuple(requirements),
                     generation,
-                    tuple(map(_distribution, distributions)) if distributions else (),
+                    tuple(held),
                     tuple(modules),
                     tuple(pth_files),
                     created,
