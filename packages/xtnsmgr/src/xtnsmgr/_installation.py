@@ -74,9 +74,22 @@ def is_transient_failure(output: str) -> bool:
     return _PERMANENT.search(output) is None and _TRANSIENT.search(output) is not None
 
 
-@functools.cache
+_FIND_UV_LOCK = threading.Lock()
+
+
 def find_uv() -> str | None:
-    """The ``uv`` binary of the ``uv`` wheel, else one on ``PATH``, else ``None`` (looked up once)."""
+    """The ``uv`` binary of the ``uv`` wheel, else one on ``PATH``, else ``None`` (looked up once).
+
+    Under a lock: concurrent ensures reach this together, and the ``uv`` wheel's lookup reads
+    :mod:`sysconfig`'s variables, whose first load is not thread-safe before Python 3.13 (a second
+    thread saw a half-filled table and ``EXE`` as ``None``).
+    """
+    with _FIND_UV_LOCK:
+        return _find_uv()
+
+
+@functools.cache
+def _find_uv() -> str | None:
     try:
         from uv import find_uv_bin
     except ImportError:
