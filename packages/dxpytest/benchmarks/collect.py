@@ -16,7 +16,7 @@ import shutil
 import sys
 import time
 
-from run import CACHE, COMMON, DXPYTEST, PYTEST, SUITES, environment, fetch, nodeids, run
+from run import DXPYTEST, PYTEST, SUITES, environment, fetch, index_dir, nodeids, run
 
 REPEAT = int(os.environ.get("DXPYTEST_BENCH_REPEAT", "5"))
 
@@ -29,17 +29,12 @@ def measure(name: str, *, bytecode: bool) -> str:
     suite = next(s for s in SUITES if s.name == name)
     root = fetch(suite)
     env = environment(root, suite)
-    if bytecode:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-    else:
+    if not bytecode:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    # The index lives outside the suite: removing it for each cold run must not touch the
-    # suite's own directories (one of them is on the import path, whose mtime the snapshot checks).
-    cache = CACHE / f".index-{suite.name}"
-    env["DXPYTEST_CACHE_DIR"] = str(cache)
+    cache = index_dir(suite)
     args = ["-o", "addopts=", *suite.args]
     pytest_command = [*PYTEST, "-q", "--collect-only", *args]
-    ours_command = [*DXPYTEST, "--collect-only", *COMMON, *args]
+    ours_command = [*DXPYTEST, "--collect-only", *args]
     run(pytest_command, root, env)  # pytest writes its rewritten modules once, as any warm setup
     times: dict[str, list[float]] = {"pytest": [], "cold": [], "warm": []}
     parity = True

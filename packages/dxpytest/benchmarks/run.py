@@ -12,7 +12,8 @@ suites' sdists from PyPI (``pip download --no-binary :all:``) into ``$DXPYTEST_B
 * a synthetic suite of 2,000 trivial tests (``dxpytest`` with ``-n auto`` and with ``-n 2``, and
   ``-n 2 --no-server``: a zygote per run instead of the project's fork server).
 
-dxpytest runs with its fork server (the first, unmeasured run of each suite starts it); the
+Both tools get the same options and write and keep ``.pyc`` files, as on a developer's machine
+(``PYTHONDONTWRITEBYTECODE`` is cleared). dxpytest runs with its fork server (the first, unmeasured run of each suite starts it); the
 servers exit a minute after the benchmark (``DXPYTEST_SERVER_IDLE_S=60``).
 
 ``--suite NAME`` (repeatable) runs only those suites, ``--trivial`` only the synthetic one. The
@@ -130,17 +131,25 @@ def nodeids(output: str) -> list[str]:
 
 
 def environment(root: Path, suite: Suite) -> dict[str, str]:
+    """The suite's import path; ``.pyc`` files written and kept, as on a developer's machine
+    (``PYTHONDONTWRITEBYTECODE`` cleared); dxpytest's index outside the suite, so removing it
+    for a cold run leaves the suite's directories (one is on the import path) untouched."""
     paths = [str(root / entry) for entry in suite.pythonpath]
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     return {
-        **os.environ,
+        **env,
         **SERVER_ENV,
         "PYTHONPATH": os.pathsep.join(paths),
-        "DXPYTEST_CACHE_DIR": str(root / ".dxpytest"),
+        "DXPYTEST_CACHE_DIR": str(index_dir(suite)),
     }
 
 
+def index_dir(suite: Suite) -> Path:
+    return CACHE / f".index-{suite.name}"
+
+
 PYTEST = [sys.executable, "-m", "pytest", *COMMON]
-DXPYTEST = [sys.executable, "-m", "dxpytest", "--ci"]
+DXPYTEST = [sys.executable, "-m", "dxpytest", "--ci", *COMMON]
 
 
 def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
@@ -151,7 +160,7 @@ def measure_suite(suite: Suite) -> tuple[list[str], list[str]]:
     problems: list[str] = []
 
     def cold() -> None:
-        shutil.rmtree(root / ".dxpytest", ignore_errors=True)
+        shutil.rmtree(index_dir(suite), ignore_errors=True)
 
     theirs_ids = nodeids(run([*PYTEST, "-q", "--collect-only", *overrides, *args], root, env)[1].stdout)
     cold()
@@ -201,7 +210,8 @@ def measure_trivial(count: int = 2000) -> list[str]:
         for index in range(count // per_file):
             body = "".join(f"def test_{index}_{n}():\n    pass\n\n" for n in range(per_file))
             (root / f"test_trivial_{index}.py").write_text(body)
-        env = {**os.environ, **SERVER_ENV, "DXPYTEST_CACHE_DIR": str(root / ".dxpytest")}
+        env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+        env.update(SERVER_ENV, DXPYTEST_CACHE_DIR=str(root / ".dxpytest"))
         run([*DXPYTEST], root, env)
         pytest_s, _ = best([*PYTEST, "-q"], root, env)
         auto_s, _ = best([*DXPYTEST], root, env)
