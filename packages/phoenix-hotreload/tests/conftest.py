@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -8,6 +9,17 @@ import pytest
 from pydantic import BaseModel, Field
 
 SaveStyle = Callable[[Path, str], None]
+HANG_GUARD_S = 30  # how long a test waits for what it expects before failing
+
+
+def wait_until(predicate: Callable[[], bool]) -> bool:
+    """Poll ``predicate`` until it holds (True) or the hang guard runs out (False)."""
+    deadline = time.monotonic() + HANG_GUARD_S
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 class Pool(BaseModel):

@@ -3,8 +3,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +10,7 @@ import pytest
 
 from phoenix_hotreload import ChangeEvent, HotReloadManager, SubscriberFailure, Subscription
 
-HANG_GUARD_S = 30
+from .conftest import HANG_GUARD_S, wait_until
 
 
 def bump(path: Path, size: int) -> None:
@@ -150,15 +148,6 @@ def test_a_subscriber_that_keeps_hanging_holds_two_threads_at_most_and_catches_u
         assert manager.wait_notified(HANG_GUARD_S)
         assert [e.version for e in seen] == [2, 3, 11, 12], "served again once a call returned"
         assert wait_until(lambda: threads_of(stuck) == 1)
-
-
-def wait_until(predicate: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + HANG_GUARD_S
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def test_async_callbacks_time_out_and_are_reported(app_yaml: Path) -> None:

@@ -4,7 +4,6 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,8 @@ import pytest
 
 from phoenix_hotreload import ChangeEvent, HotReloadManager, VersionInfo
 
-HANG_GUARD_S = 30
+from .conftest import HANG_GUARD_S, wait_until
+
 STYLES = ["in-place", "rename", "vim", "configmap"]
 
 
@@ -24,15 +24,6 @@ def config_text(value: int, filler: int = 40) -> str:
 def consistent(snapshot_data: Any) -> bool:
     values = set(snapshot_data.values())
     return len(snapshot_data) == 40 and len(values) == 1
-
-
-def wait_until(predicate: Callable[[], bool]) -> bool:
-    deadline = time.monotonic() + HANG_GUARD_S
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 class Recorder:
