@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -144,6 +145,77 @@ def test_bytecode_of_every_module_is_compiled_by_default(manager: CacheManager, 
     assert pyc_of(package / "unused.py"), "a module the smoke test does not import is compiled too"
     assert not pyc_of(package / "template.py"), "a file that is not Python stays source, as with uv"
     assert installer.calls == [["xt-lazy"]]
+
+
+DEEP = {
+    "xt_deep/__init__.py": "from xt_deep import used\n",
+    "xt_deep/used.py": "VALUE = 1\n",
+    "xt_deep/sub/__init__.py": "",
+    "xt_deep/sub/never.py": "def helper():\n    return 2\n",
+    "xt_deep/broken.py": "def (:\n",
+    "xt_deep_top.py": "X = 1\n",
+}
+
+
+def pyc_headers(site: Path) -> dict[str, bytes]:
+    """Every .pyc file under ``site`` (relative path) with its 16-byte header."""
+    return {str(pyc.relative_to(site)): pyc.read_bytes()[:16] for pyc in site.rglob("*.pyc")}
+
+
+def test_default_bytecode_is_what_uv_compile_bytecode_writes(
+    tmp_path: Path, wheel_factory: Callable[..., Path]
+) -> None:
+    from xtnsmgr._installation import find_uv
+
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    wheel_factory(wheels, "xt-deep", "1.0", DEEP)
+    entry = CacheManager(
+        tmp_path / "cache", settings=IndexSettings(find_links=(str(wheels),), no_index=True)
+    ).ensure("xt-deep")
+    assert entry.path is not None
+    uv_site = tmp_path / "uv"
+    command = [str(find_uv()), "pip", "install", "--python", sys.executable, "--target", str(uv_site)]
+    command += ["--compile-bytecode", "--no-index", "--find-links", str(wheels), "--quiet", "xt-deep"]
+    subprocess.run(command, check=True)
+    ours, theirs = pyc_headers(entry.path), pyc_headers(uv_site)
+    assert sorted(ours) == sorted(theirs)
+    assert len(ours) == 5, "every module but the one that does not compile, imported or not"
+    for name, header in ours.items():
+        source = Path(importlib.util.source_from_cache(str(entry.path / name)))
+        assert header[:4] == importlib.util.MAGIC_NUMBER
+        assert header[4:8] == theirs[name][4:8] == bytes(4), "timestamp-checked, as uv writes them"
+        assert int.from_bytes(header[8:12], "little") == int(source.stat().st_mtime) & 0xFFFF_FFFF
+        assert int.from_bytes(header[12:16], "little") == source.stat().st_size
+
+
+def test_hash_checked_bytecode_is_left_to_the_installer(
+    tmp_path: Path, settings: IndexSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    entry = CacheManager(tmp_path, settings=settings).ensure("xt-lazy")
+    assert entry.path is not None
+    headers = pyc_headers(entry.path)
+    assert sorted(Path(name).name.split(".")[0] for name in headers) == ["__init__", "unused"]
+    assert all(header[4:8] == (3).to_bytes(4, "little") for header in headers.values()), "checked hash"
+
+
+@pytest.mark.parametrize(
+    ("environ", "timestamp"),
+    [
+        ({}, True),
+        ({"SOURCE_DATE_EPOCH": ""}, True),
+        ({"SOURCE_DATE_EPOCH": "1700000000"}, False),
+        ({"SOURCE_DATE_EPOCH": "1700000000", "PYC_INVALIDATION_MODE": "TIMESTAMP"}, True),
+        ({"PYC_INVALIDATION_MODE": "UNCHECKED_HASH"}, False),
+    ],
+)
+def test_the_smoke_interpreters_compile_only_timestamp_checked_bytecode(
+    environ: dict[str, str], timestamp: bool
+) -> None:
+    from xtnsmgr._smoke import compiles_as_the_installer
+
+    assert compiles_as_the_installer(environ) is timestamp
 
 
 def test_without_bytecode_compilation_only_the_imported_modules_get_bytecode(

@@ -8,6 +8,7 @@ fails (offline, index down) it is served stale with one warning.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import warnings
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from xtnsmgr._specification import Specification
 if TYPE_CHECKING:
     from xtnsmgr._cachemgr import CacheManager, Source
     from xtnsmgr._installation import Installer
+    from xtnsmgr._settings import IndexSettings
 
 
 def install_locked(
@@ -67,6 +69,21 @@ def _stale(
     return meta, "stale"
 
 
+def _bytecode_plan(manager: CacheManager) -> tuple[IndexSettings, bool]:
+    """The installer's settings, and whether the import smoke test compiles the bytecode instead.
+
+    The smoke test's imports compile what they execute anyway, so with them the installer skips
+    its compile step and the smoke interpreters write every ``.pyc`` file (unless hash-checked
+    ones are asked for, which only the installer's step writes).
+    """
+    from xtnsmgr._smoke import compiles_as_the_installer
+
+    settings = manager.settings
+    if manager.smoke_test != "import" or not settings.compile_bytecode or not compiles_as_the_installer():
+        return settings, False
+    return dataclasses.replace(settings, compile_bytecode=False), True
+
+
 def _build(
     manager: CacheManager,
     spec: Specification,
@@ -83,13 +100,16 @@ def _build(
     now = manager.clock()
     generation = new_generation(now)
     entry = layout.entry(key)
+    settings, compile_in_smoke = _bytecode_plan(manager)
     with (
         staged_directory(entry / generation, durable=manager.durable) as stage,
-        SmokeInterpreter() if manager.smoke_test == "import" else contextlib.nullcontext() as smoke,
+        SmokeInterpreter(compile_bytecode=compile_in_smoke)
+        if manager.smoke_test == "import"
+        else contextlib.nullcontext() as smoke,
     ):  # the smoke interpreter starts now, so its start-up overlaps the install
         site = stage / SITE_NAME
         site.mkdir()
-        installer.install([spec.target], site, manager.settings)
+        installer.install([spec.target], site, settings)
         modules = top_level_modules(site, [spec.name] if spec.name else None)
         if smoke is not None:
             smoke.start(site, modules)  # it imports while the tree is checked here

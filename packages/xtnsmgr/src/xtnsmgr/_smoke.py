@@ -4,18 +4,21 @@ Starting ``python -I -S`` costs tens of milliseconds; started beside the install
 hidden behind the install. Once the tree is in place the interpreter is handed the staged
 directory and the top-level modules on its standard input and imports each while the cache
 checks the tree against its ``RECORD`` files; it reports the first failure (the module and the
-exception). It never touches the host process. By default the installer has compiled every
-module (``compile_bytecode``), so the imports read ``.pyc`` files instead of compiling; without
-that, the interpreter (isolated, ``-I``) writes the ``.pyc`` files of what it imports into the
-staged tree, so the host's first import of the entry does not compile them again.
+exception). It never touches the host process. The interpreter (isolated, ``-I``) writes the
+``.pyc`` files of what it imports into the staged tree, so the host's first import does not
+compile them again. With ``compile_bytecode`` it also compiles every other module of the tree,
+as ``uv --compile-bytecode`` would, beside a second interpreter compiling from the other end:
+the import compiles exactly what it executes, once, and the two cores share the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -26,9 +29,12 @@ SMOKE_TIMEOUT_S = 120.0
 # The child: read the staged directory, then module names up to an empty line; honour .pth path
 # lines as the host does (import lines are never executed); import each module and require real
 # code behind it (a half-linked package imports as an empty namespace package). Exit 3 names the
-# failure. It leaves with os._exit: the .pyc files are written during the imports, and tearing
-# down what it imported would only keep the installer waiting. __import__, not importlib: importing
-# importlib alone costs milliseconds on the critical path.
+# failure. Given a direction ("forward" or "backward" after -c), it then compiles every .py file of
+# the tree that has no .pyc yet, in that order, with the import system's own loader (what an import
+# writes: timestamp-checked, this interpreter's optimization level); a file that does not compile
+# stays source, as with uv. It leaves with os._exit: the .pyc files are written by then, and
+# tearing down what it imported would only keep the installer waiting. __import__, not importlib:
+# importing importlib alone costs milliseconds on the critical path.
 _CHILD = """\
 import os, sys
 site = sys.stdin.readline().rstrip("\\n")
@@ -59,21 +65,49 @@ for name in names:
         sys.stderr.write(name + "\\n" + type(error).__name__ + ": " + str(error) + "\\n")
         sys.stderr.flush()
         os._exit(3)
+if sys.argv[1:]:
+    external = sys.modules["_frozen_importlib_external"]
+    sources = []
+    for folder, folders, files in os.walk(site):
+        folders[:] = sorted(entry for entry in folders if entry != "__pycache__")
+        sources += [os.path.join(folder, file) for file in sorted(files) if file.endswith(".py")]
+    if sys.argv[1] == "backward":
+        sources.reverse()
+    for source in sources:
+        try:
+            if not os.path.exists(external.cache_from_source(source)):
+                external.SourceFileLoader("-", source).get_code("-")  # compiles and writes the .pyc
+        except Exception:
+            pass
 sys.stderr.flush()
 os._exit(0)
 """
+
+
+def compiles_as_the_installer(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the smoke interpreters write the ``.pyc`` files an installer's compile step would.
+
+    They write timestamp-checked files, as ``compileall`` (uv's and pip's compile step) does
+    unless ``SOURCE_DATE_EPOCH`` or uv's ``PYC_INVALIDATION_MODE`` asks for hash-checked ones.
+    """
+    mode = environ.get("PYC_INVALIDATION_MODE")
+    return not environ.get("SOURCE_DATE_EPOCH") if mode is None else mode == "TIMESTAMP"
 
 
 class SmokeInterpreter:
     """A fresh interpreter waiting on its standard input for a staged tree to import.
 
     Use it as a context manager around the install: it is started on entry, and killed on exit
-    if :meth:`check` was not reached (the install failed).
+    if :meth:`check` was not reached (the install failed). With ``compile_bytecode`` it compiles
+    the rest of the tree after its imports, and a second interpreter, started with it, compiles
+    the tree from the other end meanwhile.
     """
 
-    def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S) -> None:
+    def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S, compile_bytecode: bool = False) -> None:
         self.timeout_s = timeout_s
+        self.compile_bytecode = compile_bytecode
         self._process: subprocess.Popen[str] | None = None
+        self._compiler: subprocess.Popen[str] | None = None
         self._spawner: threading.Thread | None = None
         self._spawn_error: OSError | None = None
         self._names: list[str] = []
@@ -89,22 +123,16 @@ class SmokeInterpreter:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self._join()
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.communicate()
+        for process in (self._process, self._compiler):
+            if process is not None:
+                _end(process)
+        self._process = self._compiler = None
 
     def _spawn(self) -> None:
         try:
-            self._process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _CHILD],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-            )
+            self._process = _interpreter("forward" if self.compile_bytecode else None, subprocess.PIPE)
+            if self.compile_bytecode:  # its report is the .pyc files it leaves, nothing to read
+                self._compiler = _interpreter("backward", subprocess.DEVNULL)
         except OSError as error:
             self._spawn_error = error
 
@@ -117,15 +145,12 @@ class SmokeInterpreter:
         """Hand the interpreter the staged tree and the modules to import; it starts at once."""
         process = self._running()
         self._names = sorted(modules)
-        assert process.stdin is not None
-        try:  # the empty line ends the request; communicate() in wait() closes the pipe
-            process.stdin.write(f"{site}\n" + "".join(f"{name}\n" for name in self._names) + "\n")
-            process.stdin.flush()
-        except BrokenPipeError:
-            pass  # it died early: wait() reports how
+        _request(process, f"{site}\n" + "".join(f"{name}\n" for name in self._names) + "\n")
+        if self._compiler is not None:
+            _request(self._compiler, f"{site}\n\n")
 
     def wait(self, *, spec: str) -> None:
-        """Wait for the imports handed over by :meth:`start`.
+        """Wait for the imports handed over by :meth:`start` (and, compiling, for every ``.pyc`` file).
 
         Raises:
             ExtensionInstallationError: a module failed to import (its name and the exception are
@@ -133,10 +158,13 @@ class SmokeInterpreter:
         """
         from xtnsmgr._installation import kill_after
 
-        process = self._running()
-        self._process = None
-        with kill_after(self.timeout_s, process.kill) as expired:  # a blocking wait: no polling
+        process, compiler = self._running(), self._compiler
+        with kill_after(self.timeout_s, self._kill) as expired:  # a blocking wait: no polling
             _, report = process.communicate()
+            if compiler is not None and process.returncode == 0:
+                compiler.communicate()  # the importing one compiled what was left: a file at most
+                self._compiler = None
+        self._process = None
         if expired.is_set():
             raise ExtensionInstallationError(
                 spec, f"import smoke test timed out after {self.timeout_s:g} s", installer="smoke test"
@@ -151,6 +179,11 @@ class SmokeInterpreter:
                 installer="smoke test",
                 returncode=process.returncode,
             )
+
+    def _kill(self) -> None:
+        for process in (self._process, self._compiler):
+            if process is not None:
+                process.kill()
 
     def check(self, site: Path, modules: Iterable[str], *, spec: str) -> None:
         """:meth:`start`, then :meth:`wait`."""
@@ -168,3 +201,36 @@ class SmokeInterpreter:
         if self._process is None:
             raise RuntimeError("SmokeInterpreter used outside its context, or waited for twice")
         return self._process
+
+
+def _interpreter(compile_direction: str | None, stderr: int) -> subprocess.Popen[str]:
+    arguments = [] if compile_direction is None else [compile_direction]
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", _CHILD, *arguments],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+
+
+def _end(process: subprocess.Popen[str]) -> None:
+    """Kill it if it still runs, reap it and close its pipes."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for pipe in (process.stdin, process.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):  # an unread request to a dead process
+                pipe.close()
+
+
+def _request(process: subprocess.Popen[str], text: str) -> None:
+    assert process.stdin is not None
+    try:  # the empty line ends the request; communicate() or close() at the end closes the pipe
+        process.stdin.write(text)
+        process.stdin.flush()
+    except BrokenPipeError:
+        pass  # it died early: wait() reports how
