@@ -295,6 +295,22 @@ def main() -> None:
 
         default_entry = CacheManager(base / "x-app-0", settings=settings).ensure("bench-app", isolate=True)
         assert default_entry.path is not None
+        # the default compiles in the smoke interpreters, not in uv: the same .pyc files must be there
+        bytecode = sorted(
+            str(pyc.relative_to(default_entry.path)) for pyc in default_entry.path.rglob("*.pyc")
+        )
+        uv_bytecode = sorted(
+            str(pyc.relative_to(base / "uvc-app-0")) for pyc in (base / "uvc-app-0").rglob("*.pyc")
+        )
+        rows.append(
+            (
+                ".pyc files after default ensure",
+                str(len(bytecode)),
+                str(len(uv_bytecode)),
+                "uv ... --compile-bytecode",
+                "same files" if bytecode == uv_bytecode else "DIFFERENT files",
+            )
+        )
         after_default = first_import_ms(default_entry.path)
         after_uvc = first_import_ms(base / "uvc-app-0")
         from_source = first_import_ms(base / "uv-app-0")
