@@ -279,6 +279,39 @@ def test_a_contradicted_index_heals_itself(
     assert runner.counts(second.stdout) == runner.counts(runner.pytest(root).stdout) == {"passed": 1}
 
 
+HOOK_WORK_S = 0.025
+
+
+def test_a_tests_recorded_cost_counts_pytests_work_outside_its_phases(
+    runner: Any, write_suite: Callable[[dict[str, str]], Path]
+) -> None:
+    """`-n auto` decides from what each test cost its worker, not from its phase durations
+    alone: 60 tests of `pass` whose per-test hooks take 25 ms outside the phases (as pytest's
+    hooks, reports and logging take their time on a suite of trivial tests) are worth two
+    workers on an idle machine, though their phases add up to almost nothing."""
+    from dxpytest._collection import prepare
+    from dxpytest._index import Item
+    from dxpytest._run import SERIAL_BELOW_S, decide_workers, estimate_s
+
+    tests = "".join(f"def test_{n}():\n    pass\n\n" for n in range(30))
+    root = write_suite(
+        {
+            "conftest.py": (
+                "import time\n\n\ndef pytest_runtest_logfinish(nodeid, location):\n"
+                f"    time.sleep({HOOK_WORK_S})\n"
+            ),
+            "test_one.py": tests,
+            "test_two.py": tests,
+        }
+    )
+    assert runner.counts(runner.dx(root, "-n", "1").stdout) == {"passed": 60}
+    results = prepare([], root, [], ["no:randomly"], []).index.results
+    estimated = estimate_s([Item(nodeid) for nodeid in results], results)
+    # Each test after the first of its batch carries the hook time of the one before it.
+    assert estimated >= (60 - 2) * HOOK_WORK_S > SERIAL_BELOW_S
+    assert decide_workers("auto", estimated, 2, idle_cores=2.0) == 2
+
+
 def test_conftests_of_every_argument_stay_visible(
     runner: Any, write_suite: Callable[[dict[str, str]], Path]
 ) -> None:

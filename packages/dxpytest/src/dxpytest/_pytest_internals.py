@@ -11,6 +11,8 @@ records collection warnings for batches collected outside pytest's own collectio
 ``KeywordMatcher`` gives the names ``-k`` matches, for files whose items pytest collected; and
 ``PytestPluginManager._loadconftestmodules`` loads a directory's conftests before its entries
 are put to ``pytest_ignore_collect``, as pytest's directory collectors do.
+`quiet_terminal` relies on pytest registering no hook for a ``pytest_*`` attribute that is not
+a routine.
 
 These were written against, and are tested with, pytest `SUPPORTED_PYTEST` (the range the
 package metadata pins). The controller checks the installed version with `check_pytest` before
@@ -134,3 +136,18 @@ class _KeptOnClear(dict[Any, Any]):
 
     def clear(self) -> None:
         return
+
+
+def quiet_terminal(config: Any) -> None:
+    """Stop pytest's terminal reporter from handling each test: a worker's output goes nowhere
+    (the controller prints the results), yet the reporter would compute every report's status a
+    second time and format its progress. It stays registered for the plugins that look it up.
+    Shadowing a hook method with a non-routine attribute makes pytest register no hook for it."""
+    manager = config.pluginmanager
+    reporter = manager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    manager.unregister(reporter)
+    reporter.pytest_runtest_logstart = None
+    reporter.pytest_runtest_logreport = None
+    manager.register(reporter, "terminalreporter")

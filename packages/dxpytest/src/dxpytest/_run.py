@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 from dxpytest._collection import Collection, collect, prepare
 from dxpytest._discovery import nodeid_of, split_arguments
 from dxpytest._errors import UsageError
-from dxpytest._index import Item
+from dxpytest._index import Item, Result
 from dxpytest._report import EXIT_INTERRUPTED, EXIT_NO_TESTS, EXIT_OK, EXIT_USAGE, Reporter
 from dxpytest._scheduler import WorkUnit
 from dxpytest._select import (
@@ -91,6 +91,16 @@ def decide_workers(requested: str, estimated_s: float, units: int, *, idle_cores
     if estimated_s < SERIAL_BELOW_S or units < 2 or idle <= 0.0:
         return 1
     return max(2, min(math.ceil(idle), cores, units, 8))
+
+
+def estimate_s(items: list[Item], results: Mapping[str, Result]) -> float:
+    """What running `items` costs a worker, from the last run: each test's recorded cost (its
+    share of the worker's time, pytest's per-test work and its file's collection included), or
+    `DEFAULT_DURATION_S` for a test not run before."""
+    return sum(
+        result.duration_s if (result := results.get(item.nodeid)) is not None else DEFAULT_DURATION_S
+        for item in items
+    )
 
 
 def _load_average() -> float:
@@ -339,7 +349,7 @@ class Session:
             collection.index.save()
             return EXIT_NO_TESTS
         durations = {nodeid: r.duration_s for nodeid, r in collection.index.results.items()}
-        estimated = sum(durations.get(item.nodeid, DEFAULT_DURATION_S) for item in items)
+        estimated = estimate_s(items, collection.index.results)
         files = len({item.nodeid.split("::")[0] for item in items})
         workers = decide_workers(self.options.workers, estimated, max(files, len(items) // 50))
         units = work_units(items, collection.config.rootdir, durations, workers)

@@ -21,6 +21,7 @@ from dxpytest._pytest_internals import (
     ignored_by_hooks,
     keep_collection_nodes,
     keyword_names,
+    quiet_terminal,
 )
 
 if TYPE_CHECKING:
@@ -73,7 +74,7 @@ class WorkerPlugin:
     def __init__(self, channel: Channel, events: EventWriter, worker_id: int, worker_count: int) -> None:
         self.channel = channel
         self.events = events
-        self.started_at = 0.0
+        self.since = time.perf_counter()  # the end of the last test's reports, or the last batch's arrival
         self.worker_id = worker_id
         self.worker_count = worker_count
         self.collect_errors: list[list[str]] = []
@@ -99,13 +100,17 @@ class WorkerPlugin:
             self.collect_skips.append([report.nodeid, _longrepr(report)])
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
-        self.started_at = time.perf_counter()
         self.events.write(Kind.START, {"nodeid": nodeid}, flush=True)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         body = serialize_report(report, self.config)
         if report.when == "teardown":
-            body["elapsed"] = time.perf_counter() - self.started_at
+            # What the test cost this worker: everything since the previous test's teardown
+            # report (or its batch's arrival): pytest's per-test hooks and reports, collecting
+            # its file when it is the first of it, and its phases.
+            now = time.perf_counter()
+            body["elapsed"] = now - self.since
+            self.since = now
         self.events.write(Kind.REPORT, body)
 
     def pytest_warning_recorded(self, warning_message: Any, when: str, nodeid: str, location: Any) -> None:
@@ -113,6 +118,7 @@ class WorkerPlugin:
 
     def pytest_runtestloop(self, session: pytest.Session) -> bool:
         keep_collection_nodes(session)
+        quiet_terminal(session.config)
         pending: list[Any] = []
         finished = False
         while True:
@@ -151,6 +157,7 @@ class WorkerPlugin:
             if kind == Kind.COLLECT:
                 self._collect(session, body)
             elif kind == Kind.RUN:
+                self.since = time.perf_counter()
                 pending.extend(self._items(session, body))
                 if pending:
                     return False

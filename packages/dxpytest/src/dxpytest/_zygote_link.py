@@ -195,8 +195,6 @@ def connect_server(cwd: Path, env: Mapping[str, str], *, idle_s: float) -> Serve
     Raises:
         WorkerError: No server could be reached or started.
     """
-    from devcore.files import file_lock
-
     directory = server_directory()
     name = server_key(cwd, env)
     path, log = directory / f"{name}.sock", directory / f"{name}.log"
@@ -206,6 +204,8 @@ def connect_server(cwd: Path, env: Mapping[str, str], *, idle_s: float) -> Serve
     for _ in range(ATTEMPTS):
         sock = _connect(path)
         if sock is None:
+            from devcore.files import file_lock  # filelock's import costs a run that finds its server
+
             with file_lock(directory / f"{name}.lock", timeout_s=START_WAIT_S):
                 sock = _connect(path)
                 if sock is None:
