@@ -162,17 +162,17 @@ def pyc_headers(site: Path) -> dict[str, bytes]:
     return {str(pyc.relative_to(site)): pyc.read_bytes()[:16] for pyc in site.rglob("*.pyc")}
 
 
+@pytest.mark.parametrize("smoke_test", ["import", "find", "off"])
 def test_default_bytecode_is_what_uv_compile_bytecode_writes(
-    tmp_path: Path, wheel_factory: Callable[..., Path]
+    tmp_path: Path, wheel_factory: Callable[..., Path], smoke_test: Any
 ) -> None:
     from xtnsmgr._installation import find_uv
 
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     wheel_factory(wheels, "xt-deep", "1.0", DEEP)
-    entry = CacheManager(
-        tmp_path / "cache", settings=IndexSettings(find_links=(str(wheels),), no_index=True)
-    ).ensure("xt-deep")
+    settings = IndexSettings(find_links=(str(wheels),), no_index=True)
+    entry = CacheManager(tmp_path / "cache", settings=settings, smoke_test=smoke_test).ensure("xt-deep")
     assert entry.path is not None
     uv_site = tmp_path / "uv"
     command = [str(find_uv()), "pip", "install", "--python", sys.executable, "--target", str(uv_site)]

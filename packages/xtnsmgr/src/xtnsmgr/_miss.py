@@ -70,16 +70,16 @@ def _stale(
 
 
 def _bytecode_plan(manager: CacheManager) -> tuple[IndexSettings, bool]:
-    """The installer's settings, and whether the import smoke test compiles the bytecode instead.
+    """The installer's settings, and whether the smoke interpreters compile the bytecode instead.
 
-    The smoke test's imports compile what they execute anyway, so with them the installer skips
-    its compile step and the smoke interpreters write every ``.pyc`` file (unless hash-checked
-    ones are asked for, which only the installer's step writes).
+    The import smoke test compiles what it executes anyway, and two interpreters started beside
+    the install compile a tree sooner than the installer's step after it, so the installer skips
+    that step unless hash-checked ``.pyc`` files are asked for (only the installer writes those).
     """
     from xtnsmgr._smoke import compiles_as_the_installer
 
     settings = manager.settings
-    if manager.smoke_test != "import" or not settings.compile_bytecode or not compiles_as_the_installer():
+    if not settings.compile_bytecode or not compiles_as_the_installer():
         return settings, False
     return dataclasses.replace(settings, compile_bytecode=False), True
 
@@ -100,29 +100,30 @@ def _build(
     now = manager.clock()
     generation = new_generation(now)
     entry = layout.entry(key)
-    settings, compile_in_smoke = _bytecode_plan(manager)
+    settings, compiling = _bytecode_plan(manager)
+    importing = manager.smoke_test == "import"
     with (
         staged_directory(entry / generation, durable=manager.durable) as stage,
-        SmokeInterpreter(compile_bytecode=compile_in_smoke)
-        if manager.smoke_test == "import"
+        SmokeInterpreter(compile_bytecode=compiling)
+        if importing or compiling
         else contextlib.nullcontext() as smoke,
-    ):  # the smoke interpreter starts now, so its start-up overlaps the install
+    ):  # the smoke interpreters start now, so their start-up overlaps the install
         site = stage / SITE_NAME
         site.mkdir()
         installer.install([spec.target], site, settings)
         modules = top_level_modules(site, [spec.name] if spec.name else None)
-        if smoke is not None:
-            smoke.start(site, modules)  # it imports while the tree is checked here
+        if smoke is not None:  # it imports (or only compiles) while the tree is checked here
+            smoke.start(site, modules if importing else ())
         missing = missing_files(site)
         if missing:
             raise ExtensionInstallationError(spec.text, f"incomplete install, missing {missing[:5]}")
         distributions = scan_distributions(site)
         if not distributions:
             raise ExtensionInstallationError(spec.text, "the installer installed no distribution")
+        if manager.smoke_test == "find":
+            find_test(site, modules)
         if smoke is not None:
             smoke.wait(spec=spec.text)
-        elif manager.smoke_test == "find":
-            find_test(site, modules)
         pth_files = tuple(pth_file_names(site))
     retired = () if previous is None else (*previous.retired, (previous.generation, now))
     for name, when in retired:

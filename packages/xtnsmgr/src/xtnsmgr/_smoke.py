@@ -100,7 +100,7 @@ class SmokeInterpreter:
     Use it as a context manager around the install: it is started on entry, and killed on exit
     if :meth:`check` was not reached (the install failed). With ``compile_bytecode`` it compiles
     the rest of the tree after its imports, and a second interpreter, started with it, compiles
-    the tree from the other end meanwhile.
+    the tree from the other end meanwhile; handed no modules, the two only compile.
     """
 
     def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S, compile_bytecode: bool = False) -> None:
