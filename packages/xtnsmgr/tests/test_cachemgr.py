@@ -279,6 +279,17 @@ def test_smoke_interpreter_of_a_failed_install_is_ended(tmp_path: Path) -> None:
     assert process.returncode is not None, "killed and reaped"
 
 
+def test_smoke_interpreters_that_overrun_their_time_are_ended(tmp_path: Path) -> None:
+    from xtnsmgr._smoke import SmokeInterpreter
+
+    (tmp_path / "sleepy.py").write_text("import time\ntime.sleep(600)\n")
+    with SmokeInterpreter(timeout_s=1, compile_bytecode=True) as smoke:
+        processes = (smoke._running(), smoke._compiler)
+        with pytest.raises(ExtensionInstallationError, match="bytecode compilation timed out after 1 s"):
+            smoke.check(tmp_path, ["sleepy"], spec="sleepy")
+    assert all(process is not None and process.returncode is not None for process in processes), "reaped"
+
+
 def test_find_smoke_test_executes_nothing(tmp_path: Path, settings: IndexSettings) -> None:
     manager = CacheManager(tmp_path, settings=settings, smoke_test="find")
     entry = manager.ensure("xt-broken")

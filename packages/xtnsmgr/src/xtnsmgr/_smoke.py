@@ -25,6 +25,7 @@ from types import TracebackType
 from xtnsmgr._errors import ExtensionInstallationError
 
 SMOKE_TIMEOUT_S = 120.0
+COMPILE_TIMEOUT_S = 600.0  # added when compiling: the installer's step had the install's timeout
 
 # The child: read the staged directory, then module names up to an empty line; honour .pth path
 # lines as the host does (import lines are never executed); import each module and require real
@@ -103,8 +104,8 @@ class SmokeInterpreter:
     the tree from the other end meanwhile; handed no modules, the two only compile.
     """
 
-    def __init__(self, *, timeout_s: float = SMOKE_TIMEOUT_S, compile_bytecode: bool = False) -> None:
-        self.timeout_s = timeout_s
+    def __init__(self, *, timeout_s: float | None = None, compile_bytecode: bool = False) -> None:
+        self.timeout_s = timeout_s or SMOKE_TIMEOUT_S + (COMPILE_TIMEOUT_S if compile_bytecode else 0)
         self.compile_bytecode = compile_bytecode
         self._process: subprocess.Popen[str] | None = None
         self._compiler: subprocess.Popen[str] | None = None
@@ -166,8 +167,11 @@ class SmokeInterpreter:
                 self._compiler = None
         self._process = None
         if expired.is_set():
+            what = (
+                "import smoke test and bytecode compilation" if self.compile_bytecode else "import smoke test"
+            )
             raise ExtensionInstallationError(
-                spec, f"import smoke test timed out after {self.timeout_s:g} s", installer="smoke test"
+                spec, f"{what} timed out after {self.timeout_s:g} s", installer="smoke test"
             )
         if process.returncode != 0:
             module, _, reason = report.strip().partition("\n")
