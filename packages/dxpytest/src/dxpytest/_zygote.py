@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gc
 import os
 import select
 import signal
@@ -95,6 +96,9 @@ def fork_worker(
         env: The environment to run with (a fork server's controller's).
         umask: The file mode creation mask to run with (a fork server's controller's).
     """
+    # The worker's garbage collections then skip everything pytest, the plugins and the warmed
+    # modules allocated here (15% of a worker's time on trivial tests), and leave those pages shared.
+    gc.freeze()
     pid = os.fork()
     if pid:
         return pid
