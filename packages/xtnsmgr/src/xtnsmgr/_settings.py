@@ -3,13 +3,36 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from dataclasses import Field
 
 
-@dataclass(frozen=True, slots=True)
+class _DataclassFields(dict[str, Any]):
+    """``__dataclass_fields__`` filled on first read, so ``dataclasses.replace``, ``fields`` and
+    ``asdict`` work on :class:`IndexSettings` while building one never imports :mod:`dataclasses`."""
+
+    def values(self) -> Any:
+        if not self:
+            import dataclasses
+
+            shadow = dataclasses.make_dataclass(
+                "IndexSettings",
+                [(name, object, dataclasses.field(default=getattr(_DEFAULT, name))) for name in _FIELDS],
+                frozen=True,
+            )
+            self.update((field.name, field) for field in dataclasses.fields(shadow))
+        return super().values()
+
+
 class IndexSettings:
-    """Where and how the installer finds distributions.
+    """Where and how the installer finds distributions (immutable, compared and hashed by value).
+
+    A plain class with slots rather than a dataclass, so that a process whose first ensure is a
+    hit does not import :mod:`dataclasses` (and :mod:`inspect`); ``dataclasses.replace``,
+    ``fields`` and ``asdict`` still work on it.
 
     Attributes:
         index_url: the package index (``--index-url``); ``None`` keeps the installer's default.
@@ -24,14 +47,75 @@ class IndexSettings:
         constraints: constraint lines applied to every resolution (``-c``).
     """
 
-    index_url: str | None = None
-    extra_index_urls: tuple[str, ...] = ()
-    find_links: tuple[str, ...] = ()
-    no_index: bool = False
-    offline: bool = False
-    require_hashes: bool = False
-    compile_bytecode: bool = True
-    constraints: tuple[str, ...] = field(default=())
+    __match_args__ = (
+        "index_url",
+        "extra_index_urls",
+        "find_links",
+        "no_index",
+        "offline",
+        "require_hashes",
+        "compile_bytecode",
+        "constraints",
+    )
+    __slots__ = __match_args__
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]] = _DataclassFields()
+
+    index_url: str | None
+    extra_index_urls: tuple[str, ...]
+    find_links: tuple[str, ...]
+    no_index: bool
+    offline: bool
+    require_hashes: bool
+    compile_bytecode: bool
+    constraints: tuple[str, ...]
+
+    def __init__(
+        self,
+        index_url: str | None = None,
+        extra_index_urls: tuple[str, ...] = (),
+        find_links: tuple[str, ...] = (),
+        no_index: bool = False,
+        offline: bool = False,
+        require_hashes: bool = False,
+        compile_bytecode: bool = True,
+        constraints: tuple[str, ...] = (),
+    ) -> None:
+        values = (
+            index_url,
+            extra_index_urls,
+            find_links,
+            no_index,
+            offline,
+            require_hashes,
+            compile_bytecode,
+            constraints,
+        )
+        for name, value in zip(_FIELDS, values, strict=True):
+            object.__setattr__(self, name, value)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: IndexSettings is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: IndexSettings is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
+        return f"IndexSettings({fields})"
+
+    def __reduce__(self) -> tuple[type[IndexSettings], tuple[Any, ...]]:
+        return IndexSettings, self._values()
 
     def key_material(self) -> dict[str, object]:
         """The settings that change what gets installed (everything except ``offline``)."""
@@ -70,3 +154,7 @@ def _absolute_link(link: str) -> str:
     if "://" in link:
         return link
     return str(Path(link).expanduser().resolve())
+
+
+_FIELDS = IndexSettings.__match_args__
+_DEFAULT = IndexSettings()
