@@ -38,29 +38,34 @@ def _longrepr(report: Any) -> str:
 
 
 def serialize_report(report: Any, config: Any) -> dict[str, Any]:
-    """The fields of a test or collection report that the controller needs."""
+    """The fields of a test or collection report that the controller needs (empty ones left
+    out: most reports are of passing phases, and the worker writes one per phase)."""
     category, letter, word = config.hook.pytest_report_teststatus(report=report, config=config)
-    if isinstance(word, tuple):
-        word = word[0]
-    counts = getattr(report, "count_towards_summary", True)
-    body = {
+    outcome = report.outcome
+    body: dict[str, Any] = {
         "nodeid": report.nodeid,
         "when": getattr(report, "when", "collect"),
-        "outcome": report.outcome,
-        "category": category if counts else "",
-        "letter": letter,
-        "word": str(word),
-        "longrepr": _longrepr(report) if report.outcome != "passed" else "",
-        "duration": float(getattr(report, "duration", 0.0)),
-        "wasxfail": str(getattr(report, "wasxfail", "")) if hasattr(report, "wasxfail") else None,
-        "sections": [[title, text] for title, text in report.sections] if report.outcome == "failed" else [],
-        "location": list(report.location) if getattr(report, "location", None) else None,
-        "properties": [[str(k), str(v)] for k, v in getattr(report, "user_properties", [])],
+        "outcome": outcome,
     }
-    return {key: value for key, value in body.items() if value or key in _ALWAYS_SENT}
-
-
-_ALWAYS_SENT = frozenset({"nodeid", "when", "outcome"})
+    if category and getattr(report, "count_towards_summary", True):
+        body["category"] = category
+    if letter:
+        body["letter"] = letter
+    if text := str(word[0] if isinstance(word, tuple) else word):
+        body["word"] = text
+    if outcome != "passed" and (longrepr := _longrepr(report)):
+        body["longrepr"] = longrepr
+    if duration := float(getattr(report, "duration", 0.0)):
+        body["duration"] = duration
+    if hasattr(report, "wasxfail") and (wasxfail := str(report.wasxfail)):
+        body["wasxfail"] = wasxfail
+    if outcome == "failed" and report.sections:
+        body["sections"] = [[title, text] for title, text in report.sections]
+    if location := getattr(report, "location", None):
+        body["location"] = list(location)
+    if properties := getattr(report, "user_properties", None):
+        body["properties"] = [[str(key), str(value)] for key, value in properties]
+    return body
 
 
 def describe_item(item: Any) -> list[Any]:
