@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from devcore._errors import CorruptFileError, SerialError
-from devcore._hash import digest_bytes
-from devcore._serial import packb, unpackb
+from devcore._hash import _blake3, digest_bytes
+from devcore._serial import _unpack, packb, unpackb
 
 # magic (4 bytes) · format version (u16) · payload length (u64) · blake3 of the payload (32 bytes)
 _HEADER = struct.Struct(">4sHQ32s")
@@ -65,8 +65,10 @@ def unframe(
         _check_header_arguments(magic, version)
     view: bytes | memoryview
     if type(data) is bytes and len(data) <= _COPY_SIZE:
-        view = data  # a small file: copying its payload out is cheaper than hashing a view of it
+        small = True  # the common case: its payload sliced out, hashed and decoded by the C calls
+        view = data  # themselves (no view, no Python frame of digest_bytes or unpackb)
     else:
+        small = False
         view = memoryview(data)
         if view.format != "B":
             view = view.cast("B")
@@ -79,13 +81,20 @@ def unframe(
             found_magic == magic
             and found_version == version
             and len(payload) == length
-            and digest_bytes(payload) == checksum
+            and (_blake3(payload).digest() if small else digest_bytes(payload)) == checksum
         ):
             try:
-                return unpackb(payload)
-            except SerialError as error:
-                raise CorruptFileError(Path(path), f"undecodable payload: {error}") from error
+                return _unpack(payload) if small else unpackb(payload)
+            except Exception as error:  # as unpackb: any malformed payload, whatever raised it
+                raise CorruptFileError(Path(path), f"undecodable payload: {_reason(error)}") from error
     raise _corrupt(memoryview(view), magic, version, path)
+
+
+def _reason(error: Exception) -> str:
+    """What `unpackb`'s `SerialError` says of an error raised while decoding."""
+    if isinstance(error, SerialError):
+        return str(error)
+    return f"cannot deserialize: {type(error).__name__}: {error}"
 
 
 def _corrupt(view: memoryview, magic: bytes, version: int, path: str | os.PathLike[str]) -> CorruptFileError:
