@@ -4,28 +4,36 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from xtnsmgr._errors import ExtensionConfigError
 
+if TYPE_CHECKING:
+    import re
+
 SpecificationKind = Literal["requirement", "path", "url"]
 
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
-_NAMED_URL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@")
-_SEPARATORS = re.compile(r"[-_.]+")
-_BARE_NAME = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
-_SIMPLE_CLAUSE = re.compile(r"(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)")
-_SIMPLE_REQUIREMENT = re.compile(
+_NAMED_URL = r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@"
+_SEPARATORS = r"[-_.]+"
+_BARE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_SIMPLE_CLAUSE = r"(==|!=|>=|<=|~=|>|<)\s*([0-9]+(?:\.[0-9]+)*)"
+_SIMPLE_REQUIREMENT = (
     r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*"
     r"(?P<clauses>(?:==|!=|>=|<=|~=|>|<)\s*[0-9]+(?:\.[0-9]+)*(?:\s*,\s*(?:==|!=|>=|<=|~=|>|<)\s*[0-9]+(?:\.[0-9]+)*)*)?\s*$"
 )
 _URL_SCHEMES = frozenset({"http", "https", "file"})
-_ARCHIVE_NAME = re.compile(
-    r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-(?P<version>[0-9][^-]*?)(?:-.*)?$"
-)
+_ARCHIVE_NAME = r"^(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._]*[A-Za-z0-9])?)-(?P<version>[0-9][^-]*?)(?:-.*)?$"
+
+
+@functools.cache
+def _regex(pattern: str) -> re.Pattern[str]:
+    """A pattern compiled on first use: a plain name, the common case, needs none (nor ``re``)."""
+    import re
+
+    return re.compile(pattern)
 
 
 class Specification(NamedTuple):
@@ -74,13 +82,17 @@ def parse_specification(text: str) -> Specification:
         name = text.lower()
         # Specification(...) without the named tuple's Python-level __new__ (this is the hit path)
         return tuple.__new__(Specification, (text, "requirement", name, name, "", (), "requirement:" + name))
-    if type(text) is str and _BARE_NAME.fullmatch(text) and not text.lower().endswith(_ARCHIVE_SUFFIXES):
-        name = _SEPARATORS.sub("-", text).lower()  # a bare name with dots or underscores
+    if (
+        type(text) is str
+        and _regex(_BARE_NAME).fullmatch(text)
+        and not text.lower().endswith(_ARCHIVE_SUFFIXES)
+    ):
+        name = _regex(_SEPARATORS).sub("-", text).lower()  # a bare name with dots or underscores
         return tuple.__new__(Specification, (text, "requirement", name, name, "", (), "requirement:" + name))
     if not isinstance(text, str) or not text.strip():
         raise ExtensionConfigError(text, "empty specification")
     stripped = text.strip()
-    if _NAMED_URL.match(stripped) is None:
+    if _regex(_NAMED_URL).match(stripped) is None:
         if "://" in stripped:
             return _parse_url(text, stripped)
         if _looks_like_path(stripped):
@@ -137,7 +149,7 @@ def _name_from_archive(filename: str) -> str | None:
 
     for suffix in _ARCHIVE_SUFFIXES:
         if filename.lower().endswith(suffix):
-            match = _ARCHIVE_NAME.match(filename[: -len(suffix)])
+            match = _regex(_ARCHIVE_NAME).match(filename[: -len(suffix)])
             return canonicalize_name(match["name"]) if match else None
     return None
 
@@ -152,15 +164,15 @@ def _parse_simple_requirement(text: str) -> Specification | None:
 
     Gives exactly what :func:`_parse_full_requirement` gives, or ``None`` to defer to it.
     """
-    match = _SIMPLE_REQUIREMENT.match(text)
+    match = _regex(_SIMPLE_REQUIREMENT).match(text)
     if match is None:
         return None
     if match["clauses"] is None:  # a bare name, the most common specification
-        name = _SEPARATORS.sub("-", match["name"]).lower()
+        name = _regex(_SEPARATORS).sub("-", match["name"]).lower()
         return Specification(text, "requirement", name, name, "", identity=f"requirement:{name}")
     clauses: set[str] = set()
     canonical: set[tuple[str, str]] = set()
-    for operator, version in _SIMPLE_CLAUSE.findall(match["clauses"] or ""):
+    for operator, version in _regex(_SIMPLE_CLAUSE).findall(match["clauses"] or ""):
         if operator == "~=" and "." not in version:
             return None
         if operator + version not in clauses:
@@ -168,7 +180,7 @@ def _parse_simple_requirement(text: str) -> Specification | None:
             canonical.add(_canonical_clause(operator, version))
     if len(canonical) != len(clauses):
         return None  # equal clauses spelled differently (==1, ==1.0): packaging keeps one of them
-    name = _SEPARATORS.sub("-", match["name"]).lower()
+    name = _regex(_SEPARATORS).sub("-", match["name"]).lower()
     normalized = name + ",".join(sorted(clauses))
     return Specification(
         text, "requirement", normalized, name, ",".join(sorted(clauses)), identity=f"requirement:{normalized}"
