@@ -25,13 +25,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from xtnsmgr import CacheManager, IndexSettings, ensure_package_sync, set_default_manager
-from xtnsmgr._cachemgr import SmokeTest
 from xtnsmgr._importation import _added
 from xtnsmgr._installation import find_uv
 from xtnsmgr._specification import _parse_requirement
 from xtnsmgr.testing import write_wheel
+
+if TYPE_CHECKING:
+    from xtnsmgr._cachemgr import SmokeTest
 
 MODULES_PER_PACKAGE = 60
 

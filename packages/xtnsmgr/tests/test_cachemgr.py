@@ -79,7 +79,7 @@ def test_a_disk_hit_in_a_new_process_loads_only_the_hit_path(
         " no_index=True)).ensure('xt-base', isolate=True)\n"
         "import xt_base\n"
         "heavy = ('xtnsmgr._miss', 'xtnsmgr._disk', 'xtnsmgr._host', 'xtnsmgr._installation', 'shutil',"
-        " 'packaging', 'asyncio', 'platformdirs', 'devcore._hash_cache', 'dataclasses')\n"
+        " 'packaging', 'asyncio', 'platformdirs', 'devcore._hash_cache', 'dataclasses', 'inspect', 'typing', 'contextlib')\n"
         "print(entry.source, entry.location, [name for name in heavy if name in sys.modules])\n"
     )
     # -S with this interpreter's sys.path: no .pth file runs (coverage's imports half the standard

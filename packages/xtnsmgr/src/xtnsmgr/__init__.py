@@ -12,7 +12,6 @@ The public names load lazily, so ``import xtnsmgr`` stays cheap. The submodules
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from xtnsmgr.__about__ import __version__
 from xtnsmgr._errors import (
@@ -25,7 +24,10 @@ from xtnsmgr._errors import (
     XtnsmgrError,
 )
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
+    from typing import Any
+
     from xtnsmgr.cachemgr import (
         CacheEntry,
         CacheManager,

@@ -16,7 +16,6 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from devcore import CorruptFileError
 from xtnsmgr._duration import Duration, seconds_of
@@ -25,20 +24,24 @@ from xtnsmgr._importation import PthPolicy, add_package_to_import_path, append_i
 from xtnsmgr._keys import interpreter_tag, key_of_material, settings_material
 from xtnsmgr._layout import METADATA_NAME, SITE_NAME, Layout, default_cache_root
 from xtnsmgr._metadata import Distribution, EntryMetadata, InvalidMetadata, read_metadata
+from xtnsmgr._record import NamedTuple
 from xtnsmgr._settings import IndexSettings
 from xtnsmgr._specification import Specification, parse_specification
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
+    from typing import Literal, TypeAlias
+
     from xtnsmgr._disk import CacheEntry
     from xtnsmgr._installation import Installer
 
+    Source: TypeAlias = Literal["cache", "install", "stale", "host"]
+    SmokeTest: TypeAlias = Literal["find", "import", "off"]
+    TtlChoice: TypeAlias = Duration | Literal["default"] | None
+    """A time-to-live for one call: a duration, ``None`` (never expires) or ``"default"`` (the manager's)."""
+
 DEFAULT_TTL = timedelta(days=7)
 DEFAULT_LOCK_TIMEOUT_S = 900.0
-
-Source = Literal["cache", "install", "stale", "host"]
-SmokeTest = Literal["find", "import", "off"]
-TtlChoice = Duration | None | Literal["default"]
-"""A time-to-live for one call: a duration, ``None`` (never expires) or ``"default"`` (the manager's)."""
 
 
 class Installed(NamedTuple):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import timedelta
 
 from xtnsmgr._errors import ExtensionConfigError
@@ -12,7 +11,7 @@ Duration = float | timedelta
 """A duration for the public API: a ``timedelta``, or seconds as a number."""
 
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0, "w": 7 * 86400.0}
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$")
+_DURATION = r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$"  # compiled on first use: a hit never parses one
 
 
 def parse_duration_s(text: str) -> float:
@@ -21,7 +20,9 @@ def parse_duration_s(text: str) -> float:
     Raises:
         ExtensionConfigError: the text is not a duration.
     """
-    match = _DURATION.match(text)
+    import re
+
+    match = re.match(_DURATION, text)
     if match is None:
         raise ExtensionConfigError(text, "not a duration (e.g. 30d, 12h, 90m, 45s)")
     return float(match[1]) * _UNITS[match[2] or "s"]

@@ -16,10 +16,10 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from xtnsmgr._errors import ExtensionImportError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
     import logging
 

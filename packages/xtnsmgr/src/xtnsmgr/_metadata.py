@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 from math import isfinite
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from devcore import CorruptFileError
 from devcore.serial import read_framed, unframe, write_framed
+from xtnsmgr._record import NamedTuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 MAGIC = b"XTNS"
 FORMAT_VERSION = 2

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
     from dataclasses import Field
+    from typing import Any, ClassVar
 
 
-class _DataclassFields(dict[str, Any]):
+class _DataclassFields(dict[str, "Field[Any]"]):
     """``__dataclass_fields__`` filled on first read, so ``dataclasses.replace``, ``fields`` and
     ``asdict`` work on :class:`IndexSettings` while building one never imports :mod:`dataclasses`."""
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from xtnsmgr._errors import ExtensionConfigError
+from xtnsmgr._record import NamedTuple
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
     import re
+    from typing import Literal, TypeAlias
 
-SpecificationKind = Literal["requirement", "path", "url"]
+    SpecificationKind: TypeAlias = Literal["requirement", "path", "url"]
 
 _ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz")
 _NAMED_URL = r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import struct
 from pathlib import Path
-from typing import Any
 
 from devcore._errors import CorruptFileError, SerialError
 from devcore._hash import _blake3, digest_bytes
 from devcore._serial import _unpack, packb, unpackb
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 # magic (4 bytes) · format version (u16) · payload length (u64) · blake3 of the payload (32 bytes)
 _HEADER = struct.Struct(">4sHQ32s")

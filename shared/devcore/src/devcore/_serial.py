@@ -8,11 +8,14 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
 
 import msgpack
 
 from devcore._errors import SerialError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The integers msgpack can carry: from -2**63 to 2**64 - 1.
 INT_MIN = -(2**63)

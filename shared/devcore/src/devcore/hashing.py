@@ -7,11 +7,12 @@ The fingerprint cache's names load on first use, so hashing bytes imports only t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from devcore._hash import MMAP_THRESHOLD, hash_bytes, hash_file, hash_tree
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
+    from typing import Any
+
     from devcore._hash_cache import CacheStats, FingerprintCache, StatKey, stat_key
 
 __all__ = [
