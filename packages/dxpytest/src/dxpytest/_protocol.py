@@ -56,6 +56,7 @@ class Kind(enum.IntEnum):
 
 
 EVENT_KINDS = frozenset({Kind.START, Kind.REPORT, Kind.WARNING})
+_KINDS = {int(kind): kind for kind in Kind}
 
 
 def encode(kind: Kind, body: dict[str, Any]) -> bytes:
@@ -77,7 +78,7 @@ def _decode_body(payload: bytes) -> dict[str, Any]:
         raise ProtocolError(f"undecodable body ({type(error).__name__})") from error
     except Exception as error:  # msgpack raises its own exception classes for bad data
         raise ProtocolError(f"undecodable body ({type(error).__name__})") from error
-    if not isinstance(body, dict) or not all(isinstance(key, str) for key in body):
+    if not isinstance(body, dict) or not all(type(key) is str for key in body):
         raise ProtocolError("body is not a map with string keys")
     return body
 
@@ -95,24 +96,28 @@ class Decoder:
         Raises:
             ProtocolError: The stream is malformed; the connection must be closed.
         """
-        self._buffer += data
+        buffer = self._buffer
+        buffer += data
         messages: list[tuple[Kind, dict[str, Any]]] = []
-        while len(self._buffer) >= HEADER.size:
-            magic, version, kind, length = HEADER.unpack_from(self._buffer)
-            if magic != MAGIC:
-                raise ProtocolError("bad magic")
-            if version != VERSION:
-                raise ProtocolError(f"unsupported version {version}")
-            if kind not in Kind._value2member_map_:
-                raise ProtocolError(f"unknown message type {kind}")
-            if length > self._max:
-                raise ProtocolError(f"body of {length} bytes exceeds {self._max}")
-            end = HEADER.size + length
-            if len(self._buffer) < end:
-                break
-            payload = bytes(self._buffer[HEADER.size : end])
-            del self._buffer[:end]
-            messages.append((Kind(kind), _decode_body(payload)))
+        start, size = 0, len(buffer)
+        try:
+            while size - start >= HEADER.size:
+                magic, version, kind, length = HEADER.unpack_from(buffer, start)
+                if magic != MAGIC:
+                    raise ProtocolError("bad magic")
+                if version != VERSION:
+                    raise ProtocolError(f"unsupported version {version}")
+                if kind not in _KINDS:
+                    raise ProtocolError(f"unknown message type {kind}")
+                if length > self._max:
+                    raise ProtocolError(f"body of {length} bytes exceeds {self._max}")
+                end = start + HEADER.size + length
+                if size < end:
+                    break
+                messages.append((_KINDS[kind], _decode_body(bytes(buffer[start + HEADER.size : end]))))
+                start = end
+        finally:
+            del buffer[:start]  # once per call: the frames read so far, even when one is malformed
         return messages
 
     @property

@@ -149,7 +149,9 @@ class Reporter:
             self.stats.setdefault(category, []).append(body)
         if category in ("failed", "error"):
             self.failures += 1
-        case = self.cases.setdefault(nodeid, _Case(nodeid))
+        case = self.cases.get(nodeid)
+        if case is None:
+            case = self.cases[nodeid] = _Case(nodeid)
         case.duration_s += float(body.get("duration", 0.0))
         case.elapsed_s += float(body.get("elapsed", 0.0))
         case.properties.extend(body.get("properties", []))
@@ -206,9 +208,12 @@ class Reporter:
             self.outcomes[nodeid] = category
 
     def _junit(self, case: _Case, body: dict[str, Any], category: str) -> None:
+        outcome = body.get("outcome")
+        if outcome == "passed":
+            return
         longrepr = str(body.get("longrepr", ""))
         when = body.get("when")
-        if body.get("outcome") == "failed" and not case.kind.startswith("error"):
+        if outcome == "failed" and not case.kind.startswith("error"):
             if when == "call" or body.get("word") == "CRASHED":
                 case.kind, case.message = "failure", _first_line(longrepr)
             else:
@@ -219,7 +224,7 @@ class Reporter:
                     else "collection failure"
                 )
             case.text = longrepr
-        elif body.get("outcome") == "skipped" and not case.kind:
+        elif outcome == "skipped" and not case.kind:
             if category == "xfailed":
                 case.kind, case.message = "skipped", f"xfail: {body.get('wasxfail') or ''}".rstrip(": ")
                 case.kind = "skipped-xfail"
