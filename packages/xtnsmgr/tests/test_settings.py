@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import dataclasses
 import pickle
 
@@ -45,3 +46,11 @@ def test_settings_pickle_and_match_by_position() -> None:
             assert (extra, links) == (("https://extra",), ("/wheels",))
         case _:
             pytest.fail("positional pattern did not match")
+
+
+def test_settings_support_copy_replace() -> None:
+    settings = IndexSettings(find_links=("/wheels",))
+    replace = getattr(copy, "replace", type(settings).__replace__)  # copy.replace from Python 3.13
+    assert replace(settings, no_index=True) == IndexSettings(find_links=("/wheels",), no_index=True)
+    with pytest.raises(TypeError):
+        replace(settings, colour="blue")

@@ -115,6 +115,10 @@ class IndexSettings:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
         return f"IndexSettings({fields})"
 
+    def __replace__(self, /, **changes: Any) -> IndexSettings:
+        """A copy with some fields changed (``copy.replace`` from Python 3.13, as for a dataclass)."""
+        return IndexSettings(**{**dict(zip(_FIELDS, self._values(), strict=True)), **changes})
+
     def __reduce__(self) -> tuple[type[IndexSettings], tuple[Any, ...]]:
         return IndexSettings, self._values()
 
