@@ -4,7 +4,6 @@ import asyncio
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -165,7 +164,7 @@ def test_install_many_runs_in_parallel_and_reports_each(tmp_path: Path, settings
 def test_pip_fallback_installs_into_a_target(tmp_path: Path, settings: IndexSettings) -> None:
     target = tmp_path / "target"
     target.mkdir()
-    plain = replace(settings, compile_bytecode=False)
+    plain = settings.replace(compile_bytecode=False)
     PipInstaller(python=python_with_pip(tmp_path), timeout_s=300).install(["xt-alpha"], target, plain)
     assert (target / "xt_alpha" / "__init__.py").is_file()
     assert (target / "xt_base" / "__init__.py").is_file()

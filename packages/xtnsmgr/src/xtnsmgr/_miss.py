@@ -8,7 +8,6 @@ fails (offline, index down) it is served stale with one warning.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import warnings
 from typing import TYPE_CHECKING
@@ -81,7 +80,7 @@ def _bytecode_plan(manager: CacheManager) -> tuple[IndexSettings, bool]:
     settings = manager.settings
     if not settings.compile_bytecode or not compiles_as_the_installer():
         return settings, False
-    return dataclasses.replace(settings, compile_bytecode=False), True
+    return settings.replace(compile_bytecode=False), True
 
 
 def _build(

@@ -7,33 +7,15 @@ from pathlib import Path
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
-    from dataclasses import Field
-    from typing import Any, ClassVar
-
-
-class _DataclassFields(dict[str, "Field[Any]"]):
-    """``__dataclass_fields__`` filled on first read, so ``dataclasses.replace``, ``fields`` and
-    ``asdict`` work on :class:`IndexSettings` while building one never imports :mod:`dataclasses`."""
-
-    def values(self) -> Any:
-        if not self:
-            import dataclasses
-
-            shadow = dataclasses.make_dataclass(
-                "IndexSettings",
-                [(name, object, dataclasses.field(default=getattr(_DEFAULT, name))) for name in _FIELDS],
-                frozen=True,
-            )
-            self.update((field.name, field) for field in dataclasses.fields(shadow))
-        return super().values()
+    from typing import Any
 
 
 class IndexSettings:
     """Where and how the installer finds distributions (immutable, compared and hashed by value).
 
     A plain class with slots rather than a dataclass, so that a process whose first ensure is a
-    hit does not import :mod:`dataclasses` (and :mod:`inspect`); ``dataclasses.replace``,
-    ``fields`` and ``asdict`` still work on it.
+    hit does not import :mod:`dataclasses` (and :mod:`inspect` with it, about 10 ms); a changed
+    copy comes from :meth:`replace` (also ``copy.replace`` from Python 3.13).
 
     Attributes:
         index_url: the package index (``--index-url``); ``None`` keeps the installer's default.
@@ -59,7 +41,6 @@ class IndexSettings:
         "constraints",
     )
     __slots__ = __match_args__
-    __dataclass_fields__: ClassVar[dict[str, Field[Any]]] = _DataclassFields()
 
     index_url: str | None
     extra_index_urls: tuple[str, ...]
@@ -115,9 +96,11 @@ class IndexSettings:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _FIELDS)
         return f"IndexSettings({fields})"
 
-    def __replace__(self, /, **changes: Any) -> IndexSettings:
-        """A copy with some fields changed (``copy.replace`` from Python 3.13, as for a dataclass)."""
+    def replace(self, /, **changes: Any) -> IndexSettings:
+        """A copy with the named fields changed (an unknown name is a ``TypeError``)."""
         return IndexSettings(**{**dict(zip(_FIELDS, self._values(), strict=True)), **changes})
+
+    __replace__ = replace  # copy.replace, from Python 3.13
 
     def __reduce__(self) -> tuple[type[IndexSettings], tuple[Any, ...]]:
         return IndexSettings, self._values()
@@ -162,4 +145,3 @@ def _absolute_link(link: str) -> str:
 
 
 _FIELDS = IndexSettings.__match_args__
-_DEFAULT = IndexSettings()
