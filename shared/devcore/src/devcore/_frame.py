@@ -6,9 +6,9 @@ import os
 import struct
 from pathlib import Path
 
-from devcore._errors import CorruptFileError, SerialError
+from devcore._errors import CorruptFileError
 from devcore._hash import _blake3, digest_bytes
-from devcore._serial import _unpack, packb, unpackb
+from devcore._serial import _unpack, decode_error, packb, unpackb
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers know the name)
 if TYPE_CHECKING:
@@ -89,15 +89,8 @@ def unframe(
             try:
                 return _unpack(payload) if small else unpackb(payload)
             except Exception as error:  # as unpackb: any malformed payload, whatever raised it
-                raise CorruptFileError(Path(path), f"undecodable payload: {_reason(error)}") from error
+                raise CorruptFileError(Path(path), f"undecodable payload: {decode_error(error)}") from error
     raise _corrupt(memoryview(view), magic, version, path)
-
-
-def _reason(error: Exception) -> str:
-    """What `unpackb`'s `SerialError` says of an error raised while decoding."""
-    if isinstance(error, SerialError):
-        return str(error)
-    return f"cannot deserialize: {type(error).__name__}: {error}"
 
 
 def _corrupt(view: memoryview, magic: bytes, version: int, path: str | os.PathLike[str]) -> CorruptFileError:

@@ -103,10 +103,17 @@ def unpackb(data: bytes | bytearray | memoryview) -> Any:
     except SerialError:
         raise
     except Exception as error:  # any malformed input, whatever msgpack or a constructor says
-        raise SerialError(f"cannot deserialize: {type(error).__name__}: {error}") from error
+        raise decode_error(error) from error
     finally:
         if pause_gc:
             gc.enable()
+
+
+def decode_error(error: Exception) -> SerialError:
+    """The `SerialError` for an error raised while decoding (one already is itself)."""
+    if isinstance(error, SerialError):
+        return error
+    return SerialError(f"cannot deserialize: {type(error).__name__}: {error}")
 
 
 def _pack(obj: object) -> bytes:
