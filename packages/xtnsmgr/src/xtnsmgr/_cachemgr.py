@@ -176,10 +176,7 @@ class CacheManager:
         hit = (self._isolated if isolate else self._memo).get(specification)
         if hit is not None:
             return hit
-        found = self._lookup(specification, isolate, ttl)
-        if found is not None:
-            return found
-        return self._install(specification, isolate, installer, ttl)
+        return self._ensure(specification, isolate, installer, ttl)
 
     async def aensure(
         self,
@@ -228,9 +225,7 @@ class CacheManager:
         installer: Installer | None,
         ttl: TtlChoice,
     ) -> Installed:
-        hit = (self._isolated if isolate else self._memo).get(text)
-        if hit is not None:  # another thread got it meanwhile
-            return hit
+        """Everything after the memo: host or disk (:meth:`_lookup`), else the miss path."""
         found = self._lookup(text, isolate, ttl)
         if found is not None:
             return found
