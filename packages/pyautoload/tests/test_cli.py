@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,8 @@ TREE = {
     "app/hotel/room.py": "class Room: pass",
     "app/assets/logo.svg": "<svg/>",
 }
+
+COMMANDS = ["tree", "check", "eager"]  # each builds its loader from the same options
 
 
 def run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -90,11 +94,13 @@ def test_tree_with_namespace_acronym_inflect_ignore_collapse(with_files) -> None
     assert str(root / "app/scripts/x.py") not in names
 
 
-def test_bad_inflect_option_is_a_usage_error(with_files) -> None:
+@pytest.mark.parametrize("command", COMMANDS)
+def test_bad_inflect_option_is_a_usage_error(with_files, command: str) -> None:
     root = with_files(TREE)
-    result = run("tree", str(root / "app"), "--inflect", "nonsense")
+    result = run(command, str(root / "app"), "--inflect", "nonsense")
     assert result.returncode == 2
-    assert "BASENAME=NAME" in result.stderr
+    assert "Error: Invalid value for --inflect: expected BASENAME=NAME, got 'nonsense'" in result.stderr
+    assert result.stdout == ""
 
 
 def test_tree_conflict_is_reported_without_traceback(with_files) -> None:
@@ -105,12 +111,45 @@ def test_tree_conflict_is_reported_without_traceback(with_files) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_invalid_namespace_is_reported(with_files) -> None:
+@pytest.mark.parametrize("command", COMMANDS)
+def test_invalid_namespace_is_reported(with_files, command: str) -> None:
     root = with_files(TREE)
-    result = run("tree", str(root / "app"), "--namespace", "not-valid")
+    result = run(command, str(root / "app"), "--namespace", "not-valid")
     assert result.returncode == 1
-    assert "invalid namespace" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr == (
+        "error: pyautoload: invalid namespace 'not-valid': "
+        "expected a dotted name of identifiers, like 'app.models'\n"
+    )
+    assert result.stdout == ""
+
+
+def deeper_than_a_path_can_name(directory: Path) -> Path:
+    """Nest directories below ``directory`` past the longest path the system opens (made relative to
+    each parent, so their creation works); return the first one whose absolute path is too long."""
+    parent = os.open(directory, os.O_RDONLY)
+    try:
+        for _ in range(20):  # 20 x 251 characters: beyond PATH_MAX (4096 on Linux, 1024 on macOS)
+            os.mkdir("d" * 250, dir_fd=parent)
+            child = os.open("d" * 250, os.O_RDONLY, dir_fd=parent)
+            os.close(parent)
+            parent = child
+        os.close(os.open("x.py", os.O_WRONLY | os.O_CREAT, dir_fd=parent))
+    finally:
+        os.close(parent)
+    path = directory
+    while len(str(path)) < os.pathconf(directory, "PC_PATH_MAX"):
+        path /= "d" * 250
+    return path
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_directory_the_listing_cannot_open_is_reported(with_files, command: str) -> None:
+    root = with_files({"app/x.py": "class X: pass"})
+    too_long = deeper_than_a_path_can_name(root / "app")
+    code, out = invoke(command, str(root / "app"))
+    assert code == 1
+    assert out.startswith("error: ")
+    assert str(too_long) in out
 
 
 def test_check_reports_a_child_its_explicit_namespace_shadows_without_importing(with_files) -> None:
@@ -180,7 +219,7 @@ def test_eager_with_inflect_fixes_the_acronym(with_files) -> None:
     assert data["loaded"] == 4
 
 
-@pytest.mark.parametrize("command", ["tree", "eager"])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_missing_path_is_a_usage_error(command: str, tmp_path) -> None:
     result = run(command, str(tmp_path / "missing"))
     assert result.returncode == 2
@@ -217,7 +256,7 @@ def test_unknown_command_is_a_usage_error() -> None:
     assert "No such command" in out
 
 
-@pytest.mark.parametrize("command", ["tree", "eager"])
+@pytest.mark.parametrize("command", COMMANDS)
 def test_each_command_has_help(command: str) -> None:
     out = run(command, "--help", check=True).stdout
     for option in ("--namespace", "--acronym", "--inflect", "--ignore", "--collapse", "--json"):

@@ -14,9 +14,13 @@ from pyautoload.__about__ import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import TypeVar
 
+    from pyautoload._errors import ConflictError
     from pyautoload._loader import Loader
     from pyautoload._registry import Entry
+
+    T = TypeVar("T")
 
 
 def _loader_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -70,9 +74,36 @@ def _make_loader(
     return loader
 
 
-def _fail(error: Exception) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(1)
+def _loader_command(job: Callable[[Loader, str, bool], None]) -> Callable[..., None]:
+    """The shared options, turned into the loader they describe before ``job(loader, path, as_json)``
+    runs: each command is its own job, and a loader that cannot be built fails them all alike."""
+
+    def command(
+        path: str,
+        namespace: str | None,
+        acronyms: tuple[str, ...],
+        overrides: tuple[str, ...],
+        ignores: tuple[str, ...],
+        collapses: tuple[str, ...],
+        as_json: bool,
+    ) -> None:
+        loader = _reported(lambda: _make_loader(path, namespace, acronyms, overrides, ignores, collapses))
+        job(loader, path, as_json)
+
+    command.__name__ = job.__name__
+    command.__doc__ = job.__doc__
+    return _loader_options(command)
+
+
+def _reported(read: Callable[[], T]) -> T:
+    """``read()``; the loader or file-system error it raises is printed without a traceback (exit 1)."""
+    from pyautoload._errors import PyautoloadError
+
+    try:
+        return read()
+    except (PyautoloadError, OSError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -82,25 +113,10 @@ def main() -> None:
 
 
 @main.command()
-@_loader_options
-def tree(
-    path: str,
-    namespace: str | None,
-    acronyms: tuple[str, ...],
-    overrides: tuple[str, ...],
-    ignores: tuple[str, ...],
-    collapses: tuple[str, ...],
-    as_json: bool,
-) -> None:
+@_loader_command
+def tree(loader: Loader, path: str, as_json: bool) -> None:
     """Show the names the conventions give to the files below PATH (imports nothing)."""
-    from pyautoload._errors import PyautoloadError
-
-    try:
-        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
-        names = loader.all_expected_names()
-    except (PyautoloadError, OSError) as error:
-        _fail(error)
-        return
+    names = _reported(loader.all_expected_names)
     if as_json:
         entries = [_entry_json(entry) for entry in [*loader.walk_roots(), *loader.registry]]
         click.echo(
@@ -148,32 +164,14 @@ def _grow(branch: object, entry: Entry, base: str) -> None:
 
 
 @main.command()
-@_loader_options
-def check(
-    path: str,
-    namespace: str | None,
-    acronyms: tuple[str, ...],
-    overrides: tuple[str, ...],
-    ignores: tuple[str, ...],
-    collapses: tuple[str, ...],
-    as_json: bool,
-) -> None:
+@_loader_command
+def check(loader: Loader, path: str, as_json: bool) -> None:
     """Report the files below PATH the conventions can never reach by name (imports nothing; exit 1 if any).
 
     A conflict is ``x.py`` beside ``x/__init__.py``, or ``x/x.py`` beside the explicit namespace
     file ``x.py`` (whose own name ``X`` shadows the child's ``x.X``).
     """
-    from pyautoload._errors import ConflictError, PyautoloadError
-    from pyautoload._shadow import find_conflicts
-
-    try:
-        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
-        conflicts = find_conflicts(loader)
-    except ConflictError as error:
-        conflicts = [error]
-    except (PyautoloadError, OSError) as error:
-        _fail(error)
-        return
+    conflicts = _reported(lambda: _conflicts(loader))
     if as_json:
         found = [{"path": c.path, "other": c.other, "message": str(c)} for c in conflicts]
         click.echo(json.dumps({"root": path, "conflicts": found}, indent=2))
@@ -186,27 +184,23 @@ def check(
         sys.exit(1)
 
 
-@main.command()
-@_loader_options
-def eager(
-    path: str,
-    namespace: str | None,
-    acronyms: tuple[str, ...],
-    overrides: tuple[str, ...],
-    ignores: tuple[str, ...],
-    collapses: tuple[str, ...],
-    as_json: bool,
-) -> None:
-    """Eager-load every file below PATH and report each one that fails (exit 1 if any)."""
-    from pyautoload._errors import PyautoloadError
+def _conflicts(loader: Loader) -> list[ConflictError]:
+    """The layout conflicts below the loader's roots, the one that stops the listing included."""
+    from pyautoload._errors import ConflictError
+    from pyautoload._shadow import find_conflicts
 
     try:
-        loader = _make_loader(path, namespace, acronyms, overrides, ignores, collapses)
-        loader.setup()
-        files = [p for p, name in loader.all_expected_names().items() if p.endswith(".py")]
-    except (PyautoloadError, OSError) as error:
-        _fail(error)
-        return
+        return find_conflicts(loader)
+    except ConflictError as error:
+        return [error]
+
+
+@main.command()
+@_loader_command
+def eager(loader: Loader, path: str, as_json: bool) -> None:
+    """Eager-load every file below PATH and report each one that fails (exit 1 if any)."""
+    _reported(loader.setup)
+    files = [p for p in _reported(loader.all_expected_names) if p.endswith(".py")]
     errors: list[dict[str, object]] = []
     for file in _progress(files, as_json):
         try:
