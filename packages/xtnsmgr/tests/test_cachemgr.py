@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import importlib.util
+import marshal
 import os
 import subprocess
 import sys
@@ -168,23 +169,27 @@ def pyc_headers(site: Path) -> dict[str, bytes]:
     return {str(pyc.relative_to(site)): pyc.read_bytes()[:16] for pyc in site.rglob("*.pyc")}
 
 
+def uv_compiled(wheels: Path, name: str, target: Path) -> Path:
+    """``target`` after ``uv pip install --target --compile-bytecode`` of ``name`` from ``wheels``."""
+    from xtnsmgr._installation import find_uv
+
+    command = [str(find_uv()), "pip", "install", "--python", sys.executable, "--target", str(target)]
+    command += ["--compile-bytecode", "--no-index", "--find-links", str(wheels), "--quiet", name]
+    subprocess.run(command, check=True)
+    return target
+
+
 @pytest.mark.parametrize("smoke_test", ["import", "find", "off"])
 def test_default_bytecode_is_what_uv_compile_bytecode_writes(
     tmp_path: Path, wheel_factory: Callable[..., Path], smoke_test: Any
 ) -> None:
-    from xtnsmgr._installation import find_uv
-
     wheels = tmp_path / "wheels"
     wheels.mkdir()
     wheel_factory(wheels, "xt-deep", "1.0", DEEP)
     settings = IndexSettings(find_links=(str(wheels),), no_index=True)
     entry = CacheManager(tmp_path / "cache", settings=settings, smoke_test=smoke_test).ensure("xt-deep")
     assert entry.path is not None
-    uv_site = tmp_path / "uv"
-    command = [str(find_uv()), "pip", "install", "--python", sys.executable, "--target", str(uv_site)]
-    command += ["--compile-bytecode", "--no-index", "--find-links", str(wheels), "--quiet", "xt-deep"]
-    subprocess.run(command, check=True)
-    ours, theirs = pyc_headers(entry.path), pyc_headers(uv_site)
+    ours, theirs = pyc_headers(entry.path), pyc_headers(uv_compiled(wheels, "xt-deep", tmp_path / "uv"))
     assert sorted(ours) == sorted(theirs)
     assert len(ours) == 5, "every module but the one that does not compile, imported or not"
     for name, header in ours.items():
@@ -193,6 +198,117 @@ def test_default_bytecode_is_what_uv_compile_bytecode_writes(
         assert header[4:8] == theirs[name][4:8] == bytes(4), "timestamp-checked, as uv writes them"
         assert int.from_bytes(header[8:12], "little") == int(source.stat().st_mtime) & 0xFFFF_FFFF
         assert int.from_bytes(header[12:16], "little") == source.stat().st_size
+
+
+TAG = sys.implementation.cache_tag
+
+
+def timestamp_pyc(source: str, *, mtime: int) -> bytes:
+    """A timestamp-checked ``.pyc`` of ``source``, as a build writes it for a file of that ``mtime``."""
+    header = importlib.util.MAGIC_NUMBER + bytes(4) + mtime.to_bytes(4, "little")
+    return header + len(source.encode()).to_bytes(4, "little") + marshal.dumps(compile(source, "-", "exec"))
+
+
+def hash_pyc(source: str, *, checked: bool, of: str | None = None) -> bytes:
+    """A hash-based ``.pyc`` of ``source`` whose header carries the hash of ``of`` (default: the same)."""
+    digest = importlib.util.source_hash((source if of is None else of).encode())
+    flags = (0b11 if checked else 0b01).to_bytes(4, "little")
+    return importlib.util.MAGIC_NUMBER + flags + digest + marshal.dumps(compile(source, "-", "exec"))
+
+
+def pyc_stats(site: Path) -> dict[str, tuple[int, int, bytes]]:
+    """Every .pyc file under ``site`` with its inode, mtime and content: a rewrite changes them."""
+    return {
+        str(pyc.relative_to(site)): (pyc.stat().st_ino, pyc.stat().st_mtime_ns, pyc.read_bytes())
+        for pyc in site.rglob("*.pyc")
+    }
+
+
+def assert_imported_without_compiling(site: Path, modules: list[str]) -> None:
+    """A new interpreter that writes bytecode (``-I``) imports ``modules`` from ``site`` and rewrites no .pyc."""
+    before = pyc_stats(site)
+    code = f"import sys; sys.path.append({str(site)!r})\n" + "".join(f"import {name}\n" for name in modules)
+    subprocess.run([sys.executable, "-I", "-c", code], check=True)
+    assert pyc_stats(site) == before, "the import found a .pyc it would not load, and compiled the source"
+
+
+SHIPPED = {
+    "xt_shipped/__init__.py": "VALUE = 1\n",
+    f"xt_shipped/__pycache__/__init__.{TAG}.pyc": timestamp_pyc("VALUE = 1\n", mtime=1),
+    "xt_shipped/stale.py": "VALUE = 'installed'\n",
+    f"xt_shipped/__pycache__/stale.{TAG}.pyc": timestamp_pyc("VALUE = 'built'\n", mtime=1_600_000_000),
+    "xt_shipped/corrupt.py": "VALUE = 2\n",
+    f"xt_shipped/__pycache__/corrupt.{TAG}.pyc": b"\x00corrupt",
+    "xt_shipped/plain.py": "VALUE = 3\n",
+}
+
+
+def test_stale_and_corrupt_bytecode_from_the_wheel_is_rewritten_as_uv_does(
+    tmp_path: Path, wheel_factory: Callable[..., Path]
+) -> None:
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    wheel_factory(wheels, "xt-shipped", "1.0", SHIPPED)
+    settings = IndexSettings(find_links=(str(wheels),), no_index=True)
+    entry = CacheManager(tmp_path / "cache", settings=settings).ensure("xt-shipped")
+    assert entry.path is not None
+    ours = {name: data for name, (_, _, data) in pyc_stats(entry.path).items()}
+    uv_site = uv_compiled(wheels, "xt-shipped", tmp_path / "uv")
+    theirs = {name: data for name, (_, _, data) in pyc_stats(uv_site).items()}
+    assert (
+        sorted(ours)
+        == sorted(theirs)
+        == sorted(
+            f"xt_shipped/__pycache__/{name}.{TAG}.pyc" for name in ("__init__", "corrupt", "plain", "stale")
+        )
+    )
+    for name, data in ours.items():
+        assert data[:16] == theirs[name][:16], f"{name}: the header uv writes (same source mtime and size)"
+        # The code objects compare equal whatever path each tree compiled them under.
+        assert marshal.loads(data[16:]) == marshal.loads(theirs[name][16:]), name
+    assert_imported_without_compiling(entry.path, ["xt_shipped", "xt_shipped.stale", "xt_shipped.corrupt"])
+
+
+def test_hash_based_bytecode_from_the_wheel_is_kept_where_the_import_system_loads_it(
+    tmp_path: Path, wheel_factory: Callable[..., Path]
+) -> None:
+    shipped = {
+        f"xt_hashed/__pycache__/checked.{TAG}.pyc": hash_pyc("VALUE = 1\n", checked=True),
+        f"xt_hashed/__pycache__/unchecked.{TAG}.pyc": hash_pyc("VALUE = 2\n", checked=False, of="other"),
+        f"xt_hashed/__pycache__/wrong.{TAG}.pyc": hash_pyc("VALUE = 3\n", checked=True, of="other"),
+    }
+    files = {
+        "xt_hashed/__init__.py": "",
+        "xt_hashed/checked.py": "VALUE = 1\n",
+        "xt_hashed/unchecked.py": "VALUE = 2\n",
+        "xt_hashed/wrong.py": "VALUE = 3\n",
+    }
+    wheels = tmp_path / "wheels"
+    wheels.mkdir()
+    wheel_factory(wheels, "xt-hashed", "1.0", {**files, **shipped})
+    settings = IndexSettings(find_links=(str(wheels),), no_index=True)
+    entry = CacheManager(tmp_path / "cache", settings=settings).ensure("xt-hashed")
+    assert entry.path is not None
+    ours = {name: data for name, (_, _, data) in pyc_stats(entry.path).items()}
+    for name in ("checked", "unchecked"):
+        key = f"xt_hashed/__pycache__/{name}.{TAG}.pyc"
+        assert ours[key] == shipped[key], f"{name}: the import system loads it as it is"
+    assert ours[f"xt_hashed/__pycache__/wrong.{TAG}.pyc"] != shipped[f"xt_hashed/__pycache__/wrong.{TAG}.pyc"]
+    assert_imported_without_compiling(
+        entry.path, ["xt_hashed.checked", "xt_hashed.unchecked", "xt_hashed.wrong"]
+    )
+
+
+def test_a_pycache_prefix_of_the_host_leaves_the_bytecode_in_the_entry(
+    tmp_path: Path, settings: IndexSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "prefix"))
+    entry = CacheManager(tmp_path / "cache", settings=settings).ensure("xt-lazy")
+    assert entry.path is not None
+    assert pyc_of(entry.path / "xt_lazy" / "unused.py"), (
+        "compiled beside the source, where the entry is shared"
+    )
+    assert not (tmp_path / "prefix").exists(), "nothing under the staging path's mirror in the prefix"
 
 
 def test_hash_checked_bytecode_is_left_to_the_installer(

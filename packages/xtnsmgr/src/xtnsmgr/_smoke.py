@@ -8,7 +8,10 @@ exception). It never touches the host process. The interpreter (isolated, ``-I``
 ``.pyc`` files of what it imports into the staged tree, so the host's first import does not
 compile them again. With ``compile_bytecode`` it also compiles every other module of the tree,
 as ``uv --compile-bytecode`` would, beside a second interpreter compiling from the other end:
-the import compiles exactly what it executes, once, and the two cores share the rest.
+the import compiles exactly what it executes, once, and the two cores share the rest. A ``.pyc``
+the wheel shipped is kept only where the import system would load it as it is (a stale or corrupt
+one is rewritten, as uv's ``compileall`` rewrites it), so the host's first import does not
+compile it again and write into the published entry.
 """
 
 from __future__ import annotations
@@ -31,11 +34,16 @@ COMPILE_TIMEOUT_S = 600.0  # added when compiling: the installer's step had the 
 # lines as the host does (import lines are never executed); import each module and require real
 # code behind it (a half-linked package imports as an empty namespace package). Exit 3 names the
 # failure. Given a direction ("forward" or "backward" after -c), it then compiles every .py file of
-# the tree that has no .pyc yet, in that order, with the import system's own loader (what an import
-# writes: timestamp-checked, this interpreter's optimization level); a file that does not compile
-# stays source, as with uv. It leaves with os._exit: the .pyc files are written by then, and
-# tearing down what it imported would only keep the installer waiting. __import__, not importlib:
-# importing importlib alone costs milliseconds on the critical path.
+# the tree whose .pyc the import system would not load as it is, in that order, with the import
+# system's own loader (what an import writes: timestamp-checked, this interpreter's optimization
+# level; hash-checked again where it replaces a stale hash-checked file); a file that does not
+# compile stays source, as with uv. Usually there is no .pyc yet (one failed os.open); one that the
+# wheel shipped, an import or the other interpreter wrote is checked by its 16-byte header with the
+# import system's own checks: magic number, flags, then the source's mtime and size (uv's
+# compileall checks the mtime alone) or, hash-based, the source's hash where an import checks it.
+# It leaves with os._exit: the .pyc files are written by then, and tearing down what it imported
+# would only keep the installer waiting. __import__, not importlib: importing importlib alone
+# costs milliseconds on the critical path.
 _CHILD = """\
 import os, sys
 site = sys.stdin.readline().rstrip("\\n")
@@ -68,6 +76,31 @@ for name in names:
         os._exit(3)
 if sys.argv[1:]:
     external = sys.modules["_frozen_importlib_external"]
+    def loadable(pyc, source):
+        try:
+            descriptor = os.open(pyc, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            header = os.read(descriptor, 16)
+        except OSError:
+            return False
+        finally:
+            os.close(descriptor)
+        try:
+            flags = external._classify_pyc(header, source, {})
+            if not flags & 1:
+                stat = os.stat(source)
+                external._validate_timestamp_pyc(header, int(stat.st_mtime), stat.st_size, source, {})
+            elif external._imp.check_hash_based_pycs != "never" and (
+                flags & 2 or external._imp.check_hash_based_pycs == "always"
+            ):
+                with open(source, "rb") as file:
+                    digest = external._imp.source_hash(external._RAW_MAGIC_NUMBER, file.read())
+                external._validate_hash_pyc(header, digest, source, {})
+        except (ImportError, EOFError):
+            return False
+        return True
     sources = []
     for folder, folders, files in os.walk(site):
         folders[:] = sorted(entry for entry in folders if entry != "__pycache__")
@@ -76,7 +109,7 @@ if sys.argv[1:]:
         sources.reverse()
     for source in sources:
         try:
-            if not os.path.exists(external.cache_from_source(source)):
+            if not loadable(external.cache_from_source(source), source):
                 external.SourceFileLoader("-", source).get_code("-")  # compiles and writes the .pyc
         except Exception:
             pass
