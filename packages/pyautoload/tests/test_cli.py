@@ -400,6 +400,7 @@ def test_eager_of_an_empty_directory(with_files) -> None:
         ("raise KeyError('k')", "KeyError"),
         ("import module_that_does_not_exist_at_all", "ModuleNotFoundError"),
         ("from app import Broken\nclass Broken: pass\n", "CircularImportError"),
+        ("raise SystemExit(3)", "SystemExit"),
     ],
 )
 def test_eager_reports_the_kind_of_failure(with_files, source: str, error: str) -> None:

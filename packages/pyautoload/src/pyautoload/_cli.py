@@ -205,7 +205,7 @@ def eager(loader: Loader, path: str, as_json: bool) -> None:
     for file in _progress(files, as_json):
         try:
             loader.load_file(file)
-        except Exception as error:  # every failure is reported, the walk goes on
+        except (Exception, SystemExit) as error:  # every failure, a file's sys.exit too: the walk goes on
             errors.append(
                 {
                     "path": file,
