@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dxpytest._collection import prepare
-from dxpytest._static import analyze_conftest
+from dxpytest._conftest import analyze_conftest
 
 NEVER_IMPORTED = "raise ImportError('pytest ignores this file: it must never be imported')\n"
 PARAMETRIZED = "import pytest\n\n@pytest.mark.parametrize('x', [1, 2])\ndef test_p(x):\n    pass\n"

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dxpytest._ids import Undecidable
-from dxpytest._static import ModuleContext, collect_module
+from dxpytest._records import ModuleContext
+from dxpytest._static import collect_module
 
 EXACT = {
     "test_constants.py": """

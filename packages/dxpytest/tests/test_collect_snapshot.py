@@ -24,7 +24,16 @@ SUITE = {
     "tests/test_a.py": "def test_a(thing):\n    pass\n",
     "tests/sub/test_b.py": "import pytest\n\n@pytest.mark.parametrize('x', [1, 2])\ndef test_b(x):\n    pass\n",
 }
-HEAVY = ("pytest", "_pytest", "tree_sitter", "rich", "pydantic", "dxpytest._static", "dxpytest._pool")
+HEAVY = (
+    "pytest",
+    "_pytest",
+    "tree_sitter",
+    "rich",
+    "pydantic",
+    "dxpytest._static",
+    "dxpytest._syntax",
+    "dxpytest._pool",
+)
 
 
 def _no_workers() -> Callable[[list[str]], dict[str, dict[str, Any]]]:

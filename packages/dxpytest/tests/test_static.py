@@ -10,8 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dxpytest._conftest import analyze_conftest
 from dxpytest._ids import Undecidable
-from dxpytest._static import ModuleContext, analyze_conftest, collect_module
+from dxpytest._records import ModuleContext
+from dxpytest._static import collect_module
 from dxpytest._syntax import parse_module
 
 CORPUS = {

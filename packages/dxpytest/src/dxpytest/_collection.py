@@ -18,7 +18,7 @@ from dxpytest._index import FileEntry, Index, Item, digest_path, unit_stat
 from dxpytest._plugins import PluginSet, detect_plugins
 
 if TYPE_CHECKING:
-    from dxpytest._static import ConftestInfo, ModuleContext
+    from dxpytest._records import ConftestInfo, ModuleContext
 
 Collector = Callable[[list[str], dict[str, dict[str, Any]]], dict[str, dict[str, Any]]]
 """Collects paths in workers: (paths, per path the COLLECT fields besides ``paths``) → per path
@@ -91,7 +91,7 @@ class _Conftests:
             digest, value = cached
             info = _info_from(value)
         else:
-            from dxpytest._static import analyze_conftest
+            from dxpytest._conftest import analyze_conftest
 
             digest = digest_path(path)
             info = analyze_conftest(path.read_bytes())
@@ -116,7 +116,7 @@ def _info_to(info: ConftestInfo) -> list[Any]:
 
 
 def _info_from(value: list[Any]) -> ConftestInfo:
-    from dxpytest._static import ConftestInfo, Fixture
+    from dxpytest._records import ConftestInfo, Fixture
 
     fixtures, dynamic, ignore, ignore_glob, runtime_ignore, ignore_hook = value
     return ConftestInfo(
@@ -283,7 +283,7 @@ def _selector_nodeid(selector: str, invocation_dir: Path, rootdir: Path) -> str:
 
 def _context(collection: Collection, chain: list[ConftestInfo]) -> ModuleContext:
     from dxpytest._ids import IdOptions
-    from dxpytest._static import Fixture, ModuleContext
+    from dxpytest._records import Fixture, ModuleContext
 
     config = collection.config
     fixtures: dict[str, Fixture] = {}

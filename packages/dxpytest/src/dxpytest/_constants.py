@@ -19,6 +19,7 @@ import builtins
 import re
 from collections.abc import Iterable
 
+from dxpytest._names import bound_names
 from dxpytest._syntax import Assign, Call, Class, Expr, Function, Literal, Name, Outline, Sequence, Statement
 
 _GLOBAL = re.compile(rb"\bglobal\b")
@@ -26,7 +27,7 @@ _TAMPERING = re.compile(rb"\bbuiltins\b|__builtins__|sys\.modules|__dict__|\bset
 
 
 class Constants:
-    """The module constants and builtins of one module, for `dxpytest._static`.
+    """The module constants and builtins of one module, for `dxpytest._parametrize`.
 
     Args:
         outline: The parsed module.
@@ -43,7 +44,7 @@ class Constants:
             self.uses[name] = self.uses.get(name, 0) + 1
         self.bindings: dict[str, list[Statement]] = {}
         for statement in outline.statements:
-            for name in _bound(statement):
+            for name in bound_names(statement):
                 self.bindings.setdefault(name, []).append(statement)
         self.class_bound = _class_bound(outline.statements)
         self.first_definition = min(
@@ -91,18 +92,12 @@ def _literal(expr: Expr) -> bool:
     return False
 
 
-def _bound(statement: Statement) -> list[str]:
-    from dxpytest._static import bound_names
-
-    return bound_names(statement)
-
-
 def _class_bound(statements: list[Statement]) -> set[str]:
     names: set[str] = set()
     for statement in statements:
         if isinstance(statement, Class):
             for inner in statement.body:
-                names.update(_bound(inner))
+                names.update(bound_names(inner))
             names |= _class_bound(statement.body)
     return names
 

@@ -28,7 +28,7 @@ from dxpytest._config import PytestConfig, argument_path
 from dxpytest._snapshot import Facts
 
 if TYPE_CHECKING:
-    from dxpytest._static import ConftestInfo
+    from dxpytest._records import ConftestInfo
 
 WALK_REASONS = (
     "pytest_collect_file",
