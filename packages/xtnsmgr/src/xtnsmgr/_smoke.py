@@ -37,10 +37,11 @@ COMPILE_TIMEOUT_S = 600.0  # added when compiling: the installer's step had the 
 # the tree whose .pyc the import system would not load as it is, in that order, with the import
 # system's own loader (what an import writes: timestamp-checked, this interpreter's optimization
 # level; hash-checked again where it replaces a stale hash-checked file); a file that does not
-# compile stays source, as with uv. Usually there is no .pyc yet (one failed os.open); one that the
-# wheel shipped, an import or the other interpreter wrote is checked by its 16-byte header with the
-# import system's own checks: magic number, flags, then the source's mtime and size (uv's
-# compileall checks the mtime alone) or, hash-based, the source's hash where an import checks it.
+# compile stays source, as with uv. Usually there is no .pyc yet (one failed os.open), or it is that
+# of a module imported here (the import checked or wrote it: a set lookup); one that the wheel
+# shipped or the other interpreter wrote is checked by its 16-byte header with the import system's
+# own checks: magic number, flags, then the source's mtime and size (uv's compileall checks the
+# mtime alone) or, hash-based, the source's hash where an import checks it.
 # It leaves with os._exit: the .pyc files are written by then, and tearing down what it imported
 # would only keep the installer waiting. __import__, not importlib: importing importlib alone
 # costs milliseconds on the critical path.
@@ -101,6 +102,7 @@ if sys.argv[1:]:
         except (ImportError, EOFError):
             return False
         return True
+    imported = {getattr(module, "__cached__", None) for module in list(sys.modules.values())}
     sources = []
     for folder, folders, files in os.walk(site):
         folders[:] = sorted(entry for entry in folders if entry != "__pycache__")
@@ -109,7 +111,8 @@ if sys.argv[1:]:
         sources.reverse()
     for source in sources:
         try:
-            if not loadable(external.cache_from_source(source), source):
+            pyc = external.cache_from_source(source)
+            if pyc not in imported and not loadable(pyc, source):
                 external.SourceFileLoader("-", source).get_code("-")  # compiles and writes the .pyc
         except Exception:
             pass
