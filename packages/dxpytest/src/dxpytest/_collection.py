@@ -15,7 +15,7 @@ from dxpytest import _snapshot
 from dxpytest._config import PytestConfig, argument_path, config_candidates, load_config
 from dxpytest._discovery import Unit, Walker, initial_arguments, nodeid_of, split_arguments
 from dxpytest._index import FileEntry, Index, Item, digest_path, unit_stat
-from dxpytest._plugins import PluginSet, detect_plugins
+from dxpytest._plugins import PYTESTER_FIXTURES, PluginSet, detect_plugins
 
 if TYPE_CHECKING:
     from dxpytest._records import ConftestInfo, ModuleContext
@@ -292,7 +292,7 @@ def _context(collection: Collection, chain: list[ConftestInfo]) -> ModuleContext
     plugin_fixtures = set(collection.plugins.fixtures)
     enabled, _ = _addopts_plugins(config)
     if "pytester" in enabled:
-        plugin_fixtures |= {"pytester", "testdir", "linecomp", "LineMatcher"}
+        plugin_fixtures.update(PYTESTER_FIXTURES)
     return ModuleContext(
         python_classes=config.python_classes,
         python_functions=config.python_functions,

@@ -8,9 +8,10 @@ ignoring to a worker.
 
 from __future__ import annotations
 
-from dxpytest._fixtures import PYTESTER_FIXTURES, fixture_from
+from dxpytest._fixtures import fixture_from
 from dxpytest._ids import Undecidable
 from dxpytest._names import Aliases, literal_strings
+from dxpytest._plugins import PYTESTER_FIXTURES
 from dxpytest._records import ConftestInfo, Fixture
 from dxpytest._syntax import (
     Assign,

@@ -38,7 +38,6 @@ BUILTIN_FIXTURES = frozenset(
         "tmpdir_factory",
     }
 )
-PYTESTER_FIXTURES = ("pytester", "testdir", "linecomp", "LineMatcher")
 
 
 def _fixture_call(expr: Expr, aliases: Aliases) -> Call | Name | None:

@@ -28,6 +28,8 @@ KNOWN_PLUGINS: dict[str, frozenset[str]] = {
     "dxpytest": frozenset(),
 }
 ASYNC_PLUGINS = frozenset({"anyio", "pytest-asyncio", "pytest-trio"})
+# Fixtures of pytest's own pytester plugin (``-p pytester`` or ``pytest_plugins = ["pytester"]``).
+PYTESTER_FIXTURES = ("pytester", "testdir", "linecomp", "LineMatcher")
 
 
 @dataclass(frozen=True)
