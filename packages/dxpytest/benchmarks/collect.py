@@ -11,6 +11,7 @@ would have it: pytest keeps its rewritten test modules, Python its ``.pyc`` file
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import sys
@@ -62,8 +63,16 @@ def measure(name: str, *, bytecode: bool) -> str:
 
 
 def main() -> int:
-    bytecode = "--no-bytecode" not in sys.argv
-    names = [arg for arg in sys.argv[1:] if not arg.startswith("-")] or [s.name for s in SUITES]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    known = [suite.name for suite in SUITES]
+    parser.add_argument("suite", nargs="*", help=f"any of {', '.join(known)} (default: all)")
+    parser.add_argument("--no-bytecode", action="store_true", help="keep PYTHONDONTWRITEBYTECODE")
+    options = parser.parse_args()
+    for name in options.suite:
+        if name not in known:
+            parser.error(f"unknown suite {name!r} (choose from {', '.join(known)})")
+    bytecode = not options.no_bytecode
+    names = options.suite or [s.name for s in SUITES]
     print(f"collect-only, best of {REPEAT}, .pyc {'on' if bytecode else 'off'}, {time.strftime('%H:%M')}")
     for name in names:
         print(measure(name, bytecode=bytecode), flush=True)
