@@ -111,6 +111,30 @@ def test_run_passes_the_exit_status(tmp_path: Path, wheelhouse: Path) -> None:
     assert cli("run", "xt-base", cache=tmp_path, wheelhouse=wheelhouse).returncode == 2
 
 
+def test_run_child_starts_without_a_sitecustomize_error(tmp_path: Path, wheelhouse: Path) -> None:
+    code = "import sys, xt_alpha; print(sys.modules['sitecustomize'].__name__)"
+    result = cli("run", "xt-alpha", "--", sys.executable, "-c", code, cache=tmp_path, wheelhouse=wheelhouse)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "sitecustomize"
+    assert result.stderr == ""
+
+
+def test_run_hands_over_to_the_environments_sitecustomize(
+    tmp_path: Path, wheelhouse: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "sitecustomize.py").write_text("import builtins\nbuiltins.OWN_SITECUSTOMIZE = 'ran'\n")
+    monkeypatch.setenv("PYTHONPATH", str(own))
+    code = "import xt_alpha; print(OWN_SITECUSTOMIZE)"  # a name the sitecustomize defines
+    result = cli(
+        "run", "xt-alpha", "--", sys.executable, "-c", code, cache=tmp_path / "c", wheelhouse=wheelhouse
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ran"
+    assert result.stderr == ""
+
+
 def test_errors_are_one_line_without_traceback(tmp_path: Path, wheelhouse: Path) -> None:
     bad = cli("ensure", "pkg >= = 1", cache=tmp_path, wheelhouse=wheelhouse)
     assert bad.returncode == 2

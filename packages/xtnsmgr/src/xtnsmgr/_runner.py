@@ -16,11 +16,11 @@ _SITECUSTOMIZE = """\
 import importlib, os, sys
 _here = os.path.dirname(os.path.abspath(__file__))
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _here]
-del sys.modules["sitecustomize"]
+_self = sys.modules.pop("sitecustomize")
 try:
     importlib.import_module("sitecustomize")
 except ImportError:
-    pass
+    sys.modules["sitecustomize"] = _self  # the import system re-reads this key when we return
 for _path in os.environ.get("XTNSMGR_RUN_PATHS", "").split(os.pathsep):
     if _path and _path not in sys.path:
         sys.path.append(_path)
