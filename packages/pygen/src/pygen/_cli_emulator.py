@@ -136,7 +136,9 @@ def snapshot(db: str, output: Path, as_json: bool) -> None:
 
     with Emulator(db) as instance:
         instance.save_snapshot(output)
-        counts = {kind: len(items) for kind, items in instance.store.export()["schema"].items()}
+        exported = instance.store.export()
+    counts = {kind: len(items) for kind, items in exported["schema"].items()}
+    counts["instances"] = sum(1 for row in exported["instances"] if not row[5])  # row[5]: deleted
     click.echo(json.dumps({"snapshot": str(output), **counts}) if as_json else f"wrote {output}: {counts}")
 
 

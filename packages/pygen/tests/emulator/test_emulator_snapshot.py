@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,8 @@ import pytest
 
 from pygen.client import DMSClient
 from pygen.emulator import Emulator, ModelLoadError
+
+from ..conftest import OMNI_SPACE
 
 CLI = [sys.executable, "-c", "from pygen._cli import main; main()"]
 
@@ -42,15 +45,22 @@ def test_a_damaged_snapshot_changes_nothing(omni: Emulator, client: DMSClient, t
 
 def test_cli_snapshot_of_a_database(tmp_path: Path, fixtures_dir: Path) -> None:
     db = tmp_path / "dms.db"
-    with Emulator(db) as emulator:
+    with Emulator(db) as emulator, emulator.client() as client:
+        emulator.load(fixtures_dir / "Omni" / "containers", variables=OMNI_SPACE)
         emulator.load(fixtures_dir / "Omni" / "model.yaml")
+        emulator.load(fixtures_dir / "Omni" / "nodes.yaml")
+        nodes = client.instances.list(limit=None)
+        client.instances.delete([nodes[0].as_id()])
     out = subprocess.run(
         [*CLI, "emulator", "snapshot", str(db), str(tmp_path / "s.bin"), "--json"],
         capture_output=True,
         text=True,
         check=True,
     )
-    assert '"view": 23' in out.stdout
+    written = json.loads(out.stdout)
+    assert written["view"] == 23
+    assert written["instances"] == len(nodes) - 1  # live instances, not the deleted one kept for sync
     with Emulator() as emulator, emulator.client() as client:
         emulator.load_snapshot(tmp_path / "s.bin")
         assert len(client.views.list(limit=None)) == 23
+        assert len(client.instances.list(limit=None)) == len(nodes) - 1
