@@ -109,7 +109,7 @@ def _reported(read: Callable[[], T]) -> T:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pyautoload")
 def main() -> None:
-    """Zeitwerk-style autoloader for Python: names resolve lazily by file convention; eager loading and reloading."""
+    """Zeitwerk-style autoloader for Python: names resolve lazily by file convention; eager loading, unloading and layout checks."""
 
 
 @main.command()
