@@ -341,3 +341,51 @@ def test_usage_error_exits_four_without_traceback(runner: Any, suite: Path) -> N
     assert result.returncode == 4
     assert "Traceback" not in result.stderr
     assert "ERROR" in result.stderr
+
+
+def test_a_worker_offers_each_file_to_the_collection_hooks_once_like_pytest(
+    runner: Any, write_suite: Callable[[dict[str, str]], Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """pytest would collect a file's directory again for each file a worker is handed, putting
+    every entry of it to the collection hooks each time."""
+    log = tmp_path_factory.mktemp("hooks") / "offered.log"  # outside the suite: its listing stays
+    files = {
+        "conftest.py": (
+            "def pytest_collect_file(file_path, parent):\n"
+            f"    with open({str(log)!r}, 'a') as log:\n"
+            "        log.write(file_path.name + '\\n')\n"
+        ),
+        **{f"tests/test_{n}.py": "def test_a():\n    pass\n\ndef test_b():\n    pass\n" for n in range(6)},
+    }
+    root = write_suite(files)
+    for path in root.rglob("*.py"):  # older than the index, so the second run trusts its entries
+        os.utime(path, ns=(path.stat().st_mtime_ns - 10**10,) * 2)
+    assert runner.counts(runner.pytest(root).stdout) == {"passed": 12}
+    theirs = sorted(log.read_text().split())
+    assert runner.counts(runner.dx(root, "-n", "1").stdout) == {"passed": 12}  # writes the index
+    log.unlink()
+    ours = runner.dx(root, "-n", "1")
+    assert runner.counts(ours.stdout) == {"passed": 12}, ours.stdout
+    assert sorted(log.read_text().split()) == theirs
+
+
+def test_files_a_directory_left_out_are_still_collected_when_named(
+    runner: Any, write_suite: Callable[[dict[str, str]], Path]
+) -> None:
+    """A file that is no test file by name, or that a conftest ignores, is collected when it is
+    named on the command line, also after its directory was collected for another file."""
+    root = write_suite(
+        {
+            "tests/conftest.py": "collect_ignore = ['test_ignored.py']\n",
+            "tests/test_a.py": "def test_a():\n    pass\n",
+            "tests/check_b.py": "def test_b():\n    pass\n",
+            "tests/test_ignored.py": "def test_c():\n    pass\n",
+        }
+    )
+    args = ("tests/test_a.py", "tests/check_b.py", "tests/test_ignored.py")
+    theirs = runner.pytest(root, *args)
+    assert runner.counts(theirs.stdout) == {"passed": 3}, theirs.stdout
+    for _ in range(2):  # without an index, then with it
+        ours = runner.dx(root, "-n", "1", *args)
+        assert runner.counts(ours.stdout) == {"passed": 3}, ours.stdout + ours.stderr
+        assert ours.returncode == 0

@@ -4,7 +4,9 @@ A worker is one pytest session that collects and runs the batches the controller
 after the other. pytest's public API offers one collection per session, so four private pieces
 make the difference: the session's collector caches (``Session._collection_cache`` and the
 ``path_cache`` argument of ``Session._collect_path``) are kept across batches, so Dir, Package
-and Module nodes are built once and their fixtures stay bound to them; the fixture manager's
+and Module nodes are built once and their fixtures stay bound to them, and
+``Session._collect_one_node`` answers a directory from that cache when it already holds the
+batch's paths (``Session._initialpaths``); the fixture manager's
 ``_pending_conftests`` survives the clear pytest does after each collection, so conftests of
 directories a later batch reaches are still bound; ``_pytest.warnings.catch_warnings_for_item``
 records collection warnings for batches collected outside pytest's own collection hook;
@@ -23,9 +25,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dxpytest._errors import WorkerError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SUPPORTED_PYTEST = ((9, 2), (9, 3))
 
@@ -109,6 +114,8 @@ def ignored_by_hooks(session: Any, path: str, below: str) -> bool | None:
 
 def keep_collection_nodes(session: Any) -> None:
     """Make the session reuse its collector nodes and pending conftests across batches."""
+    from _pytest.nodes import Directory
+
     collection_cache: dict[Any, Any] = {}
     path_cache: dict[Any, Any] = {}
     base = type(session)
@@ -125,10 +132,30 @@ def keep_collection_nodes(session: Any) -> None:
         def _collect_path(self, path: Any, _path_cache: dict[Any, Any]) -> Any:
             return base._collect_path(self, path, path_cache)
 
+        def _collect_one_node(self, node: Any, handle_dupes: bool = True) -> Any:
+            # pytest collects a file's directory again for each file argument (every entry
+            # put to the ignore and collect-file hooks: quadratic in the directory's size
+            # over a worker's batches); the kept report serves while it has the batch's paths.
+            report = collection_cache.get(node) if isinstance(node, Directory) else None
+            if report is not None and report.passed and _holds(node.path, report.result, self._initialpaths):
+                return report, True
+            return base._collect_one_node(self, node, handle_dupes)
+
     session.__class__ = WorkerSession
     manager = session._fixturemanager
     if isinstance(getattr(manager, "_pending_conftests", None), dict):
         manager._pending_conftests = _KeptOnClear(manager._pending_conftests)
+
+
+def _holds(directory: Path, children: list[Any], paths: frozenset[Path]) -> bool:
+    """Whether `children` (a directory's collected nodes) include the entry leading to each
+    of `paths` that lies below `directory`: an entry pytest ignored, or a file it skipped as
+    not a test file, is collected only when it is a path of the batch."""
+    present = {child.path for child in children}
+    for path in paths:
+        if directory in path.parents and directory / path.relative_to(directory).parts[0] not in present:
+            return False
+    return True
 
 
 class _KeptOnClear(dict[Any, Any]):
