@@ -453,3 +453,28 @@ def test_eager_table_lists_each_failure_once(with_files) -> None:
     assert "2 of 3 file(s) failed" in out
     assert out.count("a.py") == 1
     assert out.count("b.py") == 1
+
+
+def test_commands_can_be_called_again_in_one_process(with_files) -> None:
+    root = with_files({**TREE, "app/broken.py": "raise ValueError('bad')"})
+    app = str(root / "app")
+    script = (
+        "import json\n"
+        "from click.testing import CliRunner\n"
+        "from pyautoload._cli import main\n"
+        "for command in ('eager', 'eager', 'tree', 'check', 'eager'):\n"
+        f"    result = CliRunner().invoke(main, [command, {app!r}, '--json'])\n"
+        "    data = json.loads(result.output)\n"
+        "    print(command, result.exit_code, data.get('loaded'), sorted(e['name'] for e in data.get('errors', [])))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    failed = "['app.Broken', 'app.models.HtmlParser']"
+    assert result.stdout.splitlines() == [
+        f"eager 1 3 {failed}",
+        f"eager 1 3 {failed}",
+        "tree 0 None []",
+        "check 0 None []",
+        f"eager 1 3 {failed}",
+    ]

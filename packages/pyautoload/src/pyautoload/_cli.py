@@ -88,7 +88,10 @@ def _loader_command(job: Callable[[Loader, str, bool], None]) -> Callable[..., N
         as_json: bool,
     ) -> None:
         loader = _reported(lambda: _make_loader(path, namespace, acronyms, overrides, ignores, collapses))
-        job(loader, path, as_json)
+        try:
+            job(loader, path, as_json)
+        finally:  # a host may call main() again on the same root
+            loader.unregister()
 
     command.__name__ = job.__name__
     command.__doc__ = job.__doc__
