@@ -135,10 +135,7 @@ def snapshot(db: str, output: Path, as_json: bool) -> None:
     from pygen.emulator import Emulator
 
     with Emulator(db) as instance:
-        instance.save_snapshot(output)
-        exported = instance.store.export()
-    counts = {kind: len(items) for kind, items in exported["schema"].items()}
-    counts["instances"] = sum(1 for row in exported["instances"] if not row[5])  # row[5]: deleted
+        counts = instance.save_snapshot(output)
     click.echo(json.dumps({"snapshot": str(output), **counts}) if as_json else f"wrote {output}: {counts}")
 
 

@@ -27,7 +27,9 @@ def _state(client: DMSClient) -> tuple[object, ...]:
 
 def test_snapshot_round_trip(omni: Emulator, client: DMSClient, tmp_path: Path) -> None:
     path = tmp_path / "omni.snapshot"
-    omni.save_snapshot(path)
+    counts = omni.save_snapshot(path)
+    assert counts["views"] == len(client.views.list(limit=None))
+    assert counts["instances"] == len(client.instances.list(limit=None))
     with Emulator() as fresh, fresh.client() as other:
         fresh.load_snapshot(path)
         assert _state(other) == _state(client)
@@ -58,7 +60,7 @@ def test_cli_snapshot_of_a_database(tmp_path: Path, fixtures_dir: Path) -> None:
         check=True,
     )
     written = json.loads(out.stdout)
-    assert written["view"] == 23
+    assert written["views"] == 23
     assert written["instances"] == len(nodes) - 1  # live instances, not the deleted one kept for sync
     with Emulator() as emulator, emulator.client() as client:
         emulator.load_snapshot(tmp_path / "s.bin")

@@ -77,10 +77,14 @@ class Emulator:
         """
         return Loader(self.service, variables=variables, is_global=is_global).load(path)
 
-    def save_snapshot(self, path: str | Path) -> None:
-        """Write all schema and instances to one framed, checksummed file (atomically)."""
+    def save_snapshot(self, path: str | Path) -> dict[str, int]:
+        """Write all schema and instances to one framed, checksummed file (atomically).
+
+        Returns:
+            How many spaces, containers, views, data models and live instances the file holds.
+        """
         with self.service.lock:
-            save_snapshot(self.store, path)
+            return save_snapshot(self.store, path)
 
     def load_snapshot(self, path: str | Path) -> None:
         """Replace all data with a snapshot written by `save_snapshot`.

@@ -12,9 +12,14 @@ MAGIC = b"PGDM"
 VERSION = 1
 
 
-def save_snapshot(store: Store, path: str | Path) -> None:
-    """Write the store's content to `path` atomically."""
-    write_framed(path, store.export(), magic=MAGIC, version=VERSION)
+def save_snapshot(store: Store, path: str | Path) -> dict[str, int]:
+    """Write the store's content to `path` atomically; how many of each it holds (deleted instances,
+    kept for sync cursors, are not counted)."""
+    data = store.export()
+    write_framed(path, data, magic=MAGIC, version=VERSION)
+    counts = {f"{kind}s": len(items) for kind, items in data["schema"].items()}  # named as `load` names them
+    counts["instances"] = sum(1 for row in data["instances"] if not row[5])  # row[5]: deleted
+    return counts
 
 
 def load_snapshot(store: Store, path: str | Path) -> None:

@@ -245,11 +245,22 @@ class Store:
     def export(self) -> dict[str, Any]:
         """Everything in the store as plain data: schema items by kind, instance rows, the change counter."""
         with self._lock:
-            schema = {kind: self.schema_items(kind) for kind in ("space", "container", "view", "datamodel")}
-            rows = self._db.execute(
-                "SELECT seq, space, external_id, instance_type, change, deleted, body FROM instances ORDER BY seq"
-            ).fetchall()
-            return {"schema": schema, "instances": [list(row) for row in rows], "change": self.last_change()}
+            # One read transaction: another process's write lands before or after all of it.
+            self._db.execute("BEGIN")
+            try:
+                schema = {
+                    kind: self.schema_items(kind) for kind in ("space", "container", "view", "datamodel")
+                }
+                rows = self._db.execute(
+                    "SELECT seq, space, external_id, instance_type, change, deleted, body FROM instances ORDER BY seq"
+                ).fetchall()
+                return {
+                    "schema": schema,
+                    "instances": [list(row) for row in rows],
+                    "change": self.last_change(),
+                }
+            finally:
+                self._db.execute("COMMIT")
 
     def replace_all(self, data: dict[str, Any]) -> None:
         """Replace the whole content with `export()` data, in one transaction."""
