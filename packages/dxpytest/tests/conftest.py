@@ -80,17 +80,20 @@ def server_env() -> Iterator[dict[str, str]]:
 
 
 def servers_under(runtime: Path) -> list[int]:
-    """Pids of the fork servers whose socket is in `runtime`."""
-    pids = []
+    """Pids of the fork servers whose socket is in `runtime`: the processes with the server's
+    command line, less its workers, which share it (forked, not started) until the server has
+    killed them, a moment after their controller left."""
+    parents = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 command = (entry / "cmdline").read_bytes().split(b"\0")
-            except OSError:
+                stat_fields = (entry / "stat").read_bytes().rsplit(b")", 1)[1].split()
+            except (OSError, IndexError):
                 continue
             if b"dxpytest._forkserver" in command and any(str(runtime).encode() in part for part in command):
-                pids.append(int(entry.name))
-    return pids
+                parents[int(entry.name)] = int(stat_fields[1])  # after the state: the parent's pid
+    return [pid for pid, parent in parents.items() if parent not in parents]
 
 
 def run_pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
