@@ -163,3 +163,14 @@ def test_watch_prints_versions_live_and_history_and_diff_read_them(tmp_path: Pat
     assert run("diff", "--history", str(history), "1").stdout.strip() == "~ db.pool.size: 5 -> 6"
     assert run("diff", "--history", str(history), "1", "2").returncode == 1
     assert os.path.isdir(history)
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "phoenix_hotreload", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.startswith("Usage: python -m phoenix_hotreload [OPTIONS] COMMAND")

@@ -478,3 +478,14 @@ def test_commands_can_be_called_again_in_one_process(with_files) -> None:
         "check 0 None []",
         f"eager 1 3 {failed}",
     ]
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pyautoload", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert result.stdout.startswith("Usage: python -m pyautoload [OPTIONS] COMMAND")

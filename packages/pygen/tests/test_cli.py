@@ -24,3 +24,10 @@ def test_help_describes_the_tool() -> None:
         check=True,
     ).stdout
     assert "Usage:" in out
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pygen", "--help"], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.startswith("Usage: python -m pygen [OPTIONS] COMMAND")

@@ -193,3 +193,10 @@ def test_random_durations_parse_or_raise_config_error(text: str) -> None:
     except xtnsmgr.ExtensionConfigError as error:
         outcome = error.spec
     assert outcome == text if isinstance(outcome, str) else outcome >= 0  # type: ignore[operator]
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "xtnsmgr", "--help"], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.startswith("Usage: python -m xtnsmgr [OPTIONS] COMMAND")

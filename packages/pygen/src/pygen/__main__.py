@@ -1,0 +1,5 @@
+"""``python -m pygen``: the command line, where the `pygen` script is not on PATH."""
+
+from pygen._cli import main
+
+main()
