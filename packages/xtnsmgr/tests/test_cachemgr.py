@@ -101,6 +101,15 @@ def test_bad_specification_is_named_and_never_installed(manager: CacheManager, i
     assert installer.calls == []
 
 
+def test_a_marker_false_here_is_named_and_never_installed(manager: CacheManager, installer: Any) -> None:
+    with pytest.raises(ExtensionConfigError) as caught:
+        manager.ensure("xt-alpha ; python_version < '3'")
+    assert caught.value.spec == "xt-alpha ; python_version < '3'"
+    assert "marker 'python_version < \"3\"' is false on this interpreter" in str(caught.value)
+    assert installer.calls == []
+    assert manager.ensure("xt-alpha ; python_version >= '3'").source == "install"
+
+
 def test_missing_local_wheel_is_a_config_error(manager: CacheManager, tmp_path: Path) -> None:
     with pytest.raises(ExtensionConfigError, match="no such wheel"):
         manager.ensure(str(tmp_path / "nope-1.0-py3-none-any.whl"))

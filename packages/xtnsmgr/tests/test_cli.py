@@ -147,6 +147,26 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, wheelhouse: Path)
     assert cli("clean", "--older-than", "soon", cache=tmp_path).returncode == 2
 
 
+def test_ensure_reports_every_specification_it_could_not_ensure(tmp_path: Path, wheelhouse: Path) -> None:
+    specifications = ["xt-alpha", "xt >= = 1", "xt-foreign"]
+    text = cli("ensure", *specifications, cache=tmp_path, wheelhouse=wheelhouse)
+    assert text.returncode == 1  # an install failed: not only malformed specifications
+    assert "xt-alpha" in text.stdout  # the table of what was ensured
+    errors = text.stderr.splitlines()
+    assert errors[0].startswith("error: invalid extension specification 'xt >= = 1': ")
+    assert any(line.startswith("error: cannot install 'xt-foreign' with uv") for line in errors)
+    scripted = cli("ensure", *specifications, "--json", cache=tmp_path, wheelhouse=wheelhouse)
+    assert scripted.returncode == 1
+    alpha, bad, foreign = json.loads(scripted.stdout)
+    assert (alpha["specification"], alpha["source"]) == ("xt-alpha", "cache")
+    assert (bad["specification"], bad["error"]) == ("xt >= = 1", "ExtensionConfigError")
+    assert (foreign["specification"], foreign["error"]) == ("xt-foreign", "ExtensionInstallationError")
+    assert "xt-foreign" in foreign["message"]
+    malformed = cli("ensure", "xt >= = 1", "yt >= = 2", "--json", cache=tmp_path, wheelhouse=wheelhouse)
+    assert malformed.returncode == 2
+    assert [item["error"] for item in json.loads(malformed.stdout)] == ["ExtensionConfigError"] * 2
+
+
 @pytest.mark.parametrize(("flags", "compiled"), [((), True), (("--no-compile-bytecode",), False)])
 def test_bytecode_is_compiled_unless_turned_off(
     tmp_path: Path, wheelhouse: Path, flags: tuple[str, ...], compiled: bool

@@ -170,7 +170,8 @@ class CacheManager:
             The entry, on ``sys.path``. A process keeps the entry it got first (a memo).
 
         Raises:
-            ExtensionConfigError: the specification is malformed (never retried).
+            ExtensionConfigError: the specification is malformed, or its marker is false on this
+                interpreter (never retried).
             ExtensionInstallationError: the install failed and no entry can serve.
         """
         hit = (self._isolated if isolate else self._memo).get(specification)
@@ -455,7 +456,8 @@ async def ensure_package(
         The entry, appended to ``sys.path``.
 
     Raises:
-        ExtensionConfigError: the specification is malformed (no retry).
+        ExtensionConfigError: the specification is malformed, or its marker is false on this
+            interpreter (no retry).
         ExtensionInstallationError: it could not be installed and no entry can serve.
     """
     chosen = manager or _DEFAULT or default_manager()

@@ -90,8 +90,19 @@ def _manager(ctx: click.Context) -> CacheManager:
 
 
 def _fail(error: XtnsmgrError) -> None:
-    click.echo(f"error: {error}", err=True)
-    sys.exit(2 if isinstance(error, ExtensionConfigError) else 1)
+    _fail_all([error])
+
+
+def _fail_all(errors: Sequence[XtnsmgrError]) -> None:
+    """One ``error:`` line each, then exit."""
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    sys.exit(_exit_status(errors))
+
+
+def _exit_status(errors: Sequence[XtnsmgrError]) -> int:
+    """2 when every error is a malformed specification (a usage error), else 1."""
+    return 2 if all(isinstance(error, ExtensionConfigError) for error in errors) else 1
 
 
 def _installed_json(entry: Installed) -> dict[str, object]:
@@ -118,15 +129,19 @@ def _entry_json(entry: CacheEntry) -> dict[str, object]:
     }
 
 
+def _error_json(specification: str, error: XtnsmgrError) -> dict[str, object]:
+    return {"specification": specification, "error": type(error).__name__, "message": str(error)}
+
+
 def _print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
-def _ensure_all(manager: CacheManager, specifications: Sequence[str], *, isolate: bool) -> list[Installed]:
-    """Ensure concurrently, with a progress bar on a terminal; raise the first error after all ran."""
+def _ensure_all(
+    manager: CacheManager, specifications: Sequence[str], *, isolate: bool
+) -> list[Installed | XtnsmgrError]:
+    """Ensure concurrently, with a progress bar on a terminal: the entry or the error of each."""
     import asyncio
-
-    from xtnsmgr._cachemgr import Installed
 
     async def run(advance: Callable[[], None]) -> list[Installed | XtnsmgrError]:
         async def one(spec: str) -> Installed | XtnsmgrError:
@@ -148,10 +163,15 @@ def _ensure_all(manager: CacheManager, specifications: Sequence[str], *, isolate
             results = asyncio.run(run(lambda: progress.advance(task)))
     else:
         results = asyncio.run(run(lambda: None))
-    for result in results:
-        if not isinstance(result, Installed):
-            raise result
-    return [result for result in results if isinstance(result, Installed)]
+    return results
+
+
+def _entries_or_fail(results: Sequence[Installed | XtnsmgrError]) -> list[Installed]:
+    """The entries when every specification was ensured; else every error printed, and exit."""
+    errors = [result for result in results if isinstance(result, XtnsmgrError)]
+    if errors:
+        _fail_all(errors)
+    return [result for result in results if not isinstance(result, XtnsmgrError)]
 
 
 def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
@@ -172,14 +192,26 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) ->
 @_json_option
 @click.pass_context
 def ensure(ctx: click.Context, specifications: tuple[str, ...], isolate: bool, as_json: bool) -> None:
-    """Install SPECIFICATIONS into the cache (a no-op for fresh entries)."""
+    """Install SPECIFICATIONS into the cache (a no-op for fresh entries).
+
+    Every specification is tried; each one that fails is reported (exit 1, or 2 when all that
+    failed are malformed). With --json, each item is the entry or its error.
+    """
     try:
-        entries = _ensure_all(_manager(ctx), specifications, isolate=isolate)
+        results = _ensure_all(_manager(ctx), specifications, isolate=isolate)
     except XtnsmgrError as error:
         _fail(error)
         return
+    errors = [result for result in results if isinstance(result, XtnsmgrError)]
     if as_json:
-        _print_json([_installed_json(entry) for entry in entries])
+        _print_json(
+            [
+                _error_json(spec, result) if isinstance(result, XtnsmgrError) else _installed_json(result)
+                for spec, result in zip(specifications, results, strict=True)
+            ]
+        )
+        if errors:
+            sys.exit(_exit_status(errors))
         return
     rows = [
         (
@@ -188,9 +220,13 @@ def ensure(ctx: click.Context, specifications: tuple[str, ...], isolate: bool, a
             ", ".join(f"{d.name} {d.version}" for d in e.distributions),
             str(e.path or "-"),
         )
-        for e in entries
+        for e in results
+        if not isinstance(e, XtnsmgrError)
     ]
-    _table("ensured", ("specification", "source", "distributions", "path"), rows)
+    if rows:
+        _table("ensured", ("specification", "source", "distributions", "path"), rows)
+    if errors:
+        _fail_all(errors)
 
 
 @main.command(name="list")
@@ -285,7 +321,7 @@ def clean(ctx: click.Context, older_than: str | None, as_json: bool) -> None:
 def path(ctx: click.Context, specification: str, isolate: bool, as_json: bool) -> None:
     """Ensure SPECIFICATION and print the directory to put on sys.path."""
     try:
-        (entry,) = _ensure_all(_manager(ctx), [specification], isolate=isolate)
+        (entry,) = _entries_or_fail(_ensure_all(_manager(ctx), [specification], isolate=isolate))
     except XtnsmgrError as error:
         _fail(error)
         return
@@ -314,7 +350,7 @@ def run(ctx: click.Context, specifications: tuple[str, ...], isolate: bool, as_j
     if not command:
         raise click.UsageError("give the command to run after `--`")
     try:
-        entries = _ensure_all(_manager(ctx), specifications, isolate=isolate)
+        entries = _entries_or_fail(_ensure_all(_manager(ctx), specifications, isolate=isolate))
     except XtnsmgrError as error:
         _fail(error)
         return

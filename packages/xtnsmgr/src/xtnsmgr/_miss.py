@@ -16,7 +16,7 @@ from xtnsmgr._disk import entry_lock, mark_retired, probe, quarantine, sweep
 from xtnsmgr._errors import ExtensionInstallationError, StaleExtensionWarning
 from xtnsmgr._layout import SITE_NAME, new_generation
 from xtnsmgr._metadata import EntryMetadata, write_metadata
-from xtnsmgr._specification import Specification
+from xtnsmgr._specification import Specification, require_matching_marker
 
 if TYPE_CHECKING:
     from xtnsmgr._cachemgr import CacheManager, Source
@@ -30,10 +30,12 @@ def install_locked(
     """The entry of ``key``: found fresh under the lock, installed, or served stale if a refresh fails.
 
     Raises:
+        ExtensionConfigError: the requirement's marker is false on this interpreter.
         ExtensionInstallationError: the install failed and no expired entry can serve.
     """
     from xtnsmgr._installation import default_installer
 
+    require_matching_marker(spec)
     layout = manager.layout
     with entry_lock(layout.lock(key), manager.lock_timeout_s, spec.text):
         status, meta = probe(layout, key, ttl_s, manager.clock)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -215,3 +216,22 @@ def _parse_full_requirement(text: str) -> Specification:
     return Specification(
         text, "requirement", normalized, name, specifier, extras, identity=f"requirement:{normalized}"
     )
+
+
+def require_matching_marker(spec: Specification) -> None:
+    """Refuse a requirement whose environment marker is false here: no install could satisfy it
+    in this interpreter (pip and uv would skip it and install nothing).
+
+    Raises:
+        ExtensionConfigError: the marker is false for the running interpreter (it is named).
+    """
+    if spec.kind != "requirement" or " ; " not in spec.target:
+        return
+    import platform
+
+    from packaging.requirements import Requirement
+
+    marker = Requirement(spec.target).marker
+    if marker is not None and not marker.evaluate():
+        here = f"{platform.python_implementation()} {platform.python_version()} on {sys.platform}"
+        raise ExtensionConfigError(spec.text, f"its marker '{marker}' is false on this interpreter ({here})")
