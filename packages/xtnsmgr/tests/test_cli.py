@@ -167,6 +167,18 @@ def test_ensure_reports_every_specification_it_could_not_ensure(tmp_path: Path, 
     assert [item["error"] for item in json.loads(malformed.stdout)] == ["ExtensionConfigError"] * 2
 
 
+def test_info_says_when_the_host_serves_a_specification(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    served = cli("info", "click", cache=tmp_path)
+    assert served.returncode == 1
+    assert served.stderr.strip() == (
+        f"no entry for 'click' (the host environment has click {version('click')}, which ensure uses;"
+        " --isolate caches it)"
+    )
+    assert cli("info", "click>=999", cache=tmp_path).stderr.strip() == "no entry for 'click>=999'"
+
+
 @pytest.mark.parametrize(("flags", "compiled"), [((), True), (("--no-compile-bytecode",), False)])
 def test_bytecode_is_compiled_unless_turned_off(
     tmp_path: Path, wheelhouse: Path, flags: tuple[str, ...], compiled: bool

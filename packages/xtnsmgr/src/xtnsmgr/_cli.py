@@ -256,15 +256,16 @@ def list_(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def info(ctx: click.Context, specification: str, as_json: bool) -> None:
     """Show the cache entry of SPECIFICATION (exit 1 if it has none)."""
+    manager = _manager(ctx)
     try:
-        entry = _manager(ctx).info(specification)
+        entry = manager.info(specification)
     except XtnsmgrError as error:
         _fail(error)
         return
     if entry is None:
         if as_json:
             _print_json(None)
-        click.echo(f"no entry for {specification!r}", err=True)
+        click.echo(f"no entry for {specification!r}{_host_hint(manager, specification)}", err=True)
         sys.exit(1)
     if as_json:
         _print_json(_entry_json(entry))
@@ -273,6 +274,18 @@ def info(ctx: click.Context, specification: str, as_json: bool) -> None:
         if key in ("created", "last_verified") and isinstance(value, float):
             value = datetime.fromtimestamp(value, UTC).isoformat(timespec="seconds")
         click.echo(f"{key}: {value}")
+
+
+def _host_hint(manager: CacheManager, specification: str) -> str:
+    """Why a specification may have no entry: the host environment serves it."""
+    from xtnsmgr._host import host_version
+    from xtnsmgr._specification import parse_specification
+
+    spec = parse_specification(specification)
+    version = host_version(spec, manager.host_distributions())
+    if version is None:
+        return ""
+    return f" (the host environment has {spec.name} {version}, which ensure uses; --isolate caches it)"
 
 
 @main.command()
