@@ -137,3 +137,19 @@ def test_close_write_delivers_a_completed_save_without_waiting_the_debounce(
         save(2)  # the same file again within the debounce: a burst, batched as usual
         time.sleep(SETTLE_S)
         assert len(collector.batches) == 1
+
+
+def test_close_write_delivers_a_file_renamed_in_from_outside_without_waiting_the_debounce(
+    tmp_path: Path,
+) -> None:
+    # Only IN_MOVED_TO arrives, as when the two halves of a rename inside the tree come in two
+    # reads: the file is complete all the same.
+    watched, outside = tmp_path / "watched", tmp_path / "outside"
+    watched.mkdir()
+    outside.mkdir()
+    (outside / "app.yaml").write_text("v: 1\n")
+    collector = Collector()
+    options = {"debounce_ms": LONG_MS, "max_delay_ms": LONG_MS, "close_write": True, "polling": False}
+    with Watcher(watched, callback=collector, **options):  # type: ignore[arg-type]
+        os.replace(outside / "app.yaml", watched / "app.yaml")
+        assert collector.wait_for(1) == [ChangeSet(added=frozenset({watched / "app.yaml"}))]

@@ -130,6 +130,16 @@ class Batcher:
                 self._marks.touched.add(path)
             self._activity()
 
+    def mark_arrival(self, path: str, *, deep: bool) -> None:
+        """``path`` was renamed into place from where no event told us (outside the watched
+        directories, or a rename whose two halves came in separate reads): complete, like the
+        destination of a move."""
+        with self._cond:
+            self._writing.discard(path)
+            (self._marks.deep if deep else self._marks.shallow).add(path)
+            self._activity()
+            self._saved(path)
+
     def mark_move(self, source: str, destination: str, *, deep: bool) -> None:
         """Record a rename and mark both of its ends."""
         with self._cond:

@@ -285,7 +285,7 @@ class InotifyBackend:
             if source is not None:
                 batcher.mark_move(source[0], path, deep=is_dir)
             else:
-                batcher.mark(path, deep=is_dir)
+                batcher.mark_arrival(path, deep=is_dir)
         elif is_dir:
             if mask & IN_CREATE:
                 self._directory_arrived(path, None)
