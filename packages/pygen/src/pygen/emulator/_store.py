@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -162,6 +163,17 @@ class Store:
                     found[(space, external_id)] = _record(row)
         return found
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction (the caller holds the lock): committed, or rolled back on any exception."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
     def put_many(self, records: list[Record]) -> None:
         """Insert or update records in one transaction (each gets a new change number)."""
         with self._lock:
@@ -171,8 +183,7 @@ class Store:
             rows = [
                 (r.space, r.external_id, r.instance_type, r.change, r.deleted_time, r.body()) for r in records
             ]
-            self._db.execute("BEGIN")
-            try:
+            with self._transaction():
                 self._db.executemany(
                     "INSERT INTO instances (space, external_id, instance_type, change, deleted, body) "
                     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (space, external_id) DO UPDATE SET "
@@ -184,10 +195,6 @@ class Store:
                     "INSERT INTO counters VALUES ('change', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
                     (first + len(records) - 1,),
                 )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
 
     def scan(
         self,
@@ -244,38 +251,21 @@ class Store:
 
     def export(self) -> dict[str, Any]:
         """Everything in the store as plain data: schema items by kind, instance rows, the change counter."""
-        with self._lock:
-            # One read transaction: another process's write lands before or after all of it.
-            self._db.execute("BEGIN")
-            try:
-                schema = {
-                    kind: self.schema_items(kind) for kind in ("space", "container", "view", "datamodel")
-                }
-                rows = self._db.execute(
-                    "SELECT seq, space, external_id, instance_type, change, deleted, body FROM instances ORDER BY seq"
-                ).fetchall()
-                return {
-                    "schema": schema,
-                    "instances": [list(row) for row in rows],
-                    "change": self.last_change(),
-                }
-            finally:
-                self._db.execute("COMMIT")
+        with self._lock, self._transaction():  # another process's write lands before or after all of it
+            schema = {kind: self.schema_items(kind) for kind in ("space", "container", "view", "datamodel")}
+            rows = self._db.execute(
+                "SELECT seq, space, external_id, instance_type, change, deleted, body FROM instances ORDER BY seq"
+            ).fetchall()
+            return {"schema": schema, "instances": [list(row) for row in rows], "change": self.last_change()}
 
     def replace_all(self, data: dict[str, Any]) -> None:
         """Replace the whole content with `export()` data, in one transaction."""
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                for table in ("schema_items", "instances", "counters"):
-                    self._db.execute(f"DELETE FROM {table}")
-                for kind, items in data["schema"].items():
-                    for body in items:
-                        key = (body["space"], body.get("externalId", ""), str(body.get("version", "")))
-                        self.put_schema_item(kind, key, body)
-                self._db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?)", data["instances"])
-                self._db.execute("INSERT INTO counters VALUES ('change', ?)", (data["change"],))
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._lock, self._transaction():
+            for table in ("schema_items", "instances", "counters"):
+                self._db.execute(f"DELETE FROM {table}")
+            for kind, items in data["schema"].items():
+                for body in items:
+                    key = (body["space"], body.get("externalId", ""), str(body.get("version", "")))
+                    self.put_schema_item(kind, key, body)
+            self._db.executemany("INSERT INTO instances VALUES (?, ?, ?, ?, ?, ?, ?)", data["instances"])
+            self._db.execute("INSERT INTO counters VALUES ('change', ?)", (data["change"],))
