@@ -160,10 +160,8 @@ def _ensure_all(
 
         with Progress(console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("ensuring", total=len(specifications))
-            results = asyncio.run(run(lambda: progress.advance(task)))
-    else:
-        results = asyncio.run(run(lambda: None))
-    return results
+            return asyncio.run(run(lambda: progress.advance(task)))
+    return asyncio.run(run(lambda: None))
 
 
 def _entries_or_fail(results: Sequence[Installed | XtnsmgrError]) -> list[Installed]:
@@ -278,14 +276,15 @@ def info(ctx: click.Context, specification: str, as_json: bool) -> None:
 
 def _host_hint(manager: CacheManager, specification: str) -> str:
     """Why a specification may have no entry: the host environment serves it."""
-    from xtnsmgr._host import host_version
     from xtnsmgr._specification import parse_specification
 
-    spec = parse_specification(specification)
-    version = host_version(spec, manager.host_distributions())
-    if version is None:
+    host = manager._from_host(parse_specification(specification))
+    if host is None:
         return ""
-    return f" (the host environment has {spec.name} {version}, which ensure uses; --isolate caches it)"
+    (served,) = host.distributions
+    return (
+        f" (the host environment has {served.name} {served.version}, which ensure uses; --isolate caches it)"
+    )
 
 
 @main.command()
